@@ -1,0 +1,28 @@
+/** Every entity of the platform, for the ORM configuration. */
+import { ApiKey } from './api-key.entity';
+import { AuditEntry } from './audit-entry.entity';
+import { ImportBatch } from './import-batch.entity';
+import { OnlineEntity } from './online-entity.entity';
+import { Region } from './region.entity';
+import { Session } from './session.entity';
+import { ShopEvent } from './shop-event.entity';
+import { Shop } from './shop.entity';
+import { Unit } from './unit.entity';
+import { User } from './user.entity';
+
+export const ALL_ENTITIES = [Region, Unit, User, Session, ApiKey, OnlineEntity, Shop, ShopEvent, AuditEntry, ImportBatch];
+
+/** Entities whose every change is written to the audit log. */
+export const AUDITED_ENTITIES: ReadonlySet<Function> = new Set([OnlineEntity, Shop, User, ApiKey, Unit]);
+
+export * from './api-key.entity';
+export * from './audit-entry.entity';
+export * from './import-batch.entity';
+export * from './jurisdiction';
+export * from './online-entity.entity';
+export * from './region.entity';
+export * from './session.entity';
+export * from './shop-event.entity';
+export * from './shop.entity';
+export * from './unit.entity';
+export * from './user.entity';

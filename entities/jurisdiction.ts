@@ -1,0 +1,109 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+/**
+ * The access rule of Hongdun, declared once: an actor (user, API key or a named system job) belongs to a
+ * unit whose jurisdiction is a set of region-code prefixes (region codes are prefix-shaped:
+ * 37 → 3701 → 370102 → 370102001). A jurisdiction-bound row is visible and writable only when its
+ * region code starts with one of the actor's prefixes.
+ *
+ * The actor lives in AsyncLocalStorage for the duration of a request, a CLI command or a job. Reading it
+ * without one throws: a forgotten context is an error, never an open door (fail closed).
+ */
+export interface Actor {
+  kind: 'user' | 'apiKey' | 'system';
+  /** user id or API key id; null for system actors */
+  id: number | null;
+  /** username, API key name, or `system:<reason>` */
+  name: string;
+  unitId: number | null;
+  role: string;
+  /** what the actor may do (see server/access/permissions.ts) */
+  permissions: ReadonlySet<string>;
+  /** region-code prefixes of the actor's jurisdiction; `['']` means the whole database (system only) */
+  prefixes: readonly string[];
+  /** the operation being performed, recorded in the audit log */
+  operation?: string;
+}
+
+export class AccessDeniedError extends Error {
+  readonly code = 'FORBIDDEN';
+  constructor(message: string) {
+    super(message);
+    this.name = 'AccessDeniedError';
+  }
+}
+
+const storage = new AsyncLocalStorage<Actor>();
+
+/** The actor of the current request, command or job. Throws when there is none (fail closed). */
+export function currentActor(): Actor {
+  const actor = storage.getStore();
+  if (!actor) {
+    throw new AccessDeniedError('no actor in context: jurisdiction-bound data needs an authenticated actor');
+  }
+  return actor;
+}
+
+/** The actor if there is one; for logging only, never for access decisions. */
+export function peekActor(): Actor | undefined {
+  return storage.getStore();
+}
+
+/** Runs `fn` with `actor` as the current actor. */
+export function runAs<T>(actor: Actor, fn: () => T): T {
+  return storage.run(actor, fn);
+}
+
+/** Runs `fn` with the actor's operation name set (recorded in audit entries). */
+export function withOperation<T>(operation: string, fn: () => T): T {
+  const actor = currentActor();
+  return storage.run({ ...actor, operation }, fn);
+}
+
+/** True when `regionCode` lies in the jurisdiction given by `prefixes` (default: the current actor's). */
+export function inJurisdiction(regionCode: string | null | undefined, prefixes: readonly string[] = currentActor().prefixes): boolean {
+  if (regionCode == null) return prefixes.includes('');
+  return prefixes.some((p) => regionCode.startsWith(p));
+}
+
+/** True when every prefix of `inner` lies inside `outer` (a sub-jurisdiction). */
+export function coversJurisdiction(outer: readonly string[], inner: readonly string[]): boolean {
+  return inner.length > 0 && inner.every((code) => inJurisdiction(code, outer));
+}
+
+/** The rule as a MikroORM condition on a region-code property. */
+export function jurisdictionWhere(property: string): Record<string, unknown> {
+  const { prefixes } = currentActor();
+  if (prefixes.includes('')) return {};
+  if (prefixes.length === 0) return { [property]: null, $and: [{ [property]: { $ne: null } }] };
+  if (prefixes.length === 1) return { [property]: { $like: `${prefixes[0]}%` } };
+  return { $or: prefixes.map((p) => ({ [property]: { $like: `${p}%` } })) };
+}
+
+/**
+ * The rule as SQL for raw queries and aggregates: `column LIKE ANY(?)` with the prefixes as the one
+ * parameter. Same source (the current actor), same semantics as the ORM filter.
+ */
+export function jurisdictionSql(column: string): { sql: string; params: unknown[] } {
+  const { prefixes } = currentActor();
+  if (!/^[a-z_][a-z0-9_.]*$/i.test(column)) throw new Error(`invalid column name ${column}`);
+  return { sql: `${column} LIKE ANY(?::text[])`, params: [prefixes.map((p) => `${p}%`)] };
+}
+
+/** Name of the default-on MikroORM filter every jurisdiction-bound entity declares. */
+export const JURISDICTION_FILTER = 'jurisdiction';
+
+/** The filter definition for `@Filter`: reads the current actor, so it cannot be forgotten. */
+export function jurisdictionFilter(property = 'regionCode') {
+  return {
+    name: JURISDICTION_FILTER,
+    cond: () => jurisdictionWhere(property),
+    default: true,
+    args: false as const,
+  };
+}
+
+/** Entities carrying a region code that the jurisdiction rule applies to. */
+export interface JurisdictionBound {
+  regionCode: string;
+}

@@ -1,0 +1,42 @@
+import { Entity, Enum, ManyToOne, type Opt, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
+import { Unit } from './unit.entity';
+
+/** Roles of staff users. `system` is for API keys and jobs, never for people. */
+export enum Role {
+  LEADER = 'leader',
+  ANALYST = 'analyst',
+  INSPECTOR = 'inspector',
+  ADMIN = 'admin',
+  SYSTEM = 'system',
+}
+
+/** A staff member of a unit. Passwords are stored only as scrypt hashes. */
+@Entity({ tableName: 'app_user' })
+export class User {
+  @PrimaryKey({ type: 'integer' })
+  id!: number;
+
+  @Property({ type: 'string', length: 64, unique: true })
+  username!: string;
+
+  @Property({ type: 'string', length: 100 })
+  displayName!: string;
+
+  @Property({ type: 'string', length: 255, hidden: true, lazy: true })
+  passwordHash!: string;
+
+  @ManyToOne(() => Unit, { deleteRule: 'restrict' })
+  unit!: Rel<Unit>;
+
+  @Enum({ items: () => Role, nativeEnumName: 'user_role' })
+  role!: Role;
+
+  @Property({ type: 'boolean', default: true })
+  active: boolean & Opt = true;
+
+  @Property({ type: 'datetime', nullable: true })
+  lastLoginAt: Date | null = null;
+
+  @Property({ type: 'datetime', defaultRaw: 'now()' })
+  createdAt: Date & Opt = new Date();
+}

@@ -1,0 +1,15 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Actor } from '../entities';
+import type { Config } from '../server/config';
+import type { Loaders } from './loaders';
+
+/** What every resolver receives: a request-scoped EntityManager, the caller, batching loaders. */
+export interface Context {
+  em: EntityManager;
+  /** null for anonymous requests (only `login` accepts them) */
+  actor: Actor | null;
+  loaders: Loaders;
+  config: Config;
+  /** the bearer token of the request, for logout */
+  token: string | null;
+}

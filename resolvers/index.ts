@@ -1,0 +1,20 @@
+import { ApiKeyResolver } from './api-key.resolver';
+import { AuditResolver } from './audit.resolver';
+import { AuthResolver } from './auth.resolver';
+import { EntityResolver } from './entity.resolver';
+import { ImportResolver } from './import.resolver';
+import { RegionResolver } from './region.resolver';
+import { ShopResolver } from './shop.resolver';
+import { UnitResolver } from './unit.resolver';
+
+/** Every resolver module, one per domain. */
+export const RESOLVERS = [
+  AuthResolver,
+  RegionResolver,
+  UnitResolver,
+  EntityResolver,
+  ShopResolver,
+  ImportResolver,
+  AuditResolver,
+  ApiKeyResolver,
+] as const;

@@ -1,0 +1,32 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { raw } from '@mikro-orm/core';
+import DataLoader from 'dataloader';
+import { Shop, ShopEvent } from '../entities';
+
+/**
+ * Request-scoped batching for fields that are not plain references (those batch through MikroORM's
+ * own dataloader): a page of N rows costs one query per field, not N.
+ */
+export function createLoaders(em: EntityManager) {
+  return {
+    shopHistory: new DataLoader<number, ShopEvent[]>(async (ids) => {
+      const events = await em.find(ShopEvent, { shop: { $in: [...ids] } }, { orderBy: { at: 'asc', id: 'asc' } });
+      const byShop = new Map<number, ShopEvent[]>();
+      for (const e of events) {
+        const list = byShop.get(e.shop.id) ?? [];
+        list.push(e);
+        byShop.set(e.shop.id, list);
+      }
+      return ids.map((id) => byShop.get(id) ?? []);
+    }),
+    shopCountOfEntity: new DataLoader<number, number>(async (ids) => {
+      const qb = em.createQueryBuilder(Shop, 's').select(['s.entity', raw('count(*) as count')]).where({ entity: { $in: [...ids] } }).groupBy('s.entity');
+      await qb.applyFilters();
+      const result = (await qb.execute('all', false)) as { entity_id: number; count: string }[];
+      const counts = new Map(result.map((r) => [Number(r.entity_id), Number(r.count)]));
+      return ids.map((id) => counts.get(id) ?? 0);
+    }),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

@@ -1,0 +1,45 @@
+import { Arg, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { Unit } from '../entities';
+import { RegionType } from '../schema/region.type';
+import { Permission } from '../server/access/permissions';
+import { NotFoundError } from '../services/errors';
+import type { Context } from './context';
+import { presentRegion } from './presenters';
+
+@Resolver(() => Unit)
+export class UnitResolver {
+  @Authorized(Permission.REGISTRY_READ)
+  @Query(() => [Unit], { description: 'Units under a unit (the province bureau when parentId is omitted)' })
+  async units(@Ctx() { em }: Context, @Arg('parentId', () => ID, { nullable: true }) parentId?: string): Promise<Unit[]> {
+    return em.find(Unit, { parent: parentId ? Number(parentId) : null }, { orderBy: { code: 'asc' } });
+  }
+
+  @Authorized(Permission.REGISTRY_READ)
+  @Query(() => Unit)
+  async unit(@Ctx() { em }: Context, @Arg('id', () => ID) id: string): Promise<Unit> {
+    const unit = await em.findOne(Unit, { id: Number(id) || -1 });
+    if (!unit) throw new NotFoundError('unit', id);
+    return unit;
+  }
+
+  @FieldResolver(() => Unit, { nullable: true })
+  async parent(@Root() unit: Unit, @Ctx() { em }: Context): Promise<Unit | null> {
+    if (!unit.parent) return null;
+    return em.findOne(Unit, { id: unit.parent.id });
+  }
+
+  @FieldResolver(() => [Unit])
+  children(@Root() unit: Unit, @Ctx() { em }: Context): Promise<Unit[]> {
+    return em.find(Unit, { parent: unit.id }, { orderBy: { code: 'asc' } });
+  }
+
+  @FieldResolver(() => RegionType)
+  region(@Root() unit: Unit): RegionType {
+    return presentRegion(unit.regionCode);
+  }
+
+  @FieldResolver(() => [RegionType], { description: 'the regions of the jurisdiction' })
+  jurisdictionRegions(@Root() unit: Unit): RegionType[] {
+    return unit.jurisdiction.map(presentRegion);
+  }
+}

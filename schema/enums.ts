@@ -1,0 +1,59 @@
+import { registerEnumType } from 'type-graphql';
+import {
+  FilingStatus,
+  MaintenanceStatus,
+  RegionLevel,
+  RegistrationStatus,
+  Role,
+  ShopClassification,
+  ShopEventKind,
+  UnitLevel,
+} from '../entities';
+
+/** Sort direction of a list. */
+export enum SortDirection {
+  ASC = 'asc',
+  DESC = 'desc',
+}
+
+/** What a maintenance check (比对维护) found. */
+export enum MaintenanceAction {
+  /** the link no longer works (链接失效) */
+  LINK_DEAD = 'link_dead',
+  /** the business is not in this jurisdiction (不属于本辖区) */
+  NOT_IN_JURISDICTION = 'not_in_jurisdiction',
+  /** the shop's information does not match the register (信息不一致) */
+  INFO_MISMATCH = 'info_mismatch',
+  /** checked and found in order again */
+  NORMAL = 'normal',
+}
+
+registerEnumType(SortDirection, { name: 'SortDirection' });
+registerEnumType(MaintenanceAction, { name: 'MaintenanceAction', description: 'Outcome of a maintenance check (比对维护)' });
+registerEnumType(RegionLevel, { name: 'RegionLevel' });
+registerEnumType(UnitLevel, { name: 'UnitLevel' });
+registerEnumType(Role, { name: 'Role' });
+registerEnumType(RegistrationStatus, { name: 'RegistrationStatus', description: 'Registration status (存续, 吊销, 注销, 迁出)' });
+registerEnumType(ShopClassification, { name: 'ShopClassification' });
+registerEnumType(FilingStatus, { name: 'FilingStatus', description: 'Filing state (建档)' });
+registerEnumType(MaintenanceStatus, { name: 'MaintenanceStatus', description: 'Result of the latest maintenance check (比对维护)' });
+registerEnumType(ShopEventKind, { name: 'ShopEventKind' });
+
+/** Sortable fields of shops. */
+export enum ShopSortField {
+  ID = 'id',
+  NAME = 'name',
+  DISCOVERED_AT = 'discoveredAt',
+  UPDATED_AT = 'updatedAt',
+}
+
+/** Sortable fields of entities. */
+export enum EntitySortField {
+  ID = 'id',
+  NAME = 'name',
+  USCC = 'uscc',
+  UPDATED_AT = 'updatedAt',
+}
+
+registerEnumType(ShopSortField, { name: 'ShopSortField' });
+registerEnumType(EntitySortField, { name: 'EntitySortField' });

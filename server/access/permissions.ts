@@ -1,0 +1,36 @@
+import { Role } from '../../entities';
+
+/**
+ * What an actor may do. Staff get them through their role; API keys hold an explicit subset (scopes).
+ * Each GraphQL operation declares the one permission it needs (`@Authorized(Permission.X)`), checked by
+ * the one auth checker in server/graphql.ts; where it may act is the jurisdiction rule's business.
+ */
+export enum Permission {
+  /** read regions, units, the register (entities, shops), counts */
+  REGISTRY_READ = 'registry:read',
+  /** file shops, maintain them, create and edit entities and shops */
+  REGISTRY_WRITE = 'registry:write',
+  /** import register files */
+  REGISTRY_IMPORT = 'registry:import',
+  /** read the audit log */
+  AUDIT_READ = 'audit:read',
+  /** issue and revoke API keys */
+  API_KEYS_MANAGE = 'apikeys:manage',
+}
+
+export const ALL_PERMISSIONS: readonly Permission[] = Object.values(Permission);
+
+/** Permissions of each staff role. */
+export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
+  [Role.LEADER]: [Permission.REGISTRY_READ, Permission.AUDIT_READ],
+  [Role.ANALYST]: [Permission.REGISTRY_READ],
+  [Role.INSPECTOR]: [Permission.REGISTRY_READ, Permission.REGISTRY_WRITE, Permission.REGISTRY_IMPORT],
+  [Role.ADMIN]: [Permission.REGISTRY_READ, Permission.REGISTRY_WRITE, Permission.REGISTRY_IMPORT, Permission.AUDIT_READ, Permission.API_KEYS_MANAGE],
+  [Role.SYSTEM]: [],
+};
+
+/** Scopes an API key may be given: reading and, for trusted systems, writing the register. */
+export const API_KEY_SCOPES: readonly Permission[] = [Permission.REGISTRY_READ, Permission.REGISTRY_WRITE, Permission.REGISTRY_IMPORT];
+
+/** Marker for operations open to any authenticated caller (`me`, `logout`). */
+export const authenticatedOnly = 'authenticated';

@@ -1,0 +1,182 @@
+#!/usr/bin/env node
+import 'reflect-metadata';
+import { Command, Option } from 'commander';
+import fs from 'node:fs';
+import path from 'node:path';
+import { type Actor, runAs, User } from '../entities';
+import { actorForUser } from '../services/access/actors';
+import { loadDemoProvince } from '../services/demo/load-demo-province';
+import { importEntities } from '../services/registry/import/import-entities.command';
+import { runAsSystem } from '../services/system-actor';
+import { loadConfig } from './config';
+import { openDatabase } from './database';
+import { buildHongdunSchema } from './graphql';
+import { BullMqJobRunner } from './jobs/bullmq-runner';
+import { registerPlatformJobs } from './jobs/platform-jobs';
+import { logger } from './logger';
+import { startPlatform } from './platform';
+
+/** Stops cleanly on SIGINT/SIGTERM: finish what runs, close connections, exit. */
+function onShutdown(close: () => Promise<void>): void {
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 15_000);
+    force.unref();
+    close()
+      .then(() => process.exit(0))
+      .catch((err) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      });
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+function progressBar(label: string) {
+  const tty = process.stderr.isTTY;
+  let last = 0;
+  return (done: number, total: number) => {
+    const now = Date.now();
+    if (done < total && now - last < 200) return;
+    last = now;
+    const pct = total ? Math.floor((done / total) * 100) : 100;
+    const line = `${label} ${done}/${total} (${pct}%)`;
+    if (tty) process.stderr.write(`\r${line}${done >= total ? '\n' : ''}`);
+    else if (done >= total || pct % 10 === 0) process.stderr.write(`${line}\n`);
+  };
+}
+
+const program = new Command('hongdun').description('红盾 Hongdun: supervision of online commodity trading');
+
+program
+  .command('serve', { isDefault: true })
+  .description('run the platform: GraphQL API, jobs; loads the demo province into an empty database (DEMO=false to skip)')
+  .option('--no-worker', 'do not run job handlers in this process (with REDIS_URL, run `hongdun worker` instead)')
+  .action(async (opts: { worker: boolean }) => {
+    const config = loadConfig();
+    const platform = await startPlatform(config, {
+      worker: opts.worker,
+      beforeServe: async (orm) => {
+        if (!config.demo) return;
+        const summary = await loadDemoProvince(orm.em.fork(), {
+          seed: config.demoSeed,
+          entities: config.demoEntities,
+          onProgress: (stage, done, total) => progressBar(`demo province: ${stage}`)(done, total),
+        });
+        if (!summary.skipped) logger.info(summary, 'demo province loaded');
+      },
+    });
+    process.stdout.write(`\n红盾 Hongdun is running: ${platform.url}/graphql  (GraphiQL in a browser; demo logins in README.md)\n\n`);
+    onShutdown(() => platform.close());
+  });
+
+program
+  .command('worker')
+  .description('run job handlers from Redis (needs REDIS_URL); start as many as needed')
+  .option('--concurrency <n>', 'jobs at a time', '4')
+  .action(async (opts: { concurrency: string }) => {
+    const config = loadConfig();
+    if (!config.redisUrl) throw new Error('hongdun worker needs REDIS_URL (without Redis, `hongdun serve` runs jobs in-process)');
+    const orm = await openDatabase(config);
+    const runner = new BullMqJobRunner(config.redisUrl);
+    await registerPlatformJobs(runner, orm);
+    await runner.startWorker(Number(opts.concurrency));
+    logger.info({ concurrency: Number(opts.concurrency) }, 'worker running');
+    onShutdown(async () => {
+      await runner.close();
+      await orm.close();
+    });
+  });
+
+program
+  .command('migrate')
+  .description('apply pending database migrations and exit')
+  .action(async () => {
+    const orm = await openDatabase(loadConfig());
+    await orm.close();
+  });
+
+const demo = program.command('demo').description('the demo province');
+demo
+  .command('load')
+  .description('load the deterministic demo province into an empty database')
+  .option('--seed <seed>', 'generator seed (DEMO_SEED)')
+  .option('--entities <n>', 'registered entities to generate (DEMO_ENTITIES)')
+  .action(async (opts: { seed?: string; entities?: string }) => {
+    const config = loadConfig();
+    const orm = await openDatabase(config);
+    try {
+      const summary = await loadDemoProvince(orm.em.fork(), {
+        seed: opts.seed ?? config.demoSeed,
+        entities: opts.entities ? Number(opts.entities) : config.demoEntities,
+        onProgress: (stage, done, total) => progressBar(`demo province: ${stage}`)(done, total),
+      });
+      process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    } finally {
+      await orm.close();
+    }
+  });
+
+const importCmd = program.command('import').description('import register data');
+importCmd
+  .command('entities')
+  .description('import a register file of online businesses (经济户口): XLSX or CSV (UTF-8 or GB18030)')
+  .argument('<file>', 'the .xlsx or .csv file')
+  .option('--strict', 'write nothing if any row has an error')
+  .addOption(new Option('--as <username>', 'act as this user: their jurisdiction applies and the audit log names them'))
+  .option('--json', 'print the full report as JSON')
+  .action(async (file: string, opts: { strict?: boolean; as?: string; json?: boolean }) => {
+    const config = loadConfig();
+    const content = fs.readFileSync(file);
+    const orm = await openDatabase(config);
+    try {
+      let actor: Actor | undefined;
+      if (opts.as) {
+        const user = await orm.em.fork().findOne(User, { username: opts.as, active: true }, { populate: ['unit'] });
+        if (!user) throw new Error(`no active user "${opts.as}"`);
+        actor = actorForUser(user);
+      }
+      const run = () =>
+        importEntities(orm.em.fork(), {
+          fileName: path.basename(file),
+          content,
+          strict: Boolean(opts.strict),
+          onProgress: progressBar('importing rows'),
+          limits: { maxRows: config.importMaxRows, maxBytes: config.importMaxBytes },
+        });
+      const report = actor ? await runAs({ ...actor, operation: 'cli:import entities' }, run) : await runAsSystem('cli:import entities', run);
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      } else {
+        process.stdout.write(
+          `${report.status}: ${report.totalRows} rows — ${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged, ${report.rejected} rejected (batch ${report.batchId})\n`,
+        );
+        for (const w of report.warnings) process.stdout.write(`warning: ${w}\n`);
+        for (const e of report.errors.slice(0, 50)) process.stdout.write(`row ${e.row}${e.column ? ` [${e.column}]` : ''}: ${e.reason}\n`);
+        if (report.errors.length > 50) process.stdout.write(`… and ${report.errors.length - 50} more (use --json for all)\n`);
+      }
+      process.exitCode = report.status === 'rejected' ? 2 : report.rejected > 0 ? 1 : 0;
+    } finally {
+      await orm.close();
+    }
+  });
+
+program
+  .command('schema')
+  .description('print the GraphQL schema (SDL) to schema/schema.graphql or the given file')
+  .argument('[file]', 'output file', path.resolve(__dirname, '..', __dirname.includes(`${path.sep}dist${path.sep}`) ? '..' : '', 'schema/schema.graphql'))
+  .action(async (file: string) => {
+    await buildHongdunSchema(file);
+    process.stdout.write(`schema written to ${file}\n`);
+  });
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`hongdun: ${message}\n`);
+  if (process.env.LOG_LEVEL === 'debug' && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+  process.exit(1);
+});

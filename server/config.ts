@@ -1,0 +1,76 @@
+import path from 'node:path';
+
+/**
+ * Configuration from the environment. Every option: its variable, its default, what it does.
+ * See .env.example for the same list.
+ */
+export interface Config {
+  /** HOST (127.0.0.1): address the HTTP server binds */
+  host: string;
+  /** PORT (4000): HTTP port; GraphQL at /graphql */
+  port: number;
+  /** DATABASE_URL (unset): PostgreSQL server URL; unset = embedded PGlite in DATA_DIR */
+  databaseUrl: string | undefined;
+  /** DATA_DIR (./data/db): folder of the embedded database; `memory://` keeps it in memory */
+  dataDir: string;
+  /** REDIS_URL (unset): Redis for BullMQ jobs; unset = in-process job runner */
+  redisUrl: string | undefined;
+  /** LOG_LEVEL (info): pino log level */
+  logLevel: string;
+  /** SESSION_TTL_HOURS (12): lifetime of a login token */
+  sessionTtlHours: number;
+  /** IMPORT_MAX_ROWS (50000): most data rows one import file may hold */
+  importMaxRows: number;
+  /** IMPORT_MAX_BYTES (20971520): largest import file accepted (20 MiB) */
+  importMaxBytes: number;
+  /** GRAPHQL_MAX_DEPTH (10): deepest query accepted */
+  graphqlMaxDepth: number;
+  /** GRAPHQL_MAX_COMPLEXITY (20000): most expensive query accepted (fields × page sizes) */
+  graphqlMaxComplexity: number;
+  /** DEMO (true): load the demo province into an empty database on start */
+  demo: boolean;
+  /** DEMO_SEED (hongdun): seed of the deterministic demo generator */
+  demoSeed: string;
+  /** DEMO_ENTITIES (20000): number of registered entities the demo generator makes (shops: twice that) */
+  demoEntities: number;
+  /** DB_POOL_MAX (10): connection pool size against a PostgreSQL server (PGlite always uses one) */
+  dbPoolMax: number;
+}
+
+function int(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  return value;
+}
+
+function bool(name: string, fallback: boolean): boolean {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new Error(`${name} must be true or false, got "${raw}"`);
+}
+
+/** Reads the configuration from `process.env`, failing with a clear message on a bad value. */
+export function loadConfig(overrides: Partial<Config> = {}): Config {
+  return {
+    host: process.env.HOST || '127.0.0.1',
+    port: int('PORT', 4000),
+    databaseUrl: process.env.DATABASE_URL || undefined,
+    dataDir: process.env.DATA_DIR || path.resolve('data/db'),
+    redisUrl: process.env.REDIS_URL || undefined,
+    logLevel: process.env.LOG_LEVEL || 'info',
+    sessionTtlHours: int('SESSION_TTL_HOURS', 12),
+    importMaxRows: int('IMPORT_MAX_ROWS', 50_000),
+    importMaxBytes: int('IMPORT_MAX_BYTES', 20 * 1024 * 1024),
+    graphqlMaxDepth: int('GRAPHQL_MAX_DEPTH', 10),
+    graphqlMaxComplexity: int('GRAPHQL_MAX_COMPLEXITY', 20_000),
+    demo: bool('DEMO', true),
+    demoSeed: process.env.DEMO_SEED || 'hongdun',
+    demoEntities: int('DEMO_ENTITIES', 20_000),
+    dbPoolMax: int('DB_POOL_MAX', 10),
+    ...overrides,
+  };
+}

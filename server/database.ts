@@ -1,0 +1,74 @@
+import { PGlite } from '@electric-sql/pglite';
+import { Migrator } from '@mikro-orm/migrations';
+import { type Options, MikroORM, PostgreSqlDriver, defineConfig } from '@mikro-orm/postgresql';
+import { DataloaderType } from '@mikro-orm/core';
+import { PGliteDriver } from 'mikro-orm-pglite';
+import fs from 'node:fs';
+import { ALL_ENTITIES } from '../entities';
+import { AccessAuditSubscriber } from './access/access-audit.subscriber';
+import type { Config } from './config';
+import { logger } from './logger';
+import { MIGRATIONS } from './migrations';
+
+/** Counts SQL statements; tests and the N+1 guarantee read it. */
+export const queryCounter = { count: 0 };
+
+/** The ORM options shared by both back ends. */
+function baseOptions(): Options {
+  return defineConfig({
+    entities: ALL_ENTITIES,
+    discovery: { disableDynamicFileAccess: true, requireEntitiesArray: true },
+    dataloader: DataloaderType.ALL,
+    subscribers: [new AccessAuditSubscriber()],
+    extensions: [Migrator],
+    migrations: { migrationsList: MIGRATIONS, transactional: true, allOrNothing: true, snapshot: false, silent: true },
+    forceUtcTimezone: true,
+    allowGlobalContext: false,
+    onQuery: (sql: string) => {
+      queryCounter.count++;
+      return sql;
+    },
+    debug: process.env.SQL_DEBUG === '1',
+  });
+}
+
+/** Which database a config points at, for logs and the /readyz answer. */
+export function describeDatabase(config: Config): string {
+  if (config.databaseUrl) return `PostgreSQL server ${new URL(config.databaseUrl).host}${new URL(config.databaseUrl).pathname}`;
+  return `embedded PGlite (${config.dataDir})`;
+}
+
+/**
+ * Opens the database: the PostgreSQL server at DATABASE_URL, or else an embedded PGlite whose data
+ * lives in DATA_DIR (`memory://` for a throwaway one). Applies pending migrations.
+ */
+export async function openDatabase(config: Config): Promise<MikroORM> {
+  let orm: MikroORM;
+  if (config.databaseUrl) {
+    orm = await MikroORM.init({
+      ...baseOptions(),
+      driver: PostgreSqlDriver,
+      clientUrl: config.databaseUrl,
+      pool: { min: 0, max: config.dbPoolMax },
+    });
+  } else {
+    const dir = config.dataDir;
+    if (!dir.startsWith('memory://')) fs.mkdirSync(dir, { recursive: true });
+    const pglite = await PGlite.create(dir);
+    orm = await MikroORM.init({
+      ...baseOptions(),
+      driver: PGliteDriver as unknown as typeof PostgreSqlDriver,
+      dbName: 'postgres',
+      pool: { min: 1, max: 1 },
+      driverOptions: { connection: { pglite: () => pglite } },
+    });
+    const close = orm.close.bind(orm);
+    orm.close = async (force?: boolean) => {
+      await close(force);
+      await pglite.close();
+    };
+  }
+  const applied = await orm.getMigrator().up();
+  if (applied.length > 0) logger.info({ migrations: applied.map((m) => m.name) }, 'applied migrations');
+  return orm;
+}

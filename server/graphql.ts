@@ -1,0 +1,136 @@
+import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import depthLimit from 'graphql-depth-limit';
+import { type ComplexityEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
+import { ArgumentValidationError, type AuthChecker, buildSchema, type MiddlewareFn } from 'type-graphql';
+import { peekActor, withOperation } from '../entities';
+import type { Context } from '../resolvers/context';
+import { RESOLVERS } from '../resolvers';
+import '../schema/enums';
+import { authenticatedOnly } from './access/permissions';
+import type { Config } from './config';
+import { logger } from './logger';
+
+/**
+ * The one check of *what* a caller may do: each operation declares the permission it needs with
+ * `@Authorized(permission)`; staff hold their role's permissions, API keys their scopes. *Where* they
+ * may do it is the jurisdiction rule's business (entities/jurisdiction.ts).
+ */
+export const authChecker: AuthChecker<Context> = ({ context }, required) => {
+  const actor = context.actor;
+  if (!actor) {
+    throw new GraphQLError('authentication required: log in and send "Authorization: Bearer <token>"', {
+      extensions: { code: 'UNAUTHENTICATED' },
+    });
+  }
+  const missing = required.filter((p) => p !== authenticatedOnly && !actor.permissions.has(p) && !actor.permissions.has('*'));
+  if (missing.length > 0) {
+    throw new GraphQLError(`forbidden: this operation needs the permission ${missing.join(', ')}`, {
+      extensions: { code: 'FORBIDDEN', required: missing },
+    });
+  }
+  return true;
+};
+
+/** Names each mutation's operation in the actor context, so its audit entries say what was done. */
+const nameMutations: MiddlewareFn<Context> = ({ info }, next) => {
+  if (info.parentType.name === 'Mutation' && info.path.prev === undefined && peekActor()) {
+    return withOperation(info.fieldName, next);
+  }
+  return next();
+};
+
+/** Builds the executable schema. */
+export function buildHongdunSchema(emitSchemaFile?: string): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers: RESOLVERS as unknown as [Function, ...Function[]],
+    authChecker,
+    authMode: 'error',
+    validate: { forbidUnknownValues: false },
+    globalMiddlewares: [nameMutations],
+    emitSchemaFile: emitSchemaFile ? { path: emitSchemaFile, sortedSchema: true } : false,
+  });
+}
+
+const KNOWN_CODES = new Set(['BAD_USER_INPUT', 'NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED']);
+
+/**
+ * Turns errors into what callers see: domain errors keep their message and get a code; validation
+ * errors list the failed constraints; anything unexpected is logged and shown as an internal error.
+ */
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  if (original instanceof ArgumentValidationError) {
+    const details = original.extensions.validationErrors.map((v) => ({
+      property: v.property,
+      constraints: v.constraints,
+    }));
+    const message = details.flatMap((d) => Object.values(d.constraints ?? {})).join('; ') || 'invalid input';
+    return { ...formatted, message, extensions: { code: 'BAD_USER_INPUT', validation: details } };
+  }
+  const code = (original as { code?: unknown } | null)?.code;
+  if (original instanceof Error && typeof code === 'string' && KNOWN_CODES.has(code)) {
+    const field = (original as { field?: string }).field;
+    return { ...formatted, message: original.message, extensions: { code, ...(field ? { field } : {}) } };
+  }
+  if (formatted.extensions?.code === 'INTERNAL_SERVER_ERROR') {
+    logger.error({ err: original, path: formatted.path }, 'unexpected error in a resolver');
+    return { message: 'internal error; it has been logged', path: formatted.path, locations: formatted.locations, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  }
+  return formatted;
+}
+
+/** Connections cost their child complexity times the page size. */
+const connectionEstimator: ComplexityEstimator = ({ args, childComplexity }) => {
+  const size = typeof args.first === 'number' ? args.first : typeof args.last === 'number' ? args.last : undefined;
+  if (size === undefined && childComplexity > 0 && ('first' in args || 'after' in args)) return 1 + childComplexity * 20;
+  return size === undefined ? undefined : 1 + childComplexity * Math.max(size, 1);
+};
+
+/** Refuses queries above GRAPHQL_MAX_COMPLEXITY before they run. */
+export function complexityPlugin(schema: GraphQLSchema, max: number): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ request, document }) {
+          const complexity = getComplexity({
+            schema,
+            query: document,
+            operationName: request.operationName ?? undefined,
+            variables: request.variables ?? {},
+            estimators: [connectionEstimator, simpleEstimator({ defaultComplexity: 1 })],
+          });
+          if (complexity > max) {
+            throw new GraphQLError(`query too complex: cost ${complexity} exceeds the limit ${max}; ask for fewer rows or fields`, {
+              extensions: { code: 'QUERY_TOO_COMPLEX', complexity, limit: max, http: { status: 400 } },
+            });
+          }
+        },
+      };
+    },
+  };
+}
+
+/**
+ * GraphQL over HTTP: for a response sent as `application/json`, a well-formed request gets 200 even
+ * when the document fails to parse or validate (the spec's rule for that media type); with
+ * `application/graphql-response+json` Apollo's 4xx stays.
+ */
+export const httpStatusPlugin: ApolloServerPlugin<Context> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response }: GraphQLRequestContext<Context>) {
+        const type = response.http.headers.get('content-type') ?? '';
+        if (response.http.status && response.http.status >= 400 && type.startsWith('application/json')) {
+          response.http.status = 200;
+        }
+      },
+    };
+  },
+};
+
+/** Validation rules run on every document. */
+export function validationRules(config: Config) {
+  return [depthLimit(config.graphqlMaxDepth)];
+}

@@ -1,0 +1,101 @@
+import { Queue, QueueEvents, Worker } from 'bullmq';
+import IORedis from 'ioredis';
+import { logger } from '../logger';
+import type { JobDefinition, JobRunner, JobSchedule } from './job-runner';
+
+/** Name of the platform's queue in Redis (prefix `hongdun`). */
+export const QUEUE_NAME = 'jobs';
+
+/**
+ * Jobs on Redis with BullMQ: durable, retried with exponential backoff, schedules kept in Redis as job
+ * schedulers (`upsertJobScheduler`, idempotent across restarts and processes). API processes queue
+ * jobs; worker processes (`hongdun worker`, on any number of machines) run them.
+ */
+export class BullMqJobRunner implements JobRunner {
+  readonly kind = 'bullmq' as const;
+  private readonly definitions = new Map<string, JobDefinition>();
+  private readonly connection: IORedis;
+  private readonly queue: Queue;
+  private worker: Worker | undefined;
+  private events: QueueEvents | undefined;
+
+  constructor(redisUrl: string, private readonly prefix = 'hongdun') {
+    this.connection = new IORedis(redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
+    this.connection.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
+    this.queue = new Queue(QUEUE_NAME, { connection: this.connection, prefix });
+  }
+
+  define(definition: JobDefinition): void {
+    this.definitions.set(definition.name, definition);
+  }
+
+  private options(job: string) {
+    const d = this.definitions.get(job);
+    if (!d) throw new Error(`unknown job "${job}"`);
+    return {
+      attempts: d.attempts ?? 3,
+      backoff: { type: 'exponential', delay: d.backoffMs ?? 1000 },
+      removeOnComplete: { age: 7 * 24 * 3600, count: 1000 },
+      removeOnFail: { age: 30 * 24 * 3600 },
+    };
+  }
+
+  async enqueue(job: string, data: Record<string, unknown> = {}): Promise<string> {
+    const added = await this.queue.add(job, data, this.options(job));
+    return added.id!;
+  }
+
+  async schedule(schedule: JobSchedule): Promise<void> {
+    const repeat = schedule.everyMs ? { every: schedule.everyMs } : { pattern: schedule.cron! };
+    await this.queue.upsertJobScheduler(schedule.id, repeat, {
+      name: schedule.job,
+      data: schedule.data ?? {},
+      opts: this.options(schedule.job),
+    });
+  }
+
+  async startWorker(concurrency = 4): Promise<void> {
+    if (this.worker) return;
+    this.worker = new Worker(
+      QUEUE_NAME,
+      async (job) => {
+        const d = this.definitions.get(job.name);
+        if (!d) throw new Error(`no handler for job "${job.name}"`);
+        return d.handler(job.data ?? {});
+      },
+      { connection: this.connection.duplicate(), prefix: this.prefix, concurrency },
+    );
+    this.worker.on('failed', (job, err) => logger.warn({ job: job?.name, id: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed'));
+    this.worker.on('completed', (job) => logger.info({ job: job.name, id: job.id }, 'job done'));
+    await this.worker.waitUntilReady();
+  }
+
+  async waitFor(jobId: string, timeoutMs = 60_000): Promise<unknown> {
+    this.events ??= new QueueEvents(QUEUE_NAME, { connection: this.connection.duplicate(), prefix: this.prefix });
+    await this.events.waitUntilReady();
+    const job = await this.queue.getJob(jobId);
+    if (!job) throw new Error(`unknown job id ${jobId}`);
+    return job.waitUntilFinished(this.events, timeoutMs);
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      return (await this.connection.ping()) === 'PONG';
+    } catch {
+      return false;
+    }
+  }
+
+  /** The schedulers declared in Redis (for tests and operations). */
+  async schedulers(): Promise<{ key: string; name: string }[]> {
+    const list = await this.queue.getJobSchedulers();
+    return list.map((s) => ({ key: s.key, name: s.name }));
+  }
+
+  async close(): Promise<void> {
+    await this.worker?.close();
+    await this.events?.close();
+    await this.queue.close();
+    this.connection.disconnect();
+  }
+}

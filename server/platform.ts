@@ -1,0 +1,199 @@
+import 'reflect-metadata';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pinoHttp } from 'pino-http';
+import { type Actor, runAs } from '../entities';
+import type { Context } from '../resolvers/context';
+import { createLoaders } from '../resolvers/loaders';
+import { authenticate } from '../services/access/authenticate';
+import type { Config } from './config';
+import { describeDatabase, openDatabase } from './database';
+import { buildHongdunSchema, complexityPlugin, formatError, httpStatusPlugin, validationRules } from './graphql';
+import { graphiqlAssets, graphiqlPage } from './http/graphiql';
+import { createMetrics, type Metrics } from './http/metrics';
+import { BullMqJobRunner } from './jobs/bullmq-runner';
+import { InProcessJobRunner } from './jobs/in-process-runner';
+import type { JobRunner } from './jobs/job-runner';
+import { registerPlatformJobs } from './jobs/platform-jobs';
+import { logger } from './logger';
+
+export interface Platform {
+  config: Config;
+  orm: MikroORM;
+  runner: JobRunner;
+  metrics: Metrics;
+  server: http.Server;
+  /** base URL, e.g. http://127.0.0.1:4000 */
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** run job handlers in this process (default true; false for API-only processes with Redis) */
+  worker?: boolean;
+  /** an already open database (tests) */
+  orm?: MikroORM;
+  /** called after migrations, before serving (the demo loader) */
+  beforeServe?: (orm: MikroORM) => Promise<void>;
+}
+
+/** The job runner the configuration asks for: BullMQ with REDIS_URL, in-process otherwise. */
+export function createJobRunner(config: Config): JobRunner {
+  return config.redisUrl ? new BullMqJobRunner(config.redisUrl) : new InProcessJobRunner();
+}
+
+/**
+ * Starts the platform: database (migrated), jobs, GraphQL at /graphql (GraphiQL for browsers),
+ * /healthz, /readyz, /metrics. Returns a handle whose close() shuts everything down in order.
+ */
+export async function startPlatform(config: Config, options: StartOptions = {}): Promise<Platform> {
+  const ownsOrm = !options.orm;
+  const orm = options.orm ?? (await openDatabase(config));
+  if (options.beforeServe) await options.beforeServe(orm);
+  const runner = createJobRunner(config);
+  await registerPlatformJobs(runner, orm);
+  if (options.worker !== false) await runner.startWorker();
+
+  const metrics = createMetrics();
+  const schema = await buildHongdunSchema();
+  const app = express();
+  const server = http.createServer(app);
+  app.disable('x-powered-by');
+  app.use(metrics.middleware);
+  app.use(
+    pinoHttp({
+      logger,
+      autoLogging: { ignore: (req) => ['/healthz', '/readyz', '/metrics'].includes(req.url ?? '') },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+    }),
+  );
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const checks: Record<string, boolean> = {};
+    try {
+      await orm.em.getConnection().execute('select 1');
+      checks.database = true;
+    } catch {
+      checks.database = false;
+    }
+    checks.jobs = await runner.ping();
+    const ready = Object.values(checks).every(Boolean);
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', database: describeDatabase(config), jobs: runner.kind, checks });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  app.use('/graphiql', graphiqlAssets());
+  app.get('/graphql', (req, res, next) => {
+    if (req.accepts(['application/json', 'application/graphql-response+json', 'text/html']) === 'text/html' && req.query.query === undefined) {
+      res.type('html').send(graphiqlPage('/graphql', '/graphiql'));
+      return;
+    }
+    next();
+  });
+
+  const apollo = new ApolloServer<Context>({
+    schema,
+    introspection: true,
+    // Authentication is a bearer token in a header, never a cookie, so a cross-site request cannot act
+    // for a user: CSRF prevention is off and GET works for queries as GraphQL over HTTP specifies.
+    csrfPrevention: false,
+    validationRules: validationRules(config),
+    formatError,
+    includeStacktraceInErrorResponses: false,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer: server }),
+      ApolloServerPluginLandingPageDisabled(),
+      complexityPlugin(schema, config.graphqlMaxComplexity),
+      httpStatusPlugin,
+      {
+        async requestDidStart() {
+          return {
+            async willSendResponse({ operation, operationName, response }) {
+              const failed = response.body.kind === 'single' && (response.body.singleResult.errors?.length ?? 0) > 0;
+              metrics.graphqlOperations.inc({ type: operation?.operation ?? 'invalid', name: operationName ?? 'anonymous', outcome: failed ? 'error' : 'ok' });
+            },
+          };
+        },
+      },
+    ],
+  });
+  await apollo.start();
+
+  // Authenticate once per request and run the rest of it as that actor (AsyncLocalStorage).
+  const authenticateRequest = async (req: Request, res: Response, next: NextFunction) => {
+    let actor: Actor | null = null;
+    try {
+      actor = await authenticate(orm.em.fork(), req.headers.authorization);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : 'authentication failed';
+      res.status(401).set('WWW-Authenticate', 'Bearer').json({ errors: [{ message, extensions: { code: 'UNAUTHENTICATED' } }] });
+      return;
+    }
+    res.locals.actor = actor;
+    if (actor) runAs(actor, () => next());
+    else next();
+  };
+
+  app.use(
+    '/graphql',
+    authenticateRequest,
+    express.json({ limit: Math.ceil(config.importMaxBytes * 1.4) + 64 * 1024 }),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }): Promise<Context> => {
+        const em = orm.em.fork();
+        const header = req.headers.authorization;
+        return {
+          em,
+          actor: (res.locals.actor as Actor | null) ?? null,
+          loaders: createLoaders(em),
+          config,
+          token: header ? header.replace(/^Bearer\s+/i, '').trim() : null,
+        };
+      },
+    }),
+  );
+  // malformed JSON and oversized bodies: a GraphQL-shaped 400, not a stack trace
+  app.use((err: Error & { status?: number; type?: string }, _req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(err);
+    const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
+    if (status === 500) logger.error({ err }, 'unhandled HTTP error');
+    const message = err.type === 'entity.parse.failed' ? 'the request body is not valid JSON' : status === 500 ? 'internal error' : err.message;
+    res.status(status).json({ errors: [{ message }] });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${address.port}`;
+  logger.info({ url: `${url}/graphql`, database: describeDatabase(config), jobs: runner.kind }, 'Hongdun is serving');
+
+  let closing: Promise<void> | undefined;
+  return {
+    config,
+    orm,
+    runner,
+    metrics,
+    server,
+    url,
+    close() {
+      closing ??= (async () => {
+        await apollo.stop();
+        await runner.close();
+        if (ownsOrm) await orm.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,50 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { type Actor, runAs, Session, User } from '../../entities';
+import { verifyPassword } from '../../server/auth/password';
+import { runCommand } from '../command';
+import { runAsSystem } from '../system-actor';
+import { actorForUser } from './actors';
+import { newSessionToken, sha256 } from './tokens';
+
+export class LoginFailedError extends Error {
+  readonly code = 'UNAUTHENTICATED';
+  constructor() {
+    super('wrong username or password');
+    this.name = 'LoginFailedError';
+  }
+}
+
+// a valid hash to compare against for unknown users, so timing does not reveal which usernames exist
+const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+
+/**
+ * Checks a username and password and opens a session. Returns the bearer token (only its hash is
+ * stored). The login is recorded as the user (lastLoginAt, audited).
+ */
+export async function login(
+  em: EntityManager,
+  username: string,
+  password: string,
+  ttlHours: number,
+): Promise<{ token: string; expiresAt: Date; user: User; actor: Actor }> {
+  const user = await em.findOne(User, { username: username.trim(), active: true }, { populate: ['unit', 'passwordHash'] });
+  const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
+  if (!user || !ok) throw new LoginFailedError();
+  const actor = actorForUser(user);
+  const token = newSessionToken();
+  const expiresAt = new Date(Date.now() + ttlHours * 3600_000);
+  await runAs(actor, () =>
+    runCommand(em, 'login', async (tem) => {
+      tem.create(Session, { tokenHash: sha256(token), user: user.id, expiresAt });
+      const u = await tem.findOneOrFail(User, user.id, { populate: ['unit'] });
+      u.lastLoginAt = new Date();
+    }),
+  );
+  return { token, expiresAt, user, actor };
+}
+
+/** Ends the session of `token`. */
+export async function logout(em: EntityManager, token: string): Promise<boolean> {
+  const n = await runAsSystem('logout', () => em.nativeUpdate(Session, { tokenHash: sha256(token), revokedAt: null }, { revokedAt: new Date() }));
+  return n > 0;
+}

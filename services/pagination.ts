@@ -1,0 +1,62 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityName, FilterQuery, QueryOrderMap } from '@mikro-orm/core';
+import type { Connection } from '../schema/connection';
+import { UserInputError } from './errors';
+
+export interface Page {
+  first?: number;
+  after?: string;
+  last?: number;
+  before?: string;
+}
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+/**
+ * One Relay page of `entity` rows matching `where` (the jurisdiction filter applies as to any read),
+ * ordered by `orderBy` with the primary key as tie-breaker so cursors are stable.
+ */
+export async function paginate<T extends { id: number | string }>(
+  em: EntityManager,
+  entity: EntityName<T>,
+  where: FilterQuery<T>,
+  orderBy: QueryOrderMap<T>,
+  page: Page,
+): Promise<Connection<T>> {
+  if (page.first != null && page.last != null) throw new UserInputError('pass either first or last, not both');
+  const size = page.first ?? page.last ?? DEFAULT_PAGE_SIZE;
+  if (size < 0 || size > MAX_PAGE_SIZE) throw new UserInputError(`page size must be between 0 and ${MAX_PAGE_SIZE}`);
+  const direction = Object.values(orderBy)[0] ?? 'asc';
+  const order = [orderBy, { id: direction }] as QueryOrderMap<T>[];
+  let cursor;
+  try {
+    cursor = await em.findByCursor(entity, where, {
+      ...(page.last != null ? { last: size, before: page.before } : { first: size, after: page.after }),
+      ...(page.last == null && page.before ? { before: page.before } : {}),
+      orderBy: order as any,
+      includeCount: true,
+    });
+  } catch (err) {
+    if (err instanceof Error && /cursor/i.test(err.message)) throw new UserInputError(`invalid cursor: ${err.message}`);
+    throw err;
+  }
+  const nodes = cursor.items as T[];
+  const edges = nodes.map((node) => ({ cursor: cursor.from(node as any), node }));
+  return {
+    edges,
+    nodes,
+    totalCount: cursor.totalCount,
+    pageInfo: {
+      hasNextPage: cursor.hasNextPage,
+      hasPreviousPage: cursor.hasPrevPage,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges[edges.length - 1]?.cursor ?? null,
+    },
+  };
+}
+
+/** Escapes LIKE wildcards in user text. */
+export function likeEscape(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

@@ -1,0 +1,40 @@
+import type { FilterQuery } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { OnlineEntity } from '../../entities';
+import { EntitySortField, SortDirection } from '../../schema/enums';
+import type { EntityFilter, EntityOrder } from '../../schema/registry.inputs';
+import { NotFoundError, UserInputError } from '../errors';
+import { likeEscape, type Page, paginate } from '../pagination';
+import { countByRegion } from './region-counts';
+
+/** The ORM condition of an entity filter (jurisdiction added by the ORM filter). */
+export function entityWhere(filter: EntityFilter = {}): FilterQuery<OnlineEntity> {
+  const and: FilterQuery<OnlineEntity>[] = [];
+  if (filter.regionCode) and.push({ regionCode: { $like: `${filter.regionCode}%` } });
+  if (filter.registrationStatus?.length) and.push({ registrationStatus: { $in: filter.registrationStatus } });
+  const search = filter.search?.trim();
+  if (search) {
+    const term = `%${likeEscape(search)}%`;
+    and.push({ $or: [{ name: { $ilike: term } }, { uscc: { $like: `${likeEscape(search.toUpperCase())}%` } }] });
+  }
+  return and.length === 0 ? {} : and.length === 1 ? and[0] : { $and: and };
+}
+
+export async function listEntities(em: EntityManager, filter: EntityFilter | undefined, order: EntityOrder | undefined, page: Page) {
+  const field = order?.field ?? EntitySortField.ID;
+  const direction = order?.direction ?? SortDirection.ASC;
+  return paginate(em, OnlineEntity, entityWhere(filter), { [field]: direction }, page);
+}
+
+/** One entity by id or USCC in the caller's jurisdiction, or NotFoundError. */
+export async function getEntity(em: EntityManager, by: { id?: string | number; uscc?: string }): Promise<OnlineEntity> {
+  if (by.id == null && !by.uscc) throw new UserInputError('give an id or a uscc');
+  if (by.id != null && !Number.isInteger(Number(by.id))) throw new UserInputError(`entity id must be a number, got "${by.id}"`);
+  const entity = await em.findOne(OnlineEntity, by.id != null ? { id: Number(by.id) } : { uscc: by.uscc!.trim().toUpperCase() });
+  if (!entity) throw new NotFoundError('entity', by.id ?? by.uscc!);
+  return entity;
+}
+
+export async function countEntitiesByRegion(em: EntityManager, parentCode: string, filter?: EntityFilter) {
+  return countByRegion(em, OnlineEntity, parentCode, entityWhere(filter));
+}

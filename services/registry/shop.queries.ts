@@ -1,0 +1,54 @@
+import type { FilterQuery } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Shop, Unit } from '../../entities';
+import type { ShopFilter, ShopOrder } from '../../schema/registry.inputs';
+import { ShopSortField, SortDirection } from '../../schema/enums';
+import { NotFoundError, UserInputError } from '../errors';
+import { likeEscape, type Page, paginate } from '../pagination';
+import { countByRegion } from './region-counts';
+
+/** The ORM condition of a shop filter (the jurisdiction filter is added by the ORM to every read). */
+export async function shopWhere(em: EntityManager, filter: ShopFilter = {}): Promise<FilterQuery<Shop>> {
+  const and: FilterQuery<Shop>[] = [];
+  if (filter.regionCode) and.push({ regionCode: { $like: `${filter.regionCode}%` } });
+  if (filter.unitId) {
+    const unit = await em.findOne(Unit, { id: Number(filter.unitId) });
+    if (!unit) throw new NotFoundError('unit', filter.unitId);
+    and.push({ responsibleUnit: { path: { $like: `${likeEscape(unit.path)}%` } } });
+  }
+  if (filter.classification?.length) and.push({ classification: { $in: filter.classification } });
+  if (filter.filingStatus?.length) and.push({ filingStatus: { $in: filter.filingStatus } });
+  if (filter.maintenanceStatus?.length) and.push({ maintenanceStatus: { $in: filter.maintenanceStatus } });
+  if (filter.platform) and.push({ platform: filter.platform });
+  if (filter.entityId) and.push({ entity: Number(filter.entityId) });
+  if (filter.linked != null) and.push({ entity: filter.linked ? { $ne: null } : null });
+  const search = filter.search?.trim();
+  if (search) {
+    const term = `%${likeEscape(search)}%`;
+    const or: FilterQuery<Shop>[] = [{ name: { $ilike: term } }, { domain: { $ilike: term } }, { url: { $ilike: term } }];
+    if (/^[0-9A-Z]{18}$/i.test(search)) or.push({ entity: { uscc: search.toUpperCase() } });
+    and.push({ $or: or });
+  }
+  return and.length === 0 ? {} : and.length === 1 ? and[0] : { $and: and };
+}
+
+/** A page of shops in the caller's jurisdiction. */
+export async function listShops(em: EntityManager, filter: ShopFilter | undefined, order: ShopOrder | undefined, page: Page) {
+  const field = order?.field ?? ShopSortField.ID;
+  const direction = order?.direction ?? SortDirection.ASC;
+  return paginate(em, Shop, await shopWhere(em, filter), { [field]: direction }, page);
+}
+
+/** One shop in the caller's jurisdiction, or NotFoundError. */
+export async function getShop(em: EntityManager, id: string | number): Promise<Shop> {
+  const n = Number(id);
+  if (!Number.isInteger(n)) throw new UserInputError(`shop id must be a number, got "${id}"`);
+  const shop = await em.findOne(Shop, { id: n });
+  if (!shop) throw new NotFoundError('shop', id);
+  return shop;
+}
+
+/** Shops per child region of `parentCode`, within the caller's jurisdiction. */
+export async function countShopsByRegion(em: EntityManager, parentCode: string, filter?: ShopFilter) {
+  return countByRegion(em, Shop, parentCode, await shopWhere(em, filter));
+}

@@ -1,0 +1,46 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { loadConfig } from '../../server/config';
+import { openDatabase } from '../../server/database';
+
+/** Which back end the suite runs on: the PostgreSQL server at DATABASE_URL, or embedded PGlite. */
+export const BACKEND = process.env.DATABASE_URL ? 'postgresql' : 'pglite';
+
+export interface TestDatabase {
+  orm: MikroORM;
+  /** the URL of the throwaway server database (undefined on PGlite) */
+  url: string | undefined;
+  close(): Promise<void>;
+}
+
+/**
+ * A throwaway, migrated database: a fresh database on the server at DATABASE_URL (dropped on close),
+ * or an in-memory PGlite.
+ */
+export async function openTestDatabase(): Promise<TestDatabase> {
+  const base = process.env.DATABASE_URL;
+  if (!base) {
+    const orm = await openDatabase(loadConfig({ databaseUrl: undefined, dataDir: 'memory://' }));
+    return { orm, url: undefined, close: () => orm.close(true) };
+  }
+  const name = `hongdun_t_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const admin = new Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`create database "${name}"`);
+  await admin.end();
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  const orm = await openDatabase(loadConfig({ databaseUrl: url.toString(), dbPoolMax: 5 }));
+  return {
+    orm,
+    url: url.toString(),
+    async close() {
+      await orm.close(true);
+      const c = new Client({ connectionString: base });
+      await c.connect();
+      await c.query(`drop database if exists "${name}" with (force)`);
+      await c.end();
+    },
+  };
+}
