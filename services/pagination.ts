@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { EntityName, FilterQuery, QueryOrderMap } from '@mikro-orm/core';
+import { Cursor, type EntityName, type FilterQuery, type QueryOrderMap } from '@mikro-orm/core';
 import type { Connection } from '../schema/connection';
 import { UserInputError } from './errors';
 
@@ -29,6 +29,15 @@ export async function paginate<T extends { id: number | string }>(
   if (size < 0 || size > MAX_PAGE_SIZE) throw new UserInputError(`page size must be between 0 and ${MAX_PAGE_SIZE}`);
   const direction = Object.values(orderBy)[0] ?? 'asc';
   const order = [orderBy, { id: direction }] as QueryOrderMap<T>[];
+  for (const value of [page.after, page.before]) {
+    if (value == null) continue;
+    try {
+      const decoded = Cursor.decode(value);
+      if (!Array.isArray(decoded)) throw new Error('not a list');
+    } catch {
+      throw new UserInputError(`invalid cursor "${value.slice(0, 40)}": use a cursor returned by this list`);
+    }
+  }
   let cursor;
   try {
     cursor = await em.findByCursor(entity, where, {

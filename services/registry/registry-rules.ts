@@ -36,7 +36,7 @@ export function domainOf(url: string): string {
  * jurisdiction contains the region code.
  */
 export async function responsibleUnitFor(em: EntityManager, regionCode: string): Promise<Unit | null> {
-  const rows = await em.getConnection().execute<{ id: number }[]>(
+  const rows = await em.execute<{ id: number }[]>(
     `select id from unit where exists (select 1 from unnest(jurisdiction) j where ? like j || '%')
      order by length(path) desc, id limit 1`,
     [regionCode],
