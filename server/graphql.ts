@@ -2,6 +2,7 @@ import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import depthLimit from 'graphql-depth-limit';
+import Negotiator from 'negotiator';
 import { type ComplexityEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import { ArgumentValidationError, type AuthChecker, buildSchema, type MiddlewareFn } from 'type-graphql';
 import { peekActor, withOperation } from '../entities';
@@ -117,14 +118,22 @@ export function complexityPlugin(schema: GraphQLSchema, max: number): ApolloServ
  * when the document fails to parse or validate (the spec's rule for that media type); with
  * `application/graphql-response+json` Apollo's 4xx stays.
  */
+const JSON_TYPE = 'application/json';
+const GRAPHQL_RESPONSE_TYPE = 'application/graphql-response+json';
+/** failures of a well-formed request's document (not of the HTTP request itself, which stay 400) */
+const DOCUMENT_FAILURES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'QUERY_TOO_COMPLEX']);
+
 export const httpStatusPlugin: ApolloServerPlugin<Context> = {
   async requestDidStart() {
     return {
-      async willSendResponse({ response }: GraphQLRequestContext<Context>) {
-        const type = response.http.headers.get('content-type') ?? '';
-        if (response.http.status && response.http.status >= 400 && type.startsWith('application/json')) {
-          response.http.status = 200;
-        }
+      async willSendResponse({ request, response }: GraphQLRequestContext<Context>) {
+        if (!response.http.status || response.http.status < 400 || response.http.status >= 500) return;
+        // the same negotiation Apollo uses to pick the response media type
+        const accept = request.http?.headers.get('accept');
+        const type = accept ? new Negotiator({ headers: { accept } }).mediaType([JSON_TYPE, GRAPHQL_RESPONSE_TYPE]) : JSON_TYPE;
+        const errors = response.body.kind === 'single' ? (response.body.singleResult.errors ?? []) : [];
+        const documentFailure = errors.length > 0 && errors.every((e) => DOCUMENT_FAILURES.has(String(e.extensions?.code)));
+        if (type === JSON_TYPE && documentFailure) response.http.status = 200;
       },
     };
   },
