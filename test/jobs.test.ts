@@ -1,0 +1,128 @@
+import IORedis from 'ioredis';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Session, User } from '../entities';
+import { BullMqJobRunner } from '../server/jobs/bullmq-runner';
+import { InProcessJobRunner } from '../server/jobs/in-process-runner';
+import type { JobRunner } from '../server/jobs/job-runner';
+import { JOBS, registerPlatformJobs } from '../server/jobs/platform-jobs';
+import { loadDemoProvince } from '../services/demo/load-demo-province';
+import { runAsSystem } from '../services/system-actor';
+import { openTestDatabase, type TestDatabase } from './support/database';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+async function redisAvailable(): Promise<boolean> {
+  const client = new IORedis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  try {
+    await client.connect();
+    return (await client.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    client.disconnect();
+  }
+}
+
+const hasRedis = await redisAvailable();
+if (!hasRedis && process.env.CI === 'true') throw new Error(`CI=true but Redis at ${REDIS_URL} does not answer: the BullMQ tests cannot be skipped in CI`);
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await openTestDatabase();
+  await loadDemoProvince(db.orm.em.fork(), { seed: 'jobs', entities: 10 });
+});
+afterAll(async () => {
+  await db?.close();
+});
+
+async function seedSessions() {
+  return runAsSystem('test', async () => {
+    const em = db.orm.em.fork();
+    const user = await em.findOneOrFail(User, { username: 'sd-admin' });
+    const old = new Date(Date.now() - 3 * 24 * 3600_000);
+    await em.insertMany(Session, [
+      { tokenHash: randomBytes(32).toString('hex'), user: user.id, expiresAt: old, createdAt: old },
+      { tokenHash: randomBytes(32).toString('hex'), user: user.id, expiresAt: new Date(Date.now() + 3600_000), createdAt: new Date() },
+    ]);
+    return em.count(Session, {});
+  });
+}
+
+const sessionCount = () => runAsSystem('test', () => db.orm.em.fork().count(Session, {}));
+
+function runnerContract(name: string, make: () => JobRunner, enabled: boolean) {
+  describe.skipIf(!enabled)(name, () => {
+    let runner: JobRunner;
+    beforeAll(async () => {
+      runner = make();
+      await registerPlatformJobs(runner, db.orm);
+      let calls = 0;
+      runner.define({
+        name: 'flaky',
+        attempts: 3,
+        backoffMs: 20,
+        handler: async (data) => {
+          calls++;
+          if (calls < 3) throw new Error(`flaky attempt ${calls}`);
+          return { calls, echo: data.value };
+        },
+      });
+      runner.define({ name: 'always-fails', attempts: 2, backoffMs: 10, handler: async () => Promise.reject(new Error('broken on purpose')) });
+      await runner.startWorker();
+    });
+    afterAll(async () => {
+      await runner?.close();
+    });
+
+    it('runs the session cleanup job: expired sessions go, live ones stay', async () => {
+      const before = await seedSessions();
+      const id = await runner.enqueue(JOBS.SESSION_CLEANUP);
+      const result = (await runner.waitFor(id, 20_000)) as { deleted: number };
+      expect(result.deleted).toBeGreaterThanOrEqual(1);
+      expect(await sessionCount()).toBe(before - result.deleted);
+      const left = await runAsSystem('test', () => db.orm.em.fork().find(Session, {}));
+      expect(left.every((s) => s.expiresAt > new Date(Date.now() - 24 * 3600_000))).toBe(true);
+    });
+
+    it('retries a failing job with backoff until it succeeds', async () => {
+      const id = await runner.enqueue('flaky', { value: 42 });
+      expect(await runner.waitFor(id, 20_000)).toEqual({ calls: 3, echo: 42 });
+    });
+
+    it('gives up after the attempts and reports the error', async () => {
+      const id = await runner.enqueue('always-fails');
+      await expect(runner.waitFor(id, 20_000)).rejects.toThrow(/broken on purpose/);
+    });
+
+    it('refuses unknown jobs', async () => {
+      await expect(runner.enqueue('no-such-job')).rejects.toThrow(/unknown job/);
+    });
+  });
+}
+
+runnerContract('in-process job runner', () => new InProcessJobRunner(), true);
+
+const prefix = `hongdun-test-${randomBytes(4).toString('hex')}`;
+runnerContract('BullMQ job runner on Redis', () => new BullMqJobRunner(REDIS_URL, prefix), hasRedis);
+
+describe.skipIf(!hasRedis)('BullMQ schedules', () => {
+  it('declares the nightly cleanup as one job scheduler, however often the platform starts', async () => {
+    const a = new BullMqJobRunner(REDIS_URL, `${prefix}-sched`);
+    const b = new BullMqJobRunner(REDIS_URL, `${prefix}-sched`);
+    try {
+      await registerPlatformJobs(a, db.orm);
+      await registerPlatformJobs(b, db.orm);
+      await registerPlatformJobs(a, db.orm);
+      const schedulers = await a.schedulers();
+      expect(schedulers).toEqual([{ key: 'session-cleanup-nightly', name: JOBS.SESSION_CLEANUP }]);
+    } finally {
+      await a.close();
+      await b.close();
+      const redis = new IORedis(REDIS_URL);
+      const keys = await redis.keys(`${prefix}*`);
+      if (keys.length) await redis.del(...keys);
+      redis.disconnect();
+    }
+  });
+});
