@@ -50,6 +50,12 @@ function progressBar(label: string) {
   };
 }
 
+// a .env file in the working directory, if present (see .env.example); the environment wins
+if (fs.existsSync('.env')) {
+  const fromFile = Object.entries(require('node:util').parseEnv(fs.readFileSync('.env', 'utf8')) as Record<string, string>);
+  for (const [key, value] of fromFile) process.env[key] ??= value;
+}
+
 const program = new Command('hongdun').description('红盾 Hongdun: supervision of online commodity trading');
 
 program
