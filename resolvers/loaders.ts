@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { raw } from '@mikro-orm/core';
 import DataLoader from 'dataloader';
-import { Shop, ShopEvent } from '../entities';
+import { Shop, ShopEvent, Unit } from '../entities';
 
 /**
  * Request-scoped batching for fields that are not plain references (those batch through MikroORM's
@@ -9,6 +9,10 @@ import { Shop, ShopEvent } from '../entities';
  */
 export function createLoaders(em: EntityManager) {
   return {
+    unitChildren: new DataLoader<number, Unit[]>(async (ids) => {
+      const units = await em.find(Unit, { parent: { $in: [...ids] } }, { orderBy: { code: 'asc' } });
+      return ids.map((id) => units.filter((u) => u.parent?.id === id));
+    }),
     shopHistory: new DataLoader<number, ShopEvent[]>(async (ids) => {
       const events = await em.find(ShopEvent, { shop: { $in: [...ids] } }, { orderBy: { at: 'asc', id: 'asc' } });
       const byShop = new Map<number, ShopEvent[]>();

@@ -1,3 +1,4 @@
+import { Reference } from '@mikro-orm/core';
 import { Arg, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import { Unit } from '../entities';
 import { RegionType } from '../schema/region.type';
@@ -23,14 +24,13 @@ export class UnitResolver {
   }
 
   @FieldResolver(() => Unit, { nullable: true })
-  async parent(@Root() unit: Unit, @Ctx() { em }: Context): Promise<Unit | null> {
-    if (!unit.parent) return null;
-    return em.findOne(Unit, { id: unit.parent.id });
+  async parent(@Root() unit: Unit): Promise<Unit | null> {
+    return unit.parent ? Reference.create(unit.parent).load({ dataloader: true }) : null;
   }
 
   @FieldResolver(() => [Unit])
-  children(@Root() unit: Unit, @Ctx() { em }: Context): Promise<Unit[]> {
-    return em.find(Unit, { parent: unit.id }, { orderBy: { code: 'asc' } });
+  children(@Root() unit: Unit, @Ctx() { loaders }: Context): Promise<Unit[]> {
+    return loaders.unitChildren.load(unit.id);
   }
 
   @FieldResolver(() => RegionType)

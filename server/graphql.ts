@@ -131,7 +131,8 @@ export const httpStatusPlugin: ApolloServerPlugin<Context> = {
         // the same negotiation Apollo uses to pick the response media type
         const accept = request.http?.headers.get('accept');
         const type = accept ? new Negotiator({ headers: { accept } }).mediaType([JSON_TYPE, GRAPHQL_RESPONSE_TYPE]) : JSON_TYPE;
-        const errors = response.body.kind === 'single' ? (response.body.singleResult.errors ?? []) : [];
+        const body = response.body;
+        const errors = body?.kind === 'single' ? (body.singleResult.errors ?? []) : [];
         const documentFailure = errors.length > 0 && errors.every((e) => DOCUMENT_FAILURES.has(String(e.extensions?.code)));
         if (type === JSON_TYPE && documentFailure) response.http.status = 200;
       },

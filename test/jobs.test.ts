@@ -24,7 +24,9 @@ async function redisAvailable(): Promise<boolean> {
   }
 }
 
-const hasRedis = await redisAvailable();
+// vitest runs test files as ES modules, so top-level await is fine here
+// @ts-ignore TS1309 (tsc sees the project as CommonJS)
+const hasRedis: boolean = await redisAvailable();
 if (!hasRedis && process.env.CI === 'true') throw new Error(`CI=true but Redis at ${REDIS_URL} does not answer: the BullMQ tests cannot be skipped in CI`);
 
 let db: TestDatabase;

@@ -30,9 +30,9 @@ async function walk(filter: Record<string, unknown>, pageSize: number, token = a
   let after: string | null = null;
   let total = -1;
   for (let guard = 0; guard < 1000; guard++) {
-    const r = await p.gql(SHOP_PAGE, { first: pageSize, after, filter }, token);
+    const r: { data?: any; errors?: unknown } = await p.gql(SHOP_PAGE, { first: pageSize, after, filter }, token);
     expect(r.errors).toBeUndefined();
-    const page = r.data.shops;
+    const page: any = r.data.shops;
     total = page.totalCount;
     ids.push(...page.edges.map((e: any) => Number(e.node.id)));
     if (!page.pageInfo.hasNextPage) break;

@@ -30,6 +30,10 @@ export async function authenticate(em: EntityManager, header: string | undefined
   if (token.startsWith('hdk_')) {
     const key = await em.findOne(ApiKey, { secretHash: sha256(token) }, { populate: ['unit'] });
     if (!key || key.revokedAt) throw new AuthenticationError('unknown or revoked API key');
+    // usage stamp for operators, at most once a minute; bookkeeping, not a change by the caller
+    if (!key.lastUsedAt || Date.now() - key.lastUsedAt.getTime() > 60_000) {
+      await em.nativeUpdate(ApiKey, { id: key.id }, { lastUsedAt: new Date() });
+    }
     return actorForApiKey(key);
   }
   throw new AuthenticationError('unrecognised token');
