@@ -2,13 +2,27 @@ import { PGlite } from '@electric-sql/pglite';
 import { Migrator } from '@mikro-orm/migrations';
 import { type Options, MikroORM, PostgreSqlDriver, defineConfig } from '@mikro-orm/postgresql';
 import { DataloaderType } from '@mikro-orm/core';
-import { PGliteDriver } from 'mikro-orm-pglite';
+import { PGliteDriver, PGliteKnexDialect } from 'mikro-orm-pglite';
 import fs from 'node:fs';
 import { ALL_ENTITIES } from '../entities';
 import { AccessAuditSubscriber } from './access/access-audit.subscriber';
 import type { Config } from './config';
 import { logger } from './logger';
 import { MIGRATIONS } from './migrations';
+import { hasSeveralStatements } from './pglite-statements';
+
+// Route only true multi-statement texts through PGlite's exec(); see server/pglite-statements.ts.
+(PGliteKnexDialect.prototype as unknown as { _query: unknown })._query = async function (
+  connection: PGlite,
+  obj: { sql?: string; bindings?: unknown[]; method?: string; response?: unknown },
+) {
+  if (!obj.sql) throw new Error('The query is empty');
+  obj.response =
+    obj.method === 'raw' && !obj.bindings?.length && hasSeveralStatements(obj.sql)
+      ? await connection.exec(obj.sql)
+      : await connection.query(obj.sql, obj.bindings ?? []);
+  return obj;
+};
 
 /** Counts SQL statements; tests and the N+1 guarantee read it. */
 export const queryCounter = { count: 0 };

@@ -1,0 +1,211 @@
+import { graphql, type GraphQLSchema } from 'graphql';
+import { getMetadataStorage } from 'type-graphql';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type Actor, Role } from '../entities';
+import { RESOLVERS } from '../resolvers';
+import { authenticatedOnly, Permission, ROLE_PERMISSIONS } from '../server/access/permissions';
+import { buildHongdunSchema } from '../server/graphql';
+
+/**
+ * A snapshot of what every GraphQL operation requires, read from the `@Authorized(...)` declarations
+ * (type-graphql metadata) and checked against the executable schema: a new Query or Mutation field
+ * without a declared permission, or a changed permission, fails here until the table below is updated
+ * on purpose. Where the caller may act is the access matrix's business (test/access-matrix.test.ts).
+ */
+
+/** The one operation open to anonymous callers. */
+const PUBLIC = '(public)';
+
+const EXPECTED: Record<string, string> = {
+  'Mutation.createApiKey': 'apikeys:manage',
+  'Mutation.createEntity': 'registry:write',
+  'Mutation.createShop': 'registry:write',
+  'Mutation.fileShop': 'registry:write',
+  'Mutation.importEntities': 'registry:import',
+  'Mutation.login': PUBLIC,
+  'Mutation.logout': 'authenticated',
+  'Mutation.maintainShop': 'registry:write',
+  'Mutation.revokeApiKey': 'apikeys:manage',
+  'Mutation.updateEntity': 'registry:write',
+  'Query.apiKeys': 'apikeys:manage',
+  'Query.auditEntries': 'audit:read',
+  'Query.entities': 'registry:read',
+  'Query.entity': 'registry:read',
+  'Query.entityCountsByRegion': 'registry:read',
+  'Query.importBatches': 'registry:import',
+  'Query.me': 'authenticated',
+  'Query.region': 'registry:read',
+  'Query.regions': 'registry:read',
+  'Query.shop': 'registry:read',
+  'Query.shopCountsByRegion': 'registry:read',
+  'Query.shops': 'registry:read',
+  'Query.unit': 'registry:read',
+  'Query.units': 'registry:read',
+};
+
+/** Operations that may be called without any declared permission. */
+const ALLOWED_WITHOUT_PERMISSION = new Set(['Mutation.login']);
+
+interface Declared {
+  /** `@Authorized` on the method, else on the resolver class, else undefined (none) */
+  roles: readonly unknown[] | undefined;
+  resolver: string;
+  method: string;
+}
+
+/** `Query.x` / `Mutation.x` → what the resolver classes of the schema declare, from type-graphql's metadata. */
+function declaredPermissions(): Map<string, Declared> {
+  const storage = getMetadataStorage();
+  const resolvers = new Set<Function>(RESOLVERS);
+  const out = new Map<string, Declared>();
+  const add = (type: 'Query' | 'Mutation', defs: typeof storage.queries) => {
+    for (const def of defs) {
+      if (!resolvers.has(def.target)) continue;
+      const onMethod = storage.authorizedFields.find((a) => a.target === def.target && a.fieldName === def.methodName);
+      const onClass = storage.authorizedResolver.find((a) => a.target === def.target);
+      const key = `${type}.${def.schemaName}`;
+      expect(out.has(key), `${key} is declared twice`).toBe(false);
+      out.set(key, { roles: onMethod?.roles ?? onClass?.roles, resolver: def.target.name, method: def.methodName });
+    }
+  };
+  add('Query', storage.queries);
+  add('Mutation', storage.mutations);
+  return out;
+}
+
+const show = (roles: readonly unknown[] | undefined) => (roles === undefined ? PUBLIC : roles.length === 0 ? '(any authenticated, undeclared)' : roles.join(' + '));
+
+let schema: GraphQLSchema;
+let declared: Map<string, Declared>;
+
+beforeAll(async () => {
+  schema = await buildHongdunSchema();
+  declared = declaredPermissions();
+});
+
+describe('operation permissions', () => {
+  it('matches the snapshot, sorted: operation → permission', () => {
+    const actual = Object.fromEntries([...declared.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([key, d]) => [key, show(d.roles)]));
+    expect(actual).toEqual(EXPECTED);
+    expect(Object.keys(actual)).toEqual(Object.keys(EXPECTED).sort((a, b) => a.localeCompare(b)));
+  });
+
+  it('covers exactly the Query and Mutation fields of the built schema', () => {
+    const fields = [
+      ...Object.keys(schema.getQueryType()!.getFields()).map((f) => `Query.${f}`),
+      ...Object.keys(schema.getMutationType()?.getFields() ?? {}).map((f) => `Mutation.${f}`),
+    ].sort();
+    expect([...declared.keys()].sort()).toEqual(fields);
+    expect(schema.getSubscriptionType()).toBeFalsy();
+  });
+
+  it('every operation except login declares exactly one known permission', () => {
+    const known = new Set<unknown>([...Object.values(Permission), authenticatedOnly]);
+    const problems: string[] = [];
+    for (const [key, d] of declared) {
+      if (ALLOWED_WITHOUT_PERMISSION.has(key)) {
+        if (d.roles !== undefined) problems.push(`${key}: expected to be public, declares ${show(d.roles)}`);
+        continue;
+      }
+      if (d.roles === undefined) problems.push(`${key} (${d.resolver}.${d.method}): no @Authorized(...) permission`);
+      else if (d.roles.length !== 1) problems.push(`${key} (${d.resolver}.${d.method}): needs exactly one permission, declares ${show(d.roles)}`);
+      else if (!known.has(d.roles[0])) problems.push(`${key} (${d.resolver}.${d.method}): unknown permission ${String(d.roles[0])}`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('uses every permission of the catalogue somewhere', () => {
+    const used = new Set([...declared.values()].flatMap((d) => d.roles ?? []));
+    for (const permission of Object.values(Permission)) expect(used.has(permission), permission).toBe(true);
+  });
+
+  it('keeps the role table: leader, analyst, inspector, admin', () => {
+    const sorted = (list: readonly string[]) => [...list].sort();
+    expect({
+      leader: sorted(ROLE_PERMISSIONS[Role.LEADER]),
+      analyst: sorted(ROLE_PERMISSIONS[Role.ANALYST]),
+      inspector: sorted(ROLE_PERMISSIONS[Role.INSPECTOR]),
+      admin: sorted(ROLE_PERMISSIONS[Role.ADMIN]),
+      system: sorted(ROLE_PERMISSIONS[Role.SYSTEM]),
+    }).toEqual({
+      leader: ['audit:read', 'registry:read'],
+      analyst: ['registry:read'],
+      inspector: ['registry:import', 'registry:read', 'registry:write'],
+      admin: ['apikeys:manage', 'audit:read', 'registry:import', 'registry:read', 'registry:write'],
+      system: [],
+    });
+  });
+});
+
+// ------------------------------------------------------------------------------------------------
+// The declarations are what the built schema enforces: executed without a database, every operation
+// refuses an anonymous caller (UNAUTHENTICATED) and a caller lacking its permission (FORBIDDEN, naming
+// the permission) before its resolver runs.
+
+/** A minimal valid document of each operation (arguments only need to pass GraphQL validation). */
+const DOCUMENTS: Record<string, string> = {
+  'Query.me': '{ me { name } }',
+  'Query.regions': '{ regions { code } }',
+  'Query.region': '{ region(code: "37") { code } }',
+  'Query.units': '{ units { id } }',
+  'Query.unit': '{ unit(id: "1") { id } }',
+  'Query.entities': '{ entities { totalCount } }',
+  'Query.entity': '{ entity(id: "1") { id } }',
+  'Query.entityCountsByRegion': '{ entityCountsByRegion { count } }',
+  'Query.shops': '{ shops { totalCount } }',
+  'Query.shop': '{ shop(id: "1") { id } }',
+  'Query.shopCountsByRegion': '{ shopCountsByRegion { count } }',
+  'Query.auditEntries': '{ auditEntries { totalCount } }',
+  'Query.importBatches': '{ importBatches { batchId } }',
+  'Query.apiKeys': '{ apiKeys { id } }',
+  'Mutation.login': 'mutation { login(username: "u", password: "p") { token } }',
+  'Mutation.logout': 'mutation { logout }',
+  'Mutation.createEntity': 'mutation { createEntity(input: { uscc: "91370102MA3C0AAAA0", name: "n", regionCode: "370102" }) { id } }',
+  'Mutation.updateEntity': 'mutation { updateEntity(id: "1", input: { name: "n" }) { id } }',
+  'Mutation.createShop': 'mutation { createShop(input: { name: "n", platform: "p", url: "https://x.example", classification: PLATFORM, regionCode: "370102" }) { id } }',
+  'Mutation.fileShop': 'mutation { fileShop(input: { shopId: "1", entityId: "1" }) { id } }',
+  'Mutation.maintainShop': 'mutation { maintainShop(input: { shopId: "1", action: NORMAL, note: "n" }) { id } }',
+  'Mutation.importEntities': 'mutation { importEntities(input: { fileName: "f.csv", contentBase64: "" }) { batchId } }',
+  'Mutation.createApiKey': 'mutation { createApiKey(input: { unitId: "1", name: "n", scopes: ["registry:read"] }) { secret } }',
+  'Mutation.revokeApiKey': 'mutation { revokeApiKey(id: "1") { id } }',
+};
+
+/** An actor holding every permission but one, with a jurisdiction, so only the permission can refuse. */
+function actorWithout(missing: string): Actor {
+  return {
+    kind: 'user',
+    id: 1,
+    name: 'permission-probe',
+    unitId: 1,
+    role: Role.ADMIN,
+    permissions: new Set(Object.values(Permission).filter((p) => p !== missing)),
+    prefixes: ['370102'],
+  };
+}
+
+/** Runs a document against the schema with no database: a resolver that got past the checker would throw on `em`. */
+async function run(source: string, actor: Actor | null) {
+  const contextValue = { actor, em: undefined, loaders: undefined, config: undefined, token: null };
+  const result = await graphql({ schema, source, contextValue });
+  expect(result.errors?.length, JSON.stringify(result.errors)).toBe(1);
+  return result.errors![0];
+}
+
+describe('the built schema enforces the declarations', () => {
+  it('has a probe document for every operation', () => {
+    expect(Object.keys(DOCUMENTS).sort()).toEqual(Object.keys(EXPECTED).sort());
+  });
+
+  for (const [key, permission] of Object.entries(EXPECTED)) {
+    if (permission === PUBLIC) continue;
+    it(`${key}: anonymous → UNAUTHENTICATED`, async () => {
+      const error = await run(DOCUMENTS[key], null);
+      expect(error.extensions?.code).toBe('UNAUTHENTICATED');
+    });
+    if (permission === 'authenticated') continue;
+    it(`${key}: without ${permission} → FORBIDDEN naming it`, async () => {
+      const error = await run(DOCUMENTS[key], actorWithout(permission));
+      expect(error.extensions).toEqual({ code: 'FORBIDDEN', required: [permission] });
+    });
+  }
+});
