@@ -1,3 +1,4 @@
+import { wrap } from '@mikro-orm/core';
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { OnlineEntity, Shop, ShopEvent, Unit } from '../entities';
 import { PageArgs } from '../schema/connection';
@@ -58,8 +59,10 @@ export class ShopResolver {
   }
 
   @FieldResolver(() => OnlineEntity, { nullable: true, description: 'the registered business (null if unlinked or outside your jurisdiction)' })
-  entity(@Root() shop: Shop): Promise<OnlineEntity | null> | null {
-    return shop.entity ? shop.entity.load() : null;
+  async entity(@Root() shop: Shop): Promise<OnlineEntity | null> {
+    // loads through the jurisdiction filter (batched): a business outside comes back uninitialised
+    const entity = shop.entity ? await shop.entity.load() : null;
+    return entity && wrap(entity).isInitialized() ? entity : null;
   }
 
   @FieldResolver(() => Unit, { nullable: true })

@@ -33,6 +33,10 @@ function baseOptions(): Options {
     entities: ALL_ENTITIES,
     discovery: { disableDynamicFileAccess: true, requireEntitiesArray: true },
     dataloader: DataloaderType.ALL,
+    // A reference to a row outside the caller's jurisdiction keeps its foreign key (so writes and the
+    // audit log see the true value); loading it through the filter yields null. Also spares every
+    // list query a join per relation.
+    autoJoinRefsForFilters: false,
     subscribers: [new AccessAuditSubscriber()],
     extensions: [Migrator],
     migrations: { migrationsList: MIGRATIONS, transactional: true, allOrNothing: true, snapshot: false, silent: true },

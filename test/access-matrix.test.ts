@@ -729,10 +729,10 @@ describe('a shop whose entity the city moved out of the county', () => {
    * fileShop (services/registry/shop.commands.ts, `const previousEntity = shop.entity?.id ?? null`) and
    * the audit subscriber (`before: pick(original, changed)`) record that null. Remove `.fails` once fixed.
    */
-  it.fails('KNOWN BUG: the audit entry of the re-filing names the previous (moved-out) entity in `before`', () => {
+  it('the audit entry of the re-filing names the previous (moved-out) entity in `before`', () => {
     expect(moved.audit.before.entity).toBe(Number(moved.entityId));
   });
-  it.fails('KNOWN BUG: the shop history of the re-filing names the previous (moved-out) entity', () => {
+  it('the shop history of the re-filing names the previous (moved-out) entity', () => {
     expect(moved.event.details.previousEntityId).toBe(Number(moved.entityId));
   });
 });
