@@ -6,11 +6,12 @@ import { jurisdictionFilter, type JurisdictionBound } from './jurisdiction';
 /**
  * One change written by a mutation, a CLI command or a job: who, when, which operation, what row,
  * before and after. Written by the flush subscriber for every audited entity (never by hand), so no
- * write can skip it. Jurisdiction-bound by the region of the changed row.
+ * write can skip it. Jurisdiction-bound by the region of the changed row — and, when the change moved
+ * the row to another region, by the region it left, so both sides see the move.
  */
 @ObjectType('AuditEntry', { description: 'One audited change: who, when, which operation, what row, before and after' })
 @Entity({ tableName: 'audit_entry' })
-@Filter(jurisdictionFilter())
+@Filter(jurisdictionFilter('regionCode', 'previousRegionCode'))
 export class AuditEntry implements JurisdictionBound {
   @Field(() => ID)
   @PrimaryKey({ type: 'bigint' })
@@ -66,4 +67,9 @@ export class AuditEntry implements JurisdictionBound {
   @Index()
   @Property({ type: 'string', length: 12 })
   regionCode!: string;
+
+  /** the region the row left, when the change moved it */
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'string', length: 12, nullable: true })
+  previousRegionCode: string | null = null;
 }

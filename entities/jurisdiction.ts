@@ -71,13 +71,16 @@ export function coversJurisdiction(outer: readonly string[], inner: readonly str
   return inner.length > 0 && inner.every((code) => inJurisdiction(code, outer));
 }
 
-/** The rule as a MikroORM condition on a region-code property. */
-export function jurisdictionWhere(property: string): Record<string, unknown> {
+/**
+ * The rule as a MikroORM condition: a row is in when any of the given region-code properties starts
+ * with one of the actor's prefixes.
+ */
+export function jurisdictionWhere(...properties: [string, ...string[]]): Record<string, unknown> {
   const { prefixes } = currentActor();
   if (prefixes.includes('')) return {};
-  if (prefixes.length === 0) return { [property]: null, $and: [{ [property]: { $ne: null } }] };
-  if (prefixes.length === 1) return { [property]: { $like: `${prefixes[0]}%` } };
-  return { $or: prefixes.map((p) => ({ [property]: { $like: `${p}%` } })) };
+  const conditions = properties.flatMap((property) => prefixes.map((p) => ({ [property]: { $like: `${p}%` } })));
+  if (conditions.length === 0) return { [properties[0]]: { $in: [] } };
+  return conditions.length === 1 ? conditions[0] : { $or: conditions };
 }
 
 /**
@@ -94,10 +97,11 @@ export function jurisdictionSql(column: string): { sql: string; params: unknown[
 export const JURISDICTION_FILTER = 'jurisdiction';
 
 /** The filter definition for `@Filter`: reads the current actor, so it cannot be forgotten. */
-export function jurisdictionFilter(property = 'regionCode') {
+export function jurisdictionFilter(...properties: string[]) {
+  const props = (properties.length > 0 ? properties : ['regionCode']) as [string, ...string[]];
   return {
     name: JURISDICTION_FILTER,
-    cond: () => jurisdictionWhere(property),
+    cond: () => jurisdictionWhere(...props),
     default: true,
     args: false as const,
   };

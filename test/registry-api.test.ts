@@ -304,3 +304,26 @@ import { makeUscc } from '../services/registry/uscc';
 function makeValid(division: string, body: string) {
   return makeUscc(division, body);
 }
+
+describe('audit visibility follows the rows', () => {
+  it('a move between counties is visible in the audit log of both counties', async () => {
+    const entity = await asSystem((em) => em.findOneOrFail(OnlineEntity, { regionCode: { $like: '370102%' } }, { orderBy: { id: 'asc' } }));
+    const city = await p.login('c3701-inspector');
+    const moved = await p.gql(`mutation($id: ID!) { updateEntity(id: $id, input: { regionCode: "370103002" }) { regionCode } }`, { id: String(entity.id) }, city);
+    expect(moved.errors, JSON.stringify(moved.errors)).toBeUndefined();
+    const q = `query($id: String) { auditEntries(first: 10, filter: { entityType: "OnlineEntity", entityId: $id }) { nodes { operation regionCode previousRegionCode } } }`;
+    for (const county of ['x370102-admin', 'x370103-admin']) {
+      const r = await p.gql(q, { id: String(entity.id) }, await p.login(county));
+      expect(r.data.auditEntries.nodes, county).toContainEqual({ operation: 'updateEntity', regionCode: '370103002', previousRegionCode: entity.regionCode });
+    }
+    const other = await p.gql(q, { id: String(entity.id) }, await p.login('x370104-admin'));
+    expect(other.data.auditEntries.nodes).toEqual([]);
+  });
+
+  it('a station leader sees the logins of the station\'s own inspector', async () => {
+    await p.login('370102-s01-inspector');
+    const r = await p.gql(`{ auditEntries(first: 20, filter: { operation: "login" }) { nodes { actorName } } }`, {}, await p.login('370102-s01-leader'));
+    expect(r.data.auditEntries.nodes.map((n: any) => n.actorName)).toContain('370102-s01-inspector');
+    expect(r.data.auditEntries.nodes.map((n: any) => n.actorName)).not.toContain('370102-s02-inspector');
+  });
+});

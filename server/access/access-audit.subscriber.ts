@@ -49,8 +49,9 @@ function regionsOf(cs: ChangeSet<any>): string[] {
 
 function primaryRegion(cs: ChangeSet<any>): string {
   const e = cs.entity;
-  if (e instanceof Unit) return e.regionCode;
-  if (e instanceof User || e instanceof ApiKey) return e.unit.regionCode;
+  // a unit's own region is its first jurisdiction region, so a station sees its own staff's entries
+  if (e instanceof Unit) return e.jurisdiction[0] ?? e.regionCode;
+  if (e instanceof User || e instanceof ApiKey) return e.unit.jurisdiction[0] ?? e.unit.regionCode;
   return e.regionCode;
 }
 
@@ -131,6 +132,7 @@ export class AccessAuditSubscriber implements EventSubscriber {
         before: action === 'create' ? null : pick(original, action === 'delete' ? Object.keys(original) : changed),
         after: action === 'delete' ? null : pick(cs.payload as Record<string, unknown>, changed),
         regionCode,
+        previousRegionCode: typeof original.regionCode === 'string' && original.regionCode !== regionCode ? original.regionCode : null,
         at: new Date(),
       };
     });

@@ -64,7 +64,9 @@ export function fileShop(em: EntityManager, input: FileShopInput): Promise<Shop>
     }
     const wasFiled = shop.filingStatus === FilingStatus.FILED;
     const previousEntity = shop.entity?.id ?? null;
-    if (wasFiled && previousEntity === entity.id && !input.classification && !input.icpNumber) {
+    const changesDetails =
+      (input.classification != null && input.classification !== shop.classification) || (!!input.icpNumber && input.icpNumber.trim() !== shop.icpNumber);
+    if (wasFiled && previousEntity === entity.id && !changesDetails) {
       throw new UserInputError(`shop ${shop.id} is already filed for ${entity.name}`, 'shopId');
     }
     shop.entity = ref(entity);
