@@ -1,6 +1,5 @@
-import { Arg, Args, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { ImportBatch } from '../entities';
-import { PageArgs } from '../schema/connection';
 import { ImportEntitiesInput } from '../schema/registry.inputs';
 import { ImportReportType } from '../schema/registry.types';
 import { Permission } from '../server/access/permissions';
@@ -26,9 +25,13 @@ export class ImportResolver {
   }
 
   @Authorized(Permission.REGISTRY_IMPORT)
-  @Query(() => [ImportReportType], { description: 'Recent imports in your jurisdiction, newest first' })
-  async importBatches(@Ctx() { em }: Context, @Args(() => PageArgs) page: PageArgs): Promise<ImportReportType[]> {
-    const batches = await em.find(ImportBatch, {}, { orderBy: { id: 'desc' }, limit: page.first ?? 20 });
+  @Query(() => [ImportReportType], { description: 'Recent imports in your jurisdiction, newest first (stored errors are capped at 1,000 a batch)' })
+  async importBatches(
+    @Ctx() { em }: Context,
+    @Arg('first', () => Int, { defaultValue: 20, description: 'how many (at most 100)' }) first: number,
+  ): Promise<ImportReportType[]> {
+    if (first < 0 || first > 100) throw new UserInputError('first must be between 0 and 100', 'first');
+    const batches = await em.find(ImportBatch, {}, { orderBy: { id: 'desc' }, limit: first });
     return batches.map((b) => ({ ...b, batchId: b.id }));
   }
 }

@@ -54,7 +54,7 @@ export function buildHongdunSchema(emitSchemaFile?: string): Promise<GraphQLSche
   });
 }
 
-const KNOWN_CODES = new Set(['BAD_USER_INPUT', 'NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED']);
+const KNOWN_CODES = new Set(['BAD_USER_INPUT', 'NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED', 'IMPORT_FILE_INVALID']);
 
 /**
  * Turns errors into what callers see: domain errors keep their message and get a code; validation

@@ -279,6 +279,20 @@ describe('import through GraphQL', () => {
     const found = await p.gql(`query($u: String) { entity(uscc: $u) { name } }`, { u: makeValid('370102', 'MA3C4D5F') }, admin);
     expect(found.data.entity.name).toBe('历下区新开商行');
   });
+
+  it('answers a file that is no register file with a clear error and writes nothing', async () => {
+    const before = await asSystem((em) => em.count(OnlineEntity, {}));
+    const r = await p.gql(
+      `mutation($i: ImportEntitiesInput!) { importEntities(input: $i) { status } }`,
+      { i: { fileName: 'photo.xlsx', contentBase64: Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0, 0]).toString('base64') } },
+      admin,
+    );
+    expect(r.errors?.[0].extensions?.code).toBe('IMPORT_FILE_INVALID');
+    expect(r.errors?.[0].message).toMatch(/\.xls/);
+    expect(await asSystem((em) => em.count(OnlineEntity, {}))).toBe(before);
+    const batches = await p.gql(`{ importBatches(first: 5) { status totalRows created } }`, {}, admin);
+    expect(batches.data.importBatches[0]).toMatchObject({ status: 'committed', totalRows: 2, created: 1 });
+  });
 });
 
 describe('sessions', () => {
