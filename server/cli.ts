@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { type Actor, runAs, User } from '../entities';
 import { actorForUser } from '../services/access/actors';
+import { setupPlatform } from '../services/access/setup-platform.command';
 import { loadDemoProvince } from '../services/demo/load-demo-province';
 import { importEntities } from '../services/registry/import/import-entities.command';
 import { runAsSystem } from '../services/system-actor';
@@ -99,6 +100,25 @@ program
   });
 
 program
+  .command('setup')
+  .description('prepare a production database: regions, the bureau tree (province, city and county bureaus) and a first administrator')
+  .requiredOption('--admin <username>', 'username of the province administrator')
+  .option('--name <name>', 'display name of the administrator', '系统管理员')
+  .action(async (opts: { admin: string; name: string }) => {
+    const password = process.env.HONGDUN_ADMIN_PASSWORD;
+    if (!password) throw new Error('set HONGDUN_ADMIN_PASSWORD (at least 12 characters) to the administrator\'s password');
+    const orm = await openDatabase(loadConfig());
+    try {
+      const result = await setupPlatform(orm.em.fork(), { adminUsername: opts.admin, adminPassword: password, adminName: opts.name });
+      process.stdout.write(
+        `units created: ${result.unitsCreated}; administrator ${result.admin.username}: ${result.admin.created ? 'created' : 'already there, unchanged'}\n`,
+      );
+    } finally {
+      await orm.close();
+    }
+  });
+
+program
   .command('migrate')
   .description('apply pending database migrations and exit')
   .action(async () => {
@@ -137,6 +157,7 @@ importCmd
   .option('--json', 'print the full report as JSON')
   .action(async (file: string, opts: { strict?: boolean; as?: string; json?: boolean }) => {
     const config = loadConfig();
+    if (!fs.existsSync(file) || !fs.statSync(file).isFile()) throw new Error(`no such file: ${file}`);
     const content = fs.readFileSync(file);
     const orm = await openDatabase(config);
     try {

@@ -9,6 +9,8 @@ import { AccessAuditSubscriber } from './access/access-audit.subscriber';
 import type { Config } from './config';
 import { logger } from './logger';
 import { MIGRATIONS } from './migrations';
+import { loadRegions } from '../services/registry/region-catalog';
+import { runAsSystem } from '../services/system-actor';
 import { hasSeveralStatements } from './pglite-statements';
 
 // Route only true multi-statement texts through PGlite's exec(); see server/pglite-statements.ts.
@@ -88,5 +90,8 @@ export async function openDatabase(config: Config): Promise<MikroORM> {
   }
   const applied = await orm.getMigrator().up();
   if (applied.length > 0) logger.info({ migrations: applied.map((m) => m.name) }, 'applied migrations');
+  // reference data every database needs (the region table), loaded once
+  const regions = await runAsSystem('load reference regions', () => loadRegions(orm.em.fork()));
+  if (regions > 0) logger.info({ regions }, 'loaded the regions of Shandong');
   return orm;
 }
