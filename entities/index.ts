@@ -13,7 +13,7 @@ import { User } from './user.entity';
 export const ALL_ENTITIES = [Region, Unit, User, Session, ApiKey, OnlineEntity, Shop, ShopEvent, AuditEntry, ImportBatch];
 
 /** Entities whose every change is written to the audit log. */
-export const AUDITED_ENTITIES: ReadonlySet<Function> = new Set([OnlineEntity, Shop, User, ApiKey, Unit]);
+export const AUDITED_ENTITIES: ReadonlySet<Function> = new Set([OnlineEntity, Shop, User, ApiKey, Unit, Session]);
 
 export * from './api-key.entity';
 export * from './audit-entry.entity';

@@ -304,6 +304,12 @@ describe('sessions', () => {
     })();
     expect((await p.gql(`{ me { name } }`, {}, token)).data.me.name).toBe('sd-analyst');
     expect((await p.gql(`mutation { logout }`, {}, token)).data.logout).toBe(true);
+    const logged = await asSystem((em) => em.find(AuditEntry, { entityType: 'Session', actorName: 'sd-analyst' }, { orderBy: { id: 'asc' } }));
+    expect(logged.map((a) => [a.operation, a.action])).toEqual([
+      ['login', 'create'],
+      ['logout', 'update'],
+    ]);
+    expect(logged[0].after).toMatchObject({ tokenHash: '[redacted]' });
     const after = await p.gql(`{ me { name } }`, {}, token);
     expect(after.status).toBe(401);
     const wrong = await p.gql(`mutation { login(username: "sd-analyst", password: "nope") { token } }`);

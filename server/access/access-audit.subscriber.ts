@@ -14,6 +14,7 @@ import {
   coversJurisdiction,
   currentActor,
   inJurisdiction,
+  Session,
   Unit,
   User,
 } from '../../entities';
@@ -38,6 +39,7 @@ function regionsOf(cs: ChangeSet<any>): string[] {
   if (entity instanceof Unit) return entity.jurisdiction;
   if (entity instanceof User) return unitOf(entity, 'user').jurisdiction;
   if (entity instanceof ApiKey) return unitOf(entity, 'API key').jurisdiction;
+  if (entity instanceof Session) return unitOf(entity.user, 'session user').jurisdiction;
   if (typeof entity.regionCode === 'string') {
     const codes = [entity.regionCode];
     const before = cs.originalEntity?.regionCode;
@@ -52,6 +54,7 @@ function primaryRegion(cs: ChangeSet<any>): string {
   // a unit's own region is its first jurisdiction region, so a station sees its own staff's entries
   if (e instanceof Unit) return e.jurisdiction[0] ?? e.regionCode;
   if (e instanceof User || e instanceof ApiKey) return e.unit.jurisdiction[0] ?? e.unit.regionCode;
+  if (e instanceof Session) return e.user.unit.jurisdiction[0] ?? e.user.unit.regionCode;
   return e.regionCode;
 }
 
@@ -68,7 +71,7 @@ function plain(value: unknown): unknown {
 function pick(source: Record<string, unknown> | undefined, keys: string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const key of keys) {
-    if (key === 'passwordHash' || key === 'secretHash') {
+    if (key === 'passwordHash' || key === 'secretHash' || key === 'tokenHash') {
       out[key] = '[redacted]';
     } else {
       out[key] = plain(source?.[key]);
@@ -93,7 +96,7 @@ export class AccessAuditSubscriber implements EventSubscriber {
     for (const cs of changeSets) {
       const regions = regionsOf(cs);
       const entityName = cs.name;
-      if (cs.entity instanceof Unit || cs.entity instanceof User || cs.entity instanceof ApiKey) {
+      if (cs.entity instanceof Unit || cs.entity instanceof User || cs.entity instanceof ApiKey || cs.entity instanceof Session) {
         if (!coversJurisdiction(actor.prefixes, regions)) {
           throw new AccessDeniedError(`${entityName} lies outside the jurisdiction of ${actor.name}`);
         }

@@ -2,7 +2,6 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { type Actor, runAs, Session, User } from '../../entities';
 import { verifyPassword } from '../../server/auth/password';
 import { runCommand } from '../command';
-import { runAsSystem } from '../system-actor';
 import { actorForUser } from './actors';
 import { newSessionToken, sha256 } from './tokens';
 
@@ -35,16 +34,20 @@ export async function login(
   const expiresAt = new Date(Date.now() + ttlHours * 3600_000);
   await runAs(actor, () =>
     runCommand(em, 'login', async (tem) => {
-      tem.create(Session, { tokenHash: sha256(token), user: user.id, expiresAt });
       const u = await tem.findOneOrFail(User, user.id, { populate: ['unit'] });
+      tem.create(Session, { tokenHash: sha256(token), user: u, expiresAt });
       u.lastLoginAt = new Date();
     }),
   );
   return { token, expiresAt, user, actor };
 }
 
-/** Ends the session of `token`. */
-export async function logout(em: EntityManager, token: string): Promise<boolean> {
-  const n = await runAsSystem('logout', () => em.nativeUpdate(Session, { tokenHash: sha256(token), revokedAt: null }, { revokedAt: new Date() }));
-  return n > 0;
+/** Ends the session of `token` (run as the session's own user; audited). */
+export function logout(em: EntityManager, token: string): Promise<boolean> {
+  return runCommand(em, 'logout', async (tem) => {
+    const session = await tem.findOne(Session, { tokenHash: sha256(token), revokedAt: null }, { populate: ['user', 'user.unit'] });
+    if (!session) return false;
+    session.revokedAt = new Date();
+    return true;
+  });
 }
