@@ -55,6 +55,9 @@ export class EntityFilter {
   @Matches(/^\d{2,12}$/, { message: 'regionCode must be a division code of digits' })
   regionCode?: string;
 
+  @Field(() => ID, { nullable: true, description: 'a unit: businesses in the regions of its jurisdiction' })
+  unitId?: string;
+
   @Field(() => [RegistrationStatus], { nullable: true })
   registrationStatus?: RegistrationStatus[];
 

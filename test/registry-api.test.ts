@@ -127,6 +127,13 @@ describe('filters agree with an independent count in SQL', () => {
     expect(byUscc.data.entities.nodes.map((n: any) => n.uscc)).toContain(one.uscc);
   });
 
+  it('an entity filter by unit takes the regions of the unit\'s jurisdiction', async () => {
+    const station = await asSystem((em) => em.findOneOrFail(Unit, { code: '370102-S01' }));
+    const expected = await asSystem((em) => em.count(OnlineEntity, { $or: station.jurisdiction.map((c) => ({ regionCode: { $like: `${c}%` } })) }));
+    const r = await p.gql(`query($u: ID) { entities(first: 1, filter: { unitId: $u }) { totalCount } }`, { u: String(station.id) }, admin);
+    expect(r.data.entities.totalCount).toBe(expected);
+  });
+
   it('counts by region add up to the total, at every level', async () => {
     const total = (await p.gql(`{ shops(first: 0) { totalCount } }`, {}, admin)).data.shops.totalCount;
     const byCity = await p.gql(`{ shopCountsByRegion(parentCode: "37") { regionCode count } }`, {}, admin);

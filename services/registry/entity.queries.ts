@@ -1,6 +1,6 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { OnlineEntity } from '../../entities';
+import { OnlineEntity, Unit } from '../../entities';
 import { EntitySortField, SortDirection } from '../../schema/enums';
 import type { EntityFilter, EntityOrder } from '../../schema/registry.inputs';
 import { NotFoundError, UserInputError } from '../errors';
@@ -8,9 +8,14 @@ import { likeEscape, type Page, paginate } from '../pagination';
 import { countByRegion } from './region-counts';
 
 /** The ORM condition of an entity filter (jurisdiction added by the ORM filter). */
-export function entityWhere(filter: EntityFilter = {}): FilterQuery<OnlineEntity> {
+export async function entityWhere(em: EntityManager, filter: EntityFilter = {}): Promise<FilterQuery<OnlineEntity>> {
   const and: FilterQuery<OnlineEntity>[] = [];
   if (filter.regionCode) and.push({ regionCode: { $like: `${filter.regionCode}%` } });
+  if (filter.unitId) {
+    const unit = await em.findOne(Unit, { id: Number(filter.unitId) || -1 });
+    if (!unit) throw new NotFoundError('unit', filter.unitId);
+    and.push({ $or: unit.jurisdiction.map((code) => ({ regionCode: { $like: `${likeEscape(code)}%` } })) });
+  }
   if (filter.registrationStatus?.length) and.push({ registrationStatus: { $in: filter.registrationStatus } });
   const search = filter.search?.trim();
   if (search) {
@@ -23,7 +28,7 @@ export function entityWhere(filter: EntityFilter = {}): FilterQuery<OnlineEntity
 export async function listEntities(em: EntityManager, filter: EntityFilter | undefined, order: EntityOrder | undefined, page: Page) {
   const field = order?.field ?? EntitySortField.ID;
   const direction = order?.direction ?? SortDirection.ASC;
-  return paginate(em, OnlineEntity, entityWhere(filter), { [field]: direction }, page);
+  return paginate(em, OnlineEntity, await entityWhere(em, filter), { [field]: direction }, page);
 }
 
 /** One entity by id or USCC in the caller's jurisdiction, or NotFoundError. */
@@ -36,5 +41,5 @@ export async function getEntity(em: EntityManager, by: { id?: string | number; u
 }
 
 export async function countEntitiesByRegion(em: EntityManager, parentCode: string, filter?: EntityFilter) {
-  return countByRegion(em, OnlineEntity, parentCode, entityWhere(filter));
+  return countByRegion(em, OnlineEntity, parentCode, await entityWhere(em, filter));
 }
