@@ -1,5 +1,7 @@
 import ExcelJS from 'exceljs';
 import { parse as parseCsv } from 'csv-parse/sync';
+import JSZip from 'jszip';
+import path from 'node:path';
 import { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 
@@ -314,240 +316,145 @@ function csvCellText(value: string): string {
 
 // --------------------------------------------------------------------------------------------- XLSX
 
-interface ZipEntry {
-  name: string;
-  method: number;
-  crc: number;
-  compressed: number;
-  uncompressed: number;
-  /** offset of the entry's local header */
-  offset: number;
-}
-
-interface ZipDirectory {
-  entries: ZipEntry[];
-  /** offset of the central directory */
-  directoryOffset: number;
-}
-
 function damagedZip(): ImportFileError {
   return new ImportFileError('the XLSX file is damaged or truncated (its zip directory cannot be read): save it again in Excel');
 }
 
+function damagedPart(name: string): ImportFileError {
+  return new ImportFileError(`the XLSX file is damaged (its part ${name} fails its checksum): save it again in Excel`);
+}
+
 /**
- * Lists a zip's entries from its central directory (end of the file), without inflating anything: a
- * truncated or damaged archive, a zip that is no workbook (.docx, .ods) and a zip bomb are refused
- * before exceljs sees the file.
+ * What JSZip read of an entry from the zip directory. Its typings leave this out: `_data` is the entry's
+ * still-compressed content (a CompressedObject) once `loadAsync` has run, for every entry that is not empty.
  */
-export function zipDirectory(content: Buffer): ZipDirectory {
-  let eocd = -1;
-  for (let i = content.length - 22; i >= Math.max(0, content.length - 22 - 0xffff); i--) {
-    if (content.readUInt32LE(i) === 0x06054b50) {
-      eocd = i;
-      break;
-    }
-  }
-  if (eocd < 0) throw damagedZip();
-  const count = content.readUInt16LE(eocd + 10);
-  const directoryOffset = content.readUInt32LE(eocd + 16);
-  let at = directoryOffset;
-  const entries: ZipEntry[] = [];
-  for (let i = 0; i < count; i++) {
-    if (at + 46 > content.length || content.readUInt32LE(at) !== 0x02014b50) throw damagedZip();
-    const nameLength = content.readUInt16LE(at + 28);
-    const extraLength = content.readUInt16LE(at + 30);
-    const commentLength = content.readUInt16LE(at + 32);
-    if (at + 46 + nameLength > content.length) throw damagedZip();
-    const entry = {
-      name: content.toString('utf8', at + 46, at + 46 + nameLength),
-      method: content.readUInt16LE(at + 10),
-      crc: content.readUInt32LE(at + 16),
-      compressed: content.readUInt32LE(at + 20),
-      uncompressed: content.readUInt32LE(at + 24),
-      offset: content.readUInt32LE(at + 42),
-    };
-    if (entry.offset + 30 > directoryOffset || content.readUInt32LE(entry.offset) !== 0x04034b50) throw damagedZip();
-    entries.push(entry);
-    at += 46 + nameLength + extraLength + commentLength;
-  }
-  return { entries, directoryOffset };
+interface CompressedEntry {
+  crc32: number;
+  uncompressedSize: number;
 }
 
-function damagedPart(entry: ZipEntry): ImportFileError {
-  return new ImportFileError(`the XLSX file is damaged (its part ${entry.name} fails its checksum): save it again in Excel`);
+function compressedEntry(file: JSZip.JSZipObject): CompressedEntry | undefined {
+  const data = (file as unknown as { _data?: Partial<CompressedEntry> })._data;
+  return typeof data?.uncompressedSize === 'number' && typeof data.crc32 === 'number' ? (data as CompressedEntry) : undefined;
 }
 
-/** The compressed bytes of an entry (sizes from the central directory, which data descriptors leave out of local headers). */
-function entryData(content: Buffer, entry: ZipEntry): Buffer {
-  const start = entry.offset + 30 + content.readUInt16LE(entry.offset + 26) + content.readUInt16LE(entry.offset + 28);
-  if (start + entry.compressed > content.length) throw damagedZip();
-  if (entry.method !== 0 && entry.method !== 8) throw new ImportFileError(`the XLSX file uses an unsupported zip compression (method ${entry.method})`);
-  return content.subarray(start, start + entry.compressed);
-}
-
-/** The bytes of a (small) entry, inflated. */
-function entryBytes(content: Buffer, entry: ZipEntry): Buffer {
-  const data = entryData(content, entry);
-  if (entry.method === 0) return data;
+/**
+ * Reads a zip's directory with JSZip, without inflating anything, so that a truncated or damaged
+ * archive, a zip that is no workbook (.docx, .ods) and a zip bomb are refused before exceljs sees it.
+ */
+async function openZip(content: Buffer): Promise<JSZip> {
   try {
-    return zlib.inflateRawSync(data, { maxOutputLength: XLSX_MAX_UNCOMPRESSED });
-  } catch {
+    return await JSZip.loadAsync(content);
+  } catch (error) {
+    const message = (error as Error).message;
+    if (message.startsWith('Encrypted zip')) {
+      throw new ImportFileError('the workbook is password-protected: remove the password in Excel and save it again as .xlsx');
+    }
+    // JSZip names the method by its two bytes, e.g. "compression \x0E\x00 unknown" (LZMA)
+    const method = /compression \\x([0-9A-F]{2})\\x([0-9A-F]{2}) unknown/.exec(message);
+    if (method) throw new ImportFileError(`the XLSX file uses an unsupported zip compression (method ${parseInt(method[1], 16) + 256 * parseInt(method[2], 16)})`);
     throw damagedZip();
   }
 }
 
 /**
- * Inflates an entry without keeping it and checks its size and CRC against the directory. exceljs'
- * zip reader hangs (never settles) on a corrupt deflate stream, so nothing reaches it unchecked.
+ * Inflates a part (through JSZip) without keeping it and checks its size and CRC against the directory.
+ * exceljs' streaming zip reader hangs (never settles) on a corrupt deflate stream, so nothing may reach
+ * it unchecked. JSZip's own `loadAsync(…, { checkCRC32: true })` is not used: its error does not name
+ * the part, and it inflates every entry of the archive (other sheets, images) to the end, past a size the
+ * directory lied about. zlib.crc32 needs Node 20.15 or later.
  */
-async function verifyEntry(content: Buffer, entry: ZipEntry): Promise<void> {
-  const data = entryData(content, entry);
+async function verifyPart(file: JSZip.JSZipObject): Promise<void> {
+  const expected = compressedEntry(file);
+  if (!expected) return; // an empty part: nothing to inflate
   let crc = 0;
   let size = 0;
-  if (entry.method === 0) {
-    crc = crc32(data);
-    size = data.length;
-  } else {
-    const inflater = zlib.createInflateRaw();
-    await new Promise<void>((resolve, reject) => {
-      inflater.on('data', (chunk: Buffer) => {
-        crc = crc32(chunk, crc);
-        size += chunk.length;
-        if (size > entry.uncompressed) inflater.destroy(new Error('larger than its directory entry says'));
-      });
-      inflater.on('end', resolve);
-      inflater.on('error', reject);
-      inflater.end(data);
-    }).catch(() => {
-      throw damagedPart(entry);
+  const sound = await new Promise<boolean>((resolve) => {
+    const stream = file.nodeStream('nodebuffer');
+    stream.on('data', (chunk: Buffer) => {
+      crc = zlib.crc32(chunk, crc);
+      size += chunk.length;
+      if (size > expected.uncompressedSize) {
+        stream.pause(); // larger than its directory entry says: stop inflating (a zip bomb)
+        resolve(false);
+      }
     });
-  }
-  if (crc !== entry.crc || size !== entry.uncompressed) throw damagedPart(entry);
-}
-
-/**
- * One entry as a local record for exceljs' zip reader, renamed to `name` (exceljs knows parts by fixed
- * names), with sizes and CRC in the header and no data descriptor, so the reader never has to scan for
- * one.
- */
-function localRecord(content: Buffer, entry: ZipEntry, name: string): Buffer {
-  const header = Buffer.from(content.subarray(entry.offset, entry.offset + 30));
-  const nameBytes = Buffer.from(name, 'utf8');
-  header.writeUInt16LE(header.readUInt16LE(6) & ~0x08, 6);
-  header.writeUInt32LE(entry.crc, 14);
-  header.writeUInt32LE(entry.compressed, 18);
-  header.writeUInt32LE(entry.uncompressed, 22);
-  header.writeUInt16LE(nameBytes.length, 26);
-  header.writeUInt16LE(0, 28);
-  return Buffer.concat([header, nameBytes, entryData(content, entry)]);
-}
-
-/** A stored (uncompressed) local record, for parts a workbook may lack. */
-function storedRecord(name: string, text: string): Buffer {
-  const data = Buffer.from(text, 'utf8');
-  const nameBytes = Buffer.from(name, 'utf8');
-  const header = Buffer.alloc(30);
-  header.writeUInt32LE(0x04034b50, 0);
-  header.writeUInt16LE(20, 4);
-  header.writeUInt32LE(crc32(data), 14);
-  header.writeUInt32LE(data.length, 18);
-  header.writeUInt32LE(data.length, 22);
-  header.writeUInt16LE(nameBytes.length, 26);
-  return Buffer.concat([header, nameBytes, data]);
-}
-
-const nativeCrc32 = (zlib as { crc32?: (data: Buffer, value?: number) => number }).crc32;
-let crcTable: Uint32Array | undefined;
-
-/** CRC-32 of zip entries; zlib's where the Node version has it (20.15+). */
-function crc32(data: Buffer, previous = 0): number {
-  if (nativeCrc32) return nativeCrc32(data, previous);
-  crcTable ??= Uint32Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
+    stream.on('error', () => resolve(false));
+    stream.on('end', () => resolve(crc === expected.crc32 >>> 0 && size === expected.uncompressedSize));
   });
-  let c = (previous ^ 0xffffffff) >>> 0;
-  for (const byte of data) c = crcTable[(c ^ byte) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-/** Attributes of the XML start tags named `tag` (any namespace prefix), in document order. */
-function xmlTags(xml: string, tag: string): Record<string, string>[] {
-  const out: Record<string, string>[] = [];
-  for (const m of xml.matchAll(new RegExp(`<(?:[\\w.-]+:)?${tag}\\b([^>]*)>`, 'g'))) {
-    const attrs: Record<string, string> = {};
-    for (const a of m[1].matchAll(/([\w.:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)) attrs[a[1].replace(/^[\w.-]+:/, '')] = a[2] ?? a[3];
-    out.push(attrs);
-  }
-  return out;
-}
-
-/** Resolves a relationship target of xl/workbook.xml to a zip path. */
-function workbookPart(target: string): string {
-  const parts = (target.startsWith('/') ? target.slice(1) : `xl/${target}`).split('/');
-  const resolved: string[] = [];
-  for (const p of parts) {
-    if (p === '..') resolved.pop();
-    else if (p !== '.' && p !== '') resolved.push(p);
-  }
-  return resolved.join('/');
+  if (!sound) throw damagedPart(file.name);
 }
 
 /**
- * The parts exceljs needs to stream the first worksheet, as a new zip stream in the order its streaming
- * reader wants them: relationships, workbook (date system), shared strings, styles (to tell dates from
- * numbers), then the first worksheet in tab order under the name exceljs recognises. Other sheets are
- * never read, and since the shared strings come first exceljs parses the sheet as it streams instead of
- * buffering it in a temporary file.
+ * exceljs' own parsers of xl/_rels/workbook.xml.rels and xl/workbook.xml: methods of its Xlsx object
+ * that its typings leave out (its readers use them for the same two parts).
+ */
+interface WorkbookPartParsers {
+  // both resolve to undefined for a document that ends before its root element is closed
+  parseRels(xml: Iterable<string>): Promise<{ Id?: string; Type?: string; Target?: string }[] | undefined>;
+  parseWorkbook(xml: Iterable<string>): Promise<{ sheets?: { rId?: string }[] } | undefined>;
+}
+
+/**
+ * The parts exceljs needs to stream the first worksheet, as a new zip in the order its streaming reader
+ * wants them: relationships, workbook (date system), shared strings, styles (to tell dates from
+ * numbers), then the first worksheet in tab order under the name exceljs recognises (it only reads
+ * parts named xl/worksheets/sheetN.xml, takes sheets in file order, and buffers a sheet that comes
+ * before the shared strings in a temporary file). Other sheets are never read; the parts keep their
+ * compressed bytes, so nothing is deflated again. A workbook without shared strings (inline strings,
+ * as Apache POI's streaming writer saves) gets an empty shared-strings part.
  */
 async function firstSheetStream(content: Buffer): Promise<Buffer> {
-  const dir = zipDirectory(content);
-  const byName = new Map(dir.entries.map((e) => [e.name, e]));
-  const total = dir.entries.reduce((sum, e) => sum + (e.uncompressed === 0xffffffff ? Infinity : e.uncompressed), 0);
-  if (total > XLSX_MAX_UNCOMPRESSED) {
+  const zip = await openZip(content);
+  const unpacked = Object.values(zip.files).reduce((sum, f) => sum + (compressedEntry(f)?.uncompressedSize ?? 0), 0);
+  if (unpacked > XLSX_MAX_UNCOMPRESSED) {
     throw new ImportFileError(`the XLSX workbook unpacks to more than ${formatBytes(XLSX_MAX_UNCOMPRESSED)}: split it into smaller files`);
   }
-  const workbook = byName.get('xl/workbook.xml');
-  const rels = byName.get('xl/_rels/workbook.xml.rels');
+  const workbook = zip.file('xl/workbook.xml');
+  const rels = zip.file('xl/_rels/workbook.xml.rels');
   if (!workbook || !rels) {
-    const what = byName.has('content.xml') ? 'an OpenDocument spreadsheet (.ods)' : byName.has('word/document.xml') ? 'a Word document' : 'a zip archive';
+    const what = zip.file('content.xml') ? 'an OpenDocument spreadsheet (.ods)' : zip.file('word/document.xml') ? 'a Word document' : 'a zip archive';
     throw new ImportFileError(`the file is ${what}, not an Excel .xlsx workbook; save it as .xlsx or CSV`);
   }
-  const relations = xmlTags(entryBytes(content, rels).toString('utf8'), 'Relationship');
-  const partOf = (type: string) => {
-    const rel = relations.find((r) => r.Type?.endsWith(`/${type}`));
-    return rel?.Target ? byName.get(workbookPart(rel.Target)) : undefined;
-  };
-  const firstSheet = xmlTags(entryBytes(content, workbook).toString('utf8'), 'sheet')[0];
-  const sheetRel = firstSheet && relations.find((r) => r.Id === firstSheet.id);
-  const sheet = sheetRel?.Target ? byName.get(workbookPart(sheetRel.Target)) : undefined;
+  await verifyPart(rels);
+  await verifyPart(workbook);
+  const parsers = new ExcelJS.Workbook().xlsx as unknown as WorkbookPartParsers;
+  const relations = (await parsers.parseRels([await rels.async('string')])) ?? [];
+  const firstSheet = (await parsers.parseWorkbook([await workbook.async('string')]))?.sheets?.[0];
+  // relationship targets are relative to xl/ unless absolute
+  const target = (rel: { Target?: string } | undefined) => (rel?.Target ? zip.file(path.posix.resolve('/xl', rel.Target).slice(1)) : null);
+  const partOf = (type: string) => target(relations.find((r) => r.Type?.endsWith(`/${type}`)));
+  const sheet = target(relations.find((r) => r.Id !== undefined && r.Id === firstSheet?.rId));
   if (!sheet) throw new ImportFileError('the XLSX workbook has no worksheet');
-  const sharedStrings = partOf('sharedStrings') ?? byName.get('xl/sharedStrings.xml');
-  const styles = partOf('styles') ?? byName.get('xl/styles.xml');
-  for (const entry of [sharedStrings, styles, sheet]) if (entry) await verifyEntry(content, entry);
-  return Buffer.concat([
-    localRecord(content, rels, 'xl/_rels/workbook.xml.rels'),
-    localRecord(content, workbook, 'xl/workbook.xml'),
-    sharedStrings
-      ? localRecord(content, sharedStrings, 'xl/sharedStrings.xml')
-      : storedRecord('xl/sharedStrings.xml', '<?xml version="1.0" encoding="UTF-8"?><sst count="0" uniqueCount="0"/>'),
-    ...(styles ? [localRecord(content, styles, 'xl/styles.xml')] : []),
-    localRecord(content, sheet, 'xl/worksheets/sheet1.xml'),
-  ]);
+  const sharedStrings = partOf('sharedStrings') ?? zip.file('xl/sharedStrings.xml');
+  const styles = partOf('styles') ?? zip.file('xl/styles.xml');
+  for (const part of [sharedStrings, styles, sheet]) if (part) await verifyPart(part);
+
+  const stream = new JSZip();
+  // `_data` (see CompressedEntry): JSZip copies a part's compressed bytes as they are; its public
+  // `async()` would inflate each part only for `generateAsync` to deflate it again
+  const copy = (name: string, part: JSZip.JSZipObject) => stream.file(name, (part as unknown as { _data: Uint8Array })._data);
+  copy('xl/_rels/workbook.xml.rels', rels);
+  copy('xl/workbook.xml', workbook);
+  if (sharedStrings) copy('xl/sharedStrings.xml', sharedStrings);
+  else stream.file('xl/sharedStrings.xml', '<?xml version="1.0" encoding="UTF-8"?><sst count="0" uniqueCount="0"/>');
+  if (styles) copy('xl/styles.xml', styles);
+  copy('xl/worksheets/sheet1.xml', sheet);
+  // DEFLATE: parts deflated in the source are copied as they are (JSZip recompresses only stored ones)
+  return stream.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
 }
 
 /** Streams the first worksheet (in tab order) row by row through exceljs' streaming reader: no workbook model is built. */
 async function readXlsx(content: Buffer, collector: RowCollector): Promise<void> {
-  const stream = await firstSheetStream(content);
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([stream]), {
-    worksheets: 'emit',
-    sharedStrings: 'cache',
-    styles: 'cache',
-    hyperlinks: 'ignore',
-    entries: 'ignore',
-  }) as unknown as AsyncIterable<AsyncIterable<ExcelJS.Row>>;
   try {
+    const stream = await firstSheetStream(content);
+    const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([stream]), {
+      worksheets: 'emit',
+      sharedStrings: 'cache',
+      styles: 'cache',
+      hyperlinks: 'ignore',
+      entries: 'ignore',
+    }) as unknown as AsyncIterable<AsyncIterable<ExcelJS.Row>>;
     for await (const sheet of reader) {
       for await (const row of sheet) {
         const cells: string[] = [];
