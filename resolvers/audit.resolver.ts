@@ -1,4 +1,6 @@
-import { Arg, Args, Authorized, Ctx, Field, GraphQLISODateTime, InputType, Query, Resolver } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Authorized, Ctx, Field, GraphQLISODateTime, Info, InputType, Query, Resolver } from 'type-graphql';
+import { selects } from './selection';
 import type { FilterQuery } from '@mikro-orm/core';
 import { AuditEntry } from '../entities';
 import { PageArgs } from '../schema/connection';
@@ -35,7 +37,8 @@ export class AuditResolver {
   auditEntries(
     @Ctx() { em }: Context,
     @Args(() => PageArgs) page: PageArgs,
-    @Arg('filter', () => AuditFilter, { nullable: true }) filter?: AuditFilter,
+    @Arg('filter', () => AuditFilter, { nullable: true }) filter: AuditFilter | undefined,
+    @Info() info: GraphQLResolveInfo,
   ) {
     const where: FilterQuery<AuditEntry> = {};
     if (filter?.entityType) where.entityType = filter.entityType;
@@ -43,6 +46,6 @@ export class AuditResolver {
     if (filter?.operation) where.operation = filter.operation;
     if (filter?.actorName) where.actorName = filter.actorName;
     if (filter?.since || filter?.until) where.at = { ...(filter.since ? { $gte: filter.since } : {}), ...(filter.until ? { $lt: filter.until } : {}) };
-    return paginate(em, AuditEntry, where, { id: 'desc' } as never, page);
+    return paginate(em, AuditEntry, where, { id: 'desc' } as never, { ...page, countTotal: selects(info, 'totalCount') });
   }
 }

@@ -1,4 +1,5 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, Info, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { OnlineEntity } from '../entities';
 import { PageArgs } from '../schema/connection';
 import { RegionCount, RegionType } from '../schema/region.type';
@@ -10,6 +11,7 @@ import { countEntitiesByRegion, getEntity, listEntities } from '../services/regi
 import { listShops } from '../services/registry/shop.queries';
 import type { Context } from './context';
 import { presentRegion } from './presenters';
+import { selects } from './selection';
 
 @Resolver(() => OnlineEntity)
 export class EntityResolver {
@@ -18,10 +20,11 @@ export class EntityResolver {
   entities(
     @Ctx() { em }: Context,
     @Args(() => PageArgs) page: PageArgs,
-    @Arg('filter', () => EntityFilter, { nullable: true }) filter?: EntityFilter,
-    @Arg('orderBy', () => EntityOrder, { nullable: true }) orderBy?: EntityOrder,
+    @Arg('filter', () => EntityFilter, { nullable: true }) filter: EntityFilter | undefined,
+    @Arg('orderBy', () => EntityOrder, { nullable: true }) orderBy: EntityOrder | undefined,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    return listEntities(em, filter, orderBy, page);
+    return listEntities(em, filter, orderBy, { ...page, countTotal: selects(info, 'totalCount') });
   }
 
   @Authorized(Permission.REGISTRY_READ)
@@ -67,8 +70,8 @@ export class EntityResolver {
   }
 
   @FieldResolver(() => ShopConnection, { description: 'shops of the business in your jurisdiction' })
-  shops(@Root() entity: OnlineEntity, @Ctx() { em }: Context, @Args(() => PageArgs) page: PageArgs) {
+  shops(@Root() entity: OnlineEntity, @Ctx() { em }: Context, @Args(() => PageArgs) page: PageArgs, @Info() info: GraphQLResolveInfo) {
     const filter: ShopFilter = { entityId: String(entity.id) };
-    return listShops(em, filter, undefined, page);
+    return listShops(em, filter, undefined, { ...page, countTotal: selects(info, 'totalCount') });
   }
 }

@@ -1,5 +1,6 @@
 import { wrap } from '@mikro-orm/core';
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, Info, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { OnlineEntity, Shop, ShopEvent, Unit } from '../entities';
 import { PageArgs } from '../schema/connection';
 import { RegionCount, RegionType } from '../schema/region.type';
@@ -10,6 +11,7 @@ import { createShop, fileShop, maintainShop } from '../services/registry/shop.co
 import { countShopsByRegion, getShop, listShops } from '../services/registry/shop.queries';
 import type { Context } from './context';
 import { presentRegion } from './presenters';
+import { selects } from './selection';
 
 @Resolver(() => Shop)
 export class ShopResolver {
@@ -18,10 +20,11 @@ export class ShopResolver {
   shops(
     @Ctx() { em }: Context,
     @Args(() => PageArgs) page: PageArgs,
-    @Arg('filter', () => ShopFilter, { nullable: true }) filter?: ShopFilter,
-    @Arg('orderBy', () => ShopOrder, { nullable: true }) orderBy?: ShopOrder,
+    @Arg('filter', () => ShopFilter, { nullable: true }) filter: ShopFilter | undefined,
+    @Arg('orderBy', () => ShopOrder, { nullable: true }) orderBy: ShopOrder | undefined,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    return listShops(em, filter, orderBy, page);
+    return listShops(em, filter, orderBy, { ...page, countTotal: selects(info, 'totalCount') });
   }
 
   @Authorized(Permission.REGISTRY_READ)

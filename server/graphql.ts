@@ -4,7 +4,7 @@ import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'gr
 import depthLimit from 'graphql-depth-limit';
 import Negotiator from 'negotiator';
 import { type ComplexityEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
-import { ArgumentValidationError, type AuthChecker, buildSchema, type MiddlewareFn } from 'type-graphql';
+import { ArgumentValidationError, type AuthChecker, buildSchema } from 'type-graphql';
 import { peekActor, withOperation } from '../entities';
 import type { Context } from '../resolvers/context';
 import { RESOLVERS } from '../resolvers';
@@ -34,24 +34,31 @@ export const authChecker: AuthChecker<Context> = ({ context }, required) => {
   return true;
 };
 
-/** Names each mutation's operation in the actor context, so its audit entries say what was done. */
-const nameMutations: MiddlewareFn<Context> = ({ info }, next) => {
-  if (info.parentType.name === 'Mutation' && info.path.prev === undefined && peekActor()) {
-    return withOperation(info.fieldName, next);
+/**
+ * Names each mutation's operation in the actor context, so its audit entries say what was done. Wraps
+ * the mutation fields' resolvers only: a type-graphql global middleware would wrap every field of
+ * every query (measured: −40 % throughput on a page of 100 shops).
+ */
+function nameMutations(schema: GraphQLSchema): GraphQLSchema {
+  for (const field of Object.values(schema.getMutationType()?.getFields() ?? {})) {
+    const resolve = field.resolve;
+    if (!resolve) continue;
+    field.resolve = (source, args, context, info) =>
+      peekActor() ? withOperation(field.name, () => resolve(source, args, context, info)) : resolve(source, args, context, info);
   }
-  return next();
-};
+  return schema;
+}
 
 /** Builds the executable schema. */
-export function buildHongdunSchema(emitSchemaFile?: string): Promise<GraphQLSchema> {
-  return buildSchema({
+export async function buildHongdunSchema(emitSchemaFile?: string): Promise<GraphQLSchema> {
+  const schema = await buildSchema({
     resolvers: RESOLVERS as unknown as [Function, ...Function[]],
     authChecker,
     authMode: 'error',
     validate: { forbidUnknownValues: false },
-    globalMiddlewares: [nameMutations],
     emitSchemaFile: emitSchemaFile ? { path: emitSchemaFile, sortedSchema: true } : false,
   });
+  return nameMutations(schema);
 }
 
 const KNOWN_CODES = new Set(['BAD_USER_INPUT', 'NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED', 'IMPORT_FILE_INVALID']);

@@ -4,10 +4,12 @@ import type { Connection } from '../schema/connection';
 import { UserInputError } from './errors';
 
 export interface Page {
-  first?: number;
-  after?: string;
-  last?: number;
-  before?: string;
+  first?: number | null;
+  after?: string | null;
+  last?: number | null;
+  before?: string | null;
+  /** count the matching rows (a scan of them all): only when the caller asks for the total */
+  countTotal?: boolean;
 }
 
 export const DEFAULT_PAGE_SIZE = 20;
@@ -41,10 +43,10 @@ export async function paginate<T extends { id: number | string }>(
   let cursor;
   try {
     cursor = await em.findByCursor(entity, where, {
-      ...(page.last != null ? { last: size, before: page.before } : { first: size, after: page.after }),
+      ...(page.last != null ? { last: size, before: page.before ?? undefined } : { first: size, after: page.after ?? undefined }),
       ...(page.last == null && page.before ? { before: page.before } : {}),
       orderBy: order as any,
-      includeCount: true,
+      includeCount: page.countTotal !== false,
     });
   } catch (err) {
     if (err instanceof Error && /cursor/i.test(err.message)) throw new UserInputError(`invalid cursor: ${err.message}`);
@@ -55,7 +57,7 @@ export async function paginate<T extends { id: number | string }>(
   return {
     edges,
     nodes,
-    totalCount: cursor.totalCount,
+    totalCount: cursor.totalCount ?? -1,
     pageInfo: {
       hasNextPage: cursor.hasNextPage,
       hasPreviousPage: cursor.hasPrevPage,

@@ -158,6 +158,31 @@ describe('batching', () => {
     return queryCounter.count - before;
   }
 
+  it('does not count the rows when totalCount is not asked for', async () => {
+    const withTotal = `{ shops(first: 5) { totalCount nodes { id } } }`;
+    const without = `{ shops(first: 5) { nodes { id } } }`;
+    const viaFragment = `{ shops(first: 5) { ...T nodes { id } } } fragment T on ShopConnection { totalCount }`;
+    const cost = async (q: string) => {
+      const before = queryCounter.count;
+      const r = await p.gql(q, {}, admin);
+      expect(r.errors).toBeUndefined();
+      return { queries: queryCounter.count - before, data: r.data.shops };
+    };
+    const a = await cost(withTotal);
+    const b = await cost(without);
+    const c = await cost(viaFragment);
+    expect(b.queries).toBe(a.queries - 1);
+    expect(c.queries).toBe(a.queries);
+    expect(c.data.totalCount).toBe(a.data.totalCount);
+    expect(b.data.nodes).toEqual(a.data.nodes);
+  });
+
+  it('takes explicit nulls for optional arguments', async () => {
+    const r = await p.gql(`{ shops(first: 2, filter: null, orderBy: null, after: null) { totalCount } entities(first: 1, filter: null) { totalCount } shopCountsByRegion(filter: null) { count } }`, {}, admin);
+    expect(r.errors).toBeUndefined();
+    expect(r.data.shops.totalCount).toBeGreaterThan(0);
+  });
+
   it('a page of 100 shops with entity, region, unit and history costs the same number of SQL queries as a page of 5', async () => {
     await queriesFor(5); // warm the session lookup path
     const small = await queriesFor(5);

@@ -8,7 +8,8 @@ import { likeEscape, type Page, paginate } from '../pagination';
 import { countByRegion } from './region-counts';
 
 /** The ORM condition of an entity filter (jurisdiction added by the ORM filter). */
-export async function entityWhere(em: EntityManager, filter: EntityFilter = {}): Promise<FilterQuery<OnlineEntity>> {
+export async function entityWhere(em: EntityManager, filter: EntityFilter | null = {}): Promise<FilterQuery<OnlineEntity>> {
+  filter ??= {};
   const and: FilterQuery<OnlineEntity>[] = [];
   if (filter.regionCode) and.push({ regionCode: { $like: `${filter.regionCode}%` } });
   if (filter.unitId) {
@@ -25,7 +26,7 @@ export async function entityWhere(em: EntityManager, filter: EntityFilter = {}):
   return and.length === 0 ? {} : and.length === 1 ? and[0] : { $and: and };
 }
 
-export async function listEntities(em: EntityManager, filter: EntityFilter | undefined, order: EntityOrder | undefined, page: Page) {
+export async function listEntities(em: EntityManager, filter: EntityFilter | null | undefined, order: EntityOrder | null | undefined, page: Page) {
   const field = order?.field ?? EntitySortField.ID;
   const direction = order?.direction ?? SortDirection.ASC;
   return paginate(em, OnlineEntity, await entityWhere(em, filter), { [field]: direction }, page);
@@ -40,6 +41,6 @@ export async function getEntity(em: EntityManager, by: { id?: string | number; u
   return entity;
 }
 
-export async function countEntitiesByRegion(em: EntityManager, parentCode: string, filter?: EntityFilter) {
+export async function countEntitiesByRegion(em: EntityManager, parentCode: string, filter?: EntityFilter | null) {
   return countByRegion(em, OnlineEntity, parentCode, await entityWhere(em, filter));
 }

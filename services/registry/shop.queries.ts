@@ -8,7 +8,8 @@ import { likeEscape, type Page, paginate } from '../pagination';
 import { countByRegion } from './region-counts';
 
 /** The ORM condition of a shop filter (the jurisdiction filter is added by the ORM to every read). */
-export async function shopWhere(em: EntityManager, filter: ShopFilter = {}): Promise<FilterQuery<Shop>> {
+export async function shopWhere(em: EntityManager, filter: ShopFilter | null = {}): Promise<FilterQuery<Shop>> {
+  filter ??= {};
   const and: FilterQuery<Shop>[] = [];
   if (filter.regionCode) and.push({ regionCode: { $like: `${filter.regionCode}%` } });
   if (filter.unitId) {
@@ -33,7 +34,7 @@ export async function shopWhere(em: EntityManager, filter: ShopFilter = {}): Pro
 }
 
 /** A page of shops in the caller's jurisdiction. */
-export async function listShops(em: EntityManager, filter: ShopFilter | undefined, order: ShopOrder | undefined, page: Page) {
+export async function listShops(em: EntityManager, filter: ShopFilter | null | undefined, order: ShopOrder | null | undefined, page: Page) {
   const field = order?.field ?? ShopSortField.ID;
   const direction = order?.direction ?? SortDirection.ASC;
   return paginate(em, Shop, await shopWhere(em, filter), { [field]: direction }, page);
@@ -49,6 +50,6 @@ export async function getShop(em: EntityManager, id: string | number): Promise<S
 }
 
 /** Shops per child region of `parentCode`, within the caller's jurisdiction. */
-export async function countShopsByRegion(em: EntityManager, parentCode: string, filter?: ShopFilter) {
+export async function countShopsByRegion(em: EntityManager, parentCode: string, filter?: ShopFilter | null) {
   return countByRegion(em, Shop, parentCode, await shopWhere(em, filter));
 }
