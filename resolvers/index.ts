@@ -6,6 +6,7 @@ import { ImportResolver } from './import.resolver';
 import { RegionResolver } from './region.resolver';
 import { ShopResolver } from './shop.resolver';
 import { UnitResolver } from './unit.resolver';
+import { UserResolver } from './user.resolver';
 
 /** Every resolver module, one per domain. */
 export const RESOLVERS = [
@@ -17,4 +18,5 @@ export const RESOLVERS = [
   ImportResolver,
   AuditResolver,
   ApiKeyResolver,
+  UserResolver,
 ] as const;

@@ -1,5 +1,7 @@
 import { Reference } from '@mikro-orm/core';
-import { Arg, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { CreateStationInput } from '../schema/access.inputs';
+import { createStation } from '../services/access/station.commands';
 import { Unit } from '../entities';
 import { RegionType } from '../schema/region.type';
 import { Permission } from '../server/access/permissions';
@@ -21,6 +23,12 @@ export class UnitResolver {
     const unit = await em.findOne(Unit, { id: Number(id) || -1 });
     if (!unit) throw new NotFoundError('unit', id);
     return unit;
+  }
+
+  @Authorized(Permission.UNITS_MANAGE)
+  @Mutation(() => Unit, { description: 'Adds a grass-roots station (市场监管所) under a county bureau, with the towns it supervises' })
+  createStation(@Ctx() { em }: Context, @Arg('input', () => CreateStationInput) input: CreateStationInput): Promise<Unit> {
+    return createStation(em, input);
   }
 
   @FieldResolver(() => Unit, { nullable: true })

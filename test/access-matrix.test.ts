@@ -950,6 +950,12 @@ const ALL_OPERATIONS: Operation[] = [
   { type: 'Mutation', name: 'importEntities', permission: 'registry:import', doc: DOC.importEntities, vars: async () => ({ input: { fileName: 'role.csv', contentBase64: csvBase64([[await freshUscc(rings[0].town), '角色测试有限公司', rings[0].town]]), strict: false } }) },
   { type: 'Mutation', name: 'createApiKey', permission: 'apikeys:manage', doc: DOC.createApiKey, vars: () => ({ input: { unitId: rings[0].unitId, scopes: ['registry:read'], name: 'role test' } }) },
   { type: 'Mutation', name: 'revokeApiKey', permission: 'apikeys:manage', doc: DOC.revokeApiKey, vars: () => ({ id: keys.countyRead.id }) },
+  { type: 'Query', name: 'users', permission: 'users:manage', doc: `{ users { id } }`, vars: () => ({}) },
+  { type: 'Mutation', name: 'createUser', permission: 'users:manage', doc: `mutation($i: CreateUserInput!) { createUser(input: $i) { id } }`, vars: () => ({ i: { username: `role.test.${Date.now()}`, displayName: '角色测试', unitId: rings[0].unitId, role: 'ANALYST', password: 'role-test-password' } }) },
+  { type: 'Mutation', name: 'setUserActive', permission: 'users:manage', doc: `mutation($id: ID!) { setUserActive(id: $id, active: false) { id } }`, vars: async () => ({ id: String((await sql<{ id: number }>(`select id from app_user where username = '370102-s01-leader'`))[0].id) }) },
+  { type: 'Mutation', name: 'resetPassword', permission: 'users:manage', doc: `mutation($id: ID!) { resetPassword(id: $id, password: "role-test-password") { id } }`, vars: async () => ({ id: String((await sql<{ id: number }>(`select id from app_user where username = '370102-s01-leader'`))[0].id) }) },
+  { type: 'Mutation', name: 'changePassword', permission: 'authenticated', doc: `mutation { changePassword(currentPassword: "x", newPassword: "role-test-password") }`, vars: () => ({}) },
+  { type: 'Mutation', name: 'createStation', permission: 'units:manage', doc: `mutation($i: CreateStationInput!) { createStation(input: $i) { id } }`, vars: async () => ({ i: { countyUnitId: String((await sql<{ id: number }>(`select id from unit where code = '370102'`))[0].id), name: '角色测试市场监管所', towns: ['370102001'] } }) },
 ];
 
 /** Users without write permissions, at every level: each mutation must be FORBIDDEN for them. */

@@ -17,15 +17,20 @@ import { buildHongdunSchema } from '../server/graphql';
 const PUBLIC = '(public)';
 
 const EXPECTED: Record<string, string> = {
+  'Mutation.changePassword': 'authenticated',
   'Mutation.createApiKey': 'apikeys:manage',
   'Mutation.createEntity': 'registry:write',
   'Mutation.createShop': 'registry:write',
+  'Mutation.createStation': 'units:manage',
+  'Mutation.createUser': 'users:manage',
   'Mutation.fileShop': 'registry:write',
   'Mutation.importEntities': 'registry:import',
   'Mutation.login': PUBLIC,
   'Mutation.logout': 'authenticated',
   'Mutation.maintainShop': 'registry:write',
+  'Mutation.resetPassword': 'users:manage',
   'Mutation.revokeApiKey': 'apikeys:manage',
+  'Mutation.setUserActive': 'users:manage',
   'Mutation.updateEntity': 'registry:write',
   'Query.apiKeys': 'apikeys:manage',
   'Query.auditEntries': 'audit:read',
@@ -41,6 +46,7 @@ const EXPECTED: Record<string, string> = {
   'Query.shops': 'registry:read',
   'Query.unit': 'registry:read',
   'Query.units': 'registry:read',
+  'Query.users': 'users:manage',
 };
 
 /** Operations that may be called without any declared permission. */
@@ -131,7 +137,7 @@ describe('operation permissions', () => {
       leader: ['audit:read', 'registry:read'],
       analyst: ['registry:read'],
       inspector: ['registry:import', 'registry:read', 'registry:write'],
-      admin: ['apikeys:manage', 'audit:read', 'registry:import', 'registry:read', 'registry:write'],
+      admin: ['apikeys:manage', 'audit:read', 'registry:import', 'registry:read', 'registry:write', 'units:manage', 'users:manage'],
       system: [],
     });
   });
@@ -158,6 +164,12 @@ const DOCUMENTS: Record<string, string> = {
   'Query.auditEntries': '{ auditEntries { totalCount } }',
   'Query.importBatches': '{ importBatches { batchId } }',
   'Query.apiKeys': '{ apiKeys { id } }',
+  'Query.users': '{ users { id } }',
+  'Mutation.createUser': 'mutation { createUser(input: { username: "abc", displayName: "n", unitId: "1", role: ANALYST, password: "long-enough-1" }) { id } }',
+  'Mutation.setUserActive': 'mutation { setUserActive(id: "1", active: false) { id } }',
+  'Mutation.resetPassword': 'mutation { resetPassword(id: "1", password: "long-enough-1") { id } }',
+  'Mutation.changePassword': 'mutation { changePassword(currentPassword: "a", newPassword: "long-enough-1") }',
+  'Mutation.createStation': 'mutation { createStation(input: { countyUnitId: "1", name: "nn", towns: ["370102001"] }) { id } }',
   'Mutation.login': 'mutation { login(username: "u", password: "p") { token } }',
   'Mutation.logout': 'mutation { logout }',
   'Mutation.createEntity': 'mutation { createEntity(input: { uscc: "91370102MA3C0AAAA0", name: "n", regionCode: "370102" }) { id } }',

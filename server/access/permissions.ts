@@ -16,6 +16,10 @@ export enum Permission {
   AUDIT_READ = 'audit:read',
   /** issue and revoke API keys */
   API_KEYS_MANAGE = 'apikeys:manage',
+  /** create staff logins, deactivate them, reset their passwords */
+  USERS_MANAGE = 'users:manage',
+  /** add stations (市场监管所) under a county bureau */
+  UNITS_MANAGE = 'units:manage',
 }
 
 export const ALL_PERMISSIONS: readonly Permission[] = Object.values(Permission);
@@ -25,7 +29,15 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   [Role.LEADER]: [Permission.REGISTRY_READ, Permission.AUDIT_READ],
   [Role.ANALYST]: [Permission.REGISTRY_READ],
   [Role.INSPECTOR]: [Permission.REGISTRY_READ, Permission.REGISTRY_WRITE, Permission.REGISTRY_IMPORT],
-  [Role.ADMIN]: [Permission.REGISTRY_READ, Permission.REGISTRY_WRITE, Permission.REGISTRY_IMPORT, Permission.AUDIT_READ, Permission.API_KEYS_MANAGE],
+  [Role.ADMIN]: [
+    Permission.REGISTRY_READ,
+    Permission.REGISTRY_WRITE,
+    Permission.REGISTRY_IMPORT,
+    Permission.AUDIT_READ,
+    Permission.API_KEYS_MANAGE,
+    Permission.USERS_MANAGE,
+    Permission.UNITS_MANAGE,
+  ],
   [Role.SYSTEM]: [],
 };
 
