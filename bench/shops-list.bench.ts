@@ -318,27 +318,16 @@ async function main(): Promise<void> {
   const { openDatabase, queryCounter, describeDatabase } = require('../server/database') as typeof import('../server/database');
   const { startPlatform } = require('../server/platform') as typeof import('../server/platform');
   const { loadDemoProvince } = require('../services/demo/load-demo-province') as typeof import('../services/demo/load-demo-province');
-  const { Client } = require('pg') as typeof import('pg');
+  const { createScratchDatabase } = require('../test/support/database') as typeof import('../test/support/database');
 
-  // --- a throwaway database (like test/support/database.ts, but with the production pool size) ----------
+  // --- a throwaway database (test/support/database.ts), with the production pool size -----------------
   const baseUrl = process.env.DATABASE_URL || undefined;
   let dbUrl: string | undefined;
   let dropDatabase = async () => {};
   if (baseUrl) {
-    const name = `hongdun_bench_${process.pid}_${randomBytes(4).toString('hex')}`;
-    const admin = new Client({ connectionString: baseUrl });
-    await admin.connect();
-    await admin.query(`create database "${name}"`);
-    await admin.end();
-    const u = new URL(baseUrl);
-    u.pathname = `/${name}`;
-    dbUrl = u.toString();
-    dropDatabase = async () => {
-      const c = new Client({ connectionString: baseUrl });
-      await c.connect();
-      await c.query(`drop database if exists "${name}" with (force)`);
-      await c.end();
-    };
+    const scratch = await createScratchDatabase(baseUrl, 'hongdun_bench');
+    dbUrl = scratch.url;
+    dropDatabase = () => scratch.drop();
   }
   const config = loadConfig({ port: 0, host: HOST, databaseUrl: dbUrl, dataDir: 'memory://', redisUrl: undefined, demo: false });
   const backend = baseUrl ? 'postgresql' : 'pglite';

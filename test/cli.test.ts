@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeUscc } from '../services/registry/uscc';
-import { openTestDatabase, type TestDatabase } from './support/database';
+import { createScratchDatabase } from './support/database';
 
 const CLI = path.resolve(__dirname, '../server/cli.ts');
 const ROOT = path.resolve(__dirname, '..');
@@ -17,7 +17,7 @@ interface Run {
 
 let env: NodeJS.ProcessEnv;
 let dir: string;
-let server: TestDatabase | undefined;
+let server: { url: string; drop(): Promise<void> } | undefined;
 
 function hongdun(...args: string[]): Promise<Run> {
   return new Promise((resolve) => {
@@ -31,8 +31,7 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hongdun-cli-'));
   env = { ...process.env, LOG_LEVEL: 'error', DEMO: 'false', HONGDUN_ADMIN_PASSWORD: 'correct horse battery' };
   if (process.env.DATABASE_URL) {
-    server = await openTestDatabase();
-    await server.orm.close(true);
+    server = await createScratchDatabase(process.env.DATABASE_URL);
     env.DATABASE_URL = server.url;
   } else {
     delete env.DATABASE_URL;
@@ -40,13 +39,7 @@ beforeAll(async () => {
   }
 });
 afterAll(async () => {
-  if (server) {
-    const { Client } = await import('pg');
-    const c = new Client({ connectionString: process.env.DATABASE_URL });
-    await c.connect();
-    await c.query(`drop database if exists "${new URL(server.url!).pathname.slice(1)}" with (force)`);
-    await c.end();
-  }
+  await server?.drop();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 

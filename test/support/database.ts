@@ -14,6 +14,26 @@ export interface TestDatabase {
   close(): Promise<void>;
 }
 
+/** Creates an empty database on the server at `baseUrl`; `drop()` removes it (connections and all). */
+export async function createScratchDatabase(baseUrl: string, prefix = 'hongdun_t'): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `${prefix}_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const admin = new Client({ connectionString: baseUrl });
+  await admin.connect();
+  await admin.query(`create database "${name}"`);
+  await admin.end();
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const c = new Client({ connectionString: baseUrl });
+      await c.connect();
+      await c.query(`drop database if exists "${name}" with (force)`);
+      await c.end();
+    },
+  };
+}
+
 /**
  * A throwaway, migrated database: a fresh database on the server at DATABASE_URL (dropped on close),
  * or an in-memory PGlite.
@@ -24,23 +44,14 @@ export async function openTestDatabase(): Promise<TestDatabase> {
     const orm = await openDatabase(loadConfig({ databaseUrl: undefined, dataDir: 'memory://' }));
     return { orm, url: undefined, close: () => orm.close(true) };
   }
-  const name = `hongdun_t_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const admin = new Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`create database "${name}"`);
-  await admin.end();
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  const orm = await openDatabase(loadConfig({ databaseUrl: url.toString(), dbPoolMax: 5 }));
+  const scratch = await createScratchDatabase(base);
+  const orm = await openDatabase(loadConfig({ databaseUrl: scratch.url, dbPoolMax: 5 }));
   return {
     orm,
-    url: url.toString(),
+    url: scratch.url,
     async close() {
       await orm.close(true);
-      const c = new Client({ connectionString: base });
-      await c.connect();
-      await c.query(`drop database if exists "${name}" with (force)`);
-      await c.end();
+      await scratch.drop();
     },
   };
 }
