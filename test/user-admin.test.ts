@@ -136,3 +136,27 @@ describe('stations', () => {
     expect(shops.data.shops.nodes.every((s: any) => s.regionCode.startsWith(freed))).toBe(true);
   });
 });
+
+describe('wrong passwords', () => {
+  it('five wrong passwords in a row lock a login for a while, even for the right password; a reset unlocks it', async () => {
+    for (let i = 0; i < 5; i++) {
+      const r = await p.gql(LOGIN, { u: '370102-s02-leader', p: `wrong-${i}` });
+      expect(r.errors?.[0].message).toBe('wrong username or password');
+    }
+    const locked = await p.gql(LOGIN, { u: '370102-s02-leader', p: 'hongdun-demo' });
+    expect(locked.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    expect(locked.errors?.[0].message).toMatch(/locked until/);
+    const audit = await asSystem((em) => em.find(AuditEntry, { entityType: 'User', actorName: 'system:login: wrong password' }));
+    expect(audit.length).toBeGreaterThanOrEqual(5);
+    const id = String((await asSystem((em) => em.findOneOrFail(User, { username: '370102-s02-leader' }))).id);
+    await p.gql(`mutation($id: ID!) { resetPassword(id: $id, password: "unlocked-again-1") { lockedUntil } }`, { id }, await p.login('x370102-admin'));
+    expect((await p.gql(LOGIN, { u: '370102-s02-leader', p: 'unlocked-again-1' })).data.login.token).toMatch(/^hds_/);
+  });
+
+  it('a success resets the count', async () => {
+    for (let i = 0; i < 4; i++) await p.gql(LOGIN, { u: '370102-s02-inspector', p: 'wrong' });
+    expect((await p.gql(LOGIN, { u: '370102-s02-inspector', p: 'hongdun-demo' })).data.login.token).toMatch(/^hds_/);
+    for (let i = 0; i < 4; i++) await p.gql(LOGIN, { u: '370102-s02-inspector', p: 'wrong' });
+    expect((await p.gql(LOGIN, { u: '370102-s02-inspector', p: 'hongdun-demo' })).data.login.token).toMatch(/^hds_/);
+  });
+});

@@ -35,7 +35,7 @@ export class InitialMigration extends Migration {
       `create index "shop_responsible_unit_id_index" on "shop" ("responsible_unit_id")`,
       `create table "shop_event" ("id" serial primary key, "shop_id" int not null, "kind" "shop_event_kind" not null, "note" text null, "region_code" varchar(12) not null, "actor_name" varchar(100) not null, "actor_unit_id" int null, "details" jsonb null, "at" timestamptz not null default now())`,
       `create index "shop_event_shop_id_index" on "shop_event" ("shop_id")`,
-      `create table "app_user" ("id" serial primary key, "username" varchar(64) not null, "display_name" varchar(100) not null, "password_hash" varchar(255) not null, "unit_id" int not null, "role" "user_role" not null, "active" boolean not null default true, "last_login_at" timestamptz null, "created_at" timestamptz not null default now())`,
+      `create table "app_user" ("id" serial primary key, "username" varchar(64) not null, "display_name" varchar(100) not null, "password_hash" varchar(255) not null, "unit_id" int not null, "role" "user_role" not null, "active" boolean not null default true, "last_login_at" timestamptz null, "failed_logins" int not null default 0, "locked_until" timestamptz null, "created_at" timestamptz not null default now())`,
       `alter table "app_user" add constraint "app_user_username_unique" unique ("username")`,
       `create table "session" ("id" serial primary key, "token_hash" varchar(64) not null, "user_id" int not null, "created_at" timestamptz not null default now(), "expires_at" timestamptz not null, "revoked_at" timestamptz null)`,
       `alter table "session" add constraint "session_token_hash_unique" unique ("token_hash")`,

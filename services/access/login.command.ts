@@ -4,6 +4,7 @@ import { verifyPassword } from '../../server/auth/password';
 import { runCommand } from '../command';
 import { actorForUser } from './actors';
 import { newSessionToken, sha256 } from './tokens';
+import { runAsSystem } from '../system-actor';
 
 export class LoginFailedError extends Error {
   readonly code = 'UNAUTHENTICATED';
@@ -11,6 +12,32 @@ export class LoginFailedError extends Error {
     super('wrong username or password');
     this.name = 'LoginFailedError';
   }
+}
+
+/** Wrong passwords in a row that lock a login, and for how long. */
+export const MAX_FAILED_LOGINS = 5;
+export const LOCK_MINUTES = 15;
+
+export class LoginLockedError extends Error {
+  readonly code = 'UNAUTHENTICATED';
+  constructor(until: Date) {
+    super(`too many wrong passwords: this login is locked until ${until.toISOString()}`);
+    this.name = 'LoginLockedError';
+  }
+}
+
+/** Counts a wrong password (audited, as the system); the fifth in a row locks the login for a while. */
+async function recordFailedLogin(em: EntityManager, userId: number): Promise<void> {
+  await runAsSystem('login: wrong password', () =>
+    runCommand(em, 'login', async (tem) => {
+      const u = await tem.findOneOrFail(User, userId, { populate: ['unit'] });
+      u.failedLogins += 1;
+      if (u.failedLogins >= MAX_FAILED_LOGINS) {
+        u.lockedUntil = new Date(Date.now() + LOCK_MINUTES * 60_000);
+        u.failedLogins = 0;
+      }
+    }),
+  );
 }
 
 // a valid hash to compare against for unknown users, so timing does not reveal which usernames exist
@@ -28,7 +55,11 @@ export async function login(
 ): Promise<{ token: string; expiresAt: Date; user: User; actor: Actor }> {
   const user = await em.findOne(User, { username: username.trim(), active: true }, { populate: ['unit', 'passwordHash'] });
   const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
-  if (!user || !ok) throw new LoginFailedError();
+  if (user?.lockedUntil && user.lockedUntil > new Date()) throw new LoginLockedError(user.lockedUntil);
+  if (!user || !ok) {
+    if (user) await recordFailedLogin(em, user.id);
+    throw new LoginFailedError();
+  }
   const actor = actorForUser(user);
   const token = newSessionToken();
   const expiresAt = new Date(Date.now() + ttlHours * 3600_000);
@@ -37,6 +68,8 @@ export async function login(
       const u = await tem.findOneOrFail(User, user.id, { populate: ['unit'] });
       tem.create(Session, { tokenHash: sha256(token), user: u, expiresAt });
       u.lastLoginAt = new Date();
+      u.failedLogins = 0;
+      u.lockedUntil = null;
     }),
   );
   return { token, expiresAt, user, actor };

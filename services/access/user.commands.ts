@@ -80,6 +80,8 @@ export function resetPassword(em: EntityManager, id: string, password: string): 
     requirePassword(password);
     const user = await userInJurisdiction(tem, id);
     user.passwordHash = await hashPassword(password);
+    user.failedLogins = 0;
+    user.lockedUntil = null;
     await revokeSessions(tem, user);
     return user;
   });
