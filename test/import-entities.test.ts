@@ -187,6 +187,8 @@ describe('register vocabulary', () => {
     expect(['住所', '注册地址', '经营场所', '住所（经营场所）', '住 所'].map(fieldOfHeader)).toEqual(Array(5).fill('address'));
     expect(['行政区划代码', '区划代码', '所属区域代码', '属地代码', 'region_code'].map(fieldOfHeader)).toEqual(Array(5).fill('regionCode'));
     expect(['登记状态', '经营状态', '企业状态'].map(fieldOfHeader)).toEqual(Array(3).fill('registrationStatus'));
+    expect(['所属区域', '所属地区', '行政区划', '区域', '区县', '所属区县', '所在地区', '*所属区域', 'region_name'].map(fieldOfHeader)).toEqual(Array(9).fill('regionName'));
+    expect(['登记机关', '登记机关名称', '注册机关', 'registrationAuthority'].map(fieldOfHeader)).toEqual(Array(4).fill('registrationAuthority'));
     expect(fieldOfHeader('经营范围')).toBe('businessScope');
     expect(fieldOfHeader('成立日期')).toBeUndefined();
     expect(mapRegisterColumns(['uscc', 'name', 'regionCode', '备注'])).toEqual({
@@ -499,6 +501,219 @@ describe(`register import (${BACKEND})`, () => {
     ]);
   });
 
+  describe('regions without a code column', () => {
+    /** A Jinan city actor: county and city regions of Jinan are inside. */
+    const jinan: Actor = { ...tester, name: 'jinan', prefixes: ['3701'] };
+    const regionOf = async (usccs: string[]) => new Map([...(await entitiesOf(usccs))].map(([u, e]) => [u, e.regionCode]));
+
+    it('takes regions from a 所属区域 name column: full, short, bare unique names; ambiguous and unknown names are row errors', async () => {
+      const v = Array.from({ length: 13 }, (_, i) => code('P', 100 + i));
+      const file = Buffer.from(
+        csvText([
+          ['统一社会信用代码', '企业名称', '住所', '所属区域'],
+          [v[1], '全称公司', '解放路1号', '山东省济南市历下区解放路街道'], // row 2
+          [v[2], '短称公司', '', '济南市历下区'], // row 3
+          [v[3], '区名公司', '', '历下区'], // row 4
+          [v[4], '空格公司', '', '山东省 济南市　历下区 泉城路街道'], // row 5: spaces, an ideographic one too
+          [v[5], '街道名公司', '', '大明湖街道'], // row 6: a bare town name, unique in Shandong
+          [v[6], '代码公司', '', '370102001000'], // row 7: a code in the name column
+          [v[7], '歧义公司', '', '市中区'], // row 8: 济南 and 枣庄 both have one
+          [v[8], '外区公司', '', '济南市市中区'], // row 9: outside 历下区
+          [v[9], '地址公司', '', '济南市历下区解放路1号'], // row 10: an address, not a division
+          [v[10], '空区域公司', '', ''], // row 11
+          [v[11], '四镇公司', '', '店子镇'], // row 12: four towns of that name
+          [v[12], '全称区公司', '', '山东省济南市历下区'], // row 13
+        ]),
+      );
+      const report = await importAs(tester, file, { fileName: 'names.csv' });
+      expect(report.warnings).toEqual(['no region code column: regions were taken from 所属区域 names']);
+      expect(report.errors).toEqual([
+        {
+          row: 8,
+          column: '所属区域',
+          reason: '"市中区" is ambiguous: it may be 山东省济南市市中区 (370103) or 山东省枣庄市市中区 (370402); write the city too (e.g. 济南市市中区) or give the code',
+        },
+        { row: 9, column: '所属区域', reason: '"济南市市中区" → 370103 (山东省济南市市中区) lies outside your jurisdiction (370102)' },
+        {
+          row: 10,
+          column: '所属区域',
+          reason: '"济南市历下区解放路1号" is not the name of a Shandong city, county or town (it starts with 山东省济南市历下区, 370102: give that name, or the code)',
+        },
+        { row: 11, column: '所属区域', reason: 'required: the cell is empty (the file has no region code column, so each row needs its region in "所属区域")' },
+        {
+          row: 12,
+          column: '所属区域',
+          reason:
+            '"店子镇" is ambiguous: it may be 山东省青岛市平度市店子镇 (370283119), 山东省枣庄市山亭区店子镇 (370406101), 山东省聊城市冠县店子镇 (371525107) or 山东省滨州市博兴县店子镇 (371625106); ' +
+            'write the city and county too (e.g. 青岛市平度市店子镇) or give the code',
+        },
+      ]);
+      expect(report).toMatchObject({ status: 'committed', totalRows: 12, created: 7, rejected: 5 });
+      expect(await regionOf(v)).toEqual(
+        new Map([
+          [v[1], '370102001'],
+          [v[2], '370102'],
+          [v[3], '370102'],
+          [v[4], '370102004'],
+          [v[5], '370102005'],
+          [v[6], '370102001'],
+          [v[12], '370102'],
+        ]),
+      );
+    });
+
+    it('takes regions from a 登记机关 column of an XLSX: the authority’s county or city', async () => {
+      const w = Array.from({ length: 11 }, (_, i) => code('W', i));
+      const file = await xlsx([
+        ['统一社会信用代码', '企业名称', '登记机关', '登记状态'],
+        [w[1], '历下局公司', '济南市历下区市场监督管理局', '存续'], // row 2
+        [w[2], '简称局公司', '历下区市场监管局', '存续'], // row 3
+        [w[3], '审批局公司', '济南市槐荫区行政审批服务局', '存续'], // row 4
+        [w[4], '市局公司', '济南市市场监督管理局', '存续'], // row 5: the city
+        [w[5], '分局公司', ' 济南市工商行政管理局历城分局 ', '存续'], // row 6: the bureau's place, the city
+        [w[6], '歧义局公司', '市中区市场监督管理局', '存续'], // row 7
+        [w[7], '枣庄公司', '枣庄市市中区市场监督管理局', '存续'], // row 8: outside Jinan
+        [w[8], '省局公司', '山东省市场监督管理局', '存续'], // row 9
+        [w[9], '北京公司', '北京市海淀区市场监督管理局', '存续'], // row 10
+        [w[10], '无机关公司', '', '存续'], // row 11
+      ]);
+      const report = await importAs(jinan, file);
+      expect(report.warnings).toEqual(['no region code column: regions were taken from 登记机关 (the county or city of the registration authority)']);
+      expect(report.errors).toEqual([
+        {
+          row: 7,
+          column: '登记机关',
+          reason: '"市中区市场监督管理局" is ambiguous: it may be 山东省济南市市中区 (370103) or 山东省枣庄市市中区 (370402); write the city too (e.g. 济南市市中区) or give the code',
+        },
+        { row: 8, column: '登记机关', reason: '"枣庄市市中区市场监督管理局" → 370402 (山东省枣庄市市中区) lies outside your jurisdiction (3701)' },
+        {
+          row: 9,
+          column: '登记机关',
+          reason: '"山东省市场监督管理局" is the province\'s authority: it does not tell the county or city; add a region column (行政区划代码 or 所属区域)',
+        },
+        { row: 10, column: '登记机关', reason: '"北京市海淀区市场监督管理局" is not the registration authority of a Shandong county or city (read "北京市海淀区" as its place)' },
+        { row: 11, column: '登记机关', reason: 'required: the cell is empty (the file has no region code column, so each row needs its region in "登记机关")' },
+      ]);
+      expect(report).toMatchObject({ status: 'committed', totalRows: 10, created: 5, rejected: 5 });
+      expect(await regionOf(w)).toEqual(
+        new Map([
+          [w[1], '370102'],
+          [w[2], '370102'],
+          [w[3], '370104'],
+          [w[4], '3701'],
+          [w[5], '3701'],
+        ]),
+      );
+    });
+
+    it('with neither, derives the region from the USCC’s division code (characters 3–8)', async () => {
+      const x1 = code('X', 1); // 370102: 历下区
+      const x2 = code('X', 2, '370100'); // 济南市, padded
+      const x3 = code('X', 3, '110108'); // Beijing
+      const x4 = code('X', 4, '370181'); // 章丘市 before it became 章丘区 (370114): not in the catalog
+      const x5 = code('X', 5, '370112'); // 历城区
+      const broken = code('X', 6).slice(0, 17) + (code('X', 6)[17] === '0' ? '1' : '0');
+      const file = Buffer.from(
+        csvText([
+          ['统一社会信用代码', '企业名称', '住所'],
+          [x1, '历下码公司', '解放路1号'],
+          [x2, '市码公司', ''],
+          [x3, '北京码公司', ''],
+          [x4, '旧码公司', ''],
+          [x5, '历城码公司', ''],
+          [broken, '坏码公司', ''],
+        ]),
+      );
+      const warning =
+        "no region code column: regions were derived from the USCC's division code (characters 3–8, the county of the authority that issued it); the file has no region name or registration authority (登记机关) column either";
+      const county = await importAs(tester, file, { fileName: 'bare.csv' });
+      expect(county.warnings).toEqual([warning]);
+      expect(county.errors).toEqual([
+        { row: 3, column: '统一社会信用代码', reason: "3701 (山东省济南市, from the USCC's division code) lies outside your jurisdiction (370102)" },
+        { row: 4, column: '统一社会信用代码', reason: "no region given and the USCC's division code 110108 is not in Shandong" },
+        {
+          row: 5,
+          column: '统一社会信用代码',
+          reason:
+            "no region given and the USCC's division code 370181 is no Shandong county or city of the division catalog (the code may predate a boundary change): add a region column (行政区划代码, 所属区域 or 登记机关)",
+        },
+        { row: 6, column: '统一社会信用代码', reason: "370112 (山东省济南市历城区, from the USCC's division code) lies outside your jurisdiction (370102)" },
+        // an invalid USCC is the row's one error: no region is derived from it
+        { row: 7, column: '统一社会信用代码', reason: `invalid USCC "${broken}": check character is "${broken[17]}", expected "${code('X', 6)[17]}" (GB 32100-2015)` },
+      ]);
+      expect(county).toMatchObject({ created: 1, rejected: 5 });
+
+      const city = await importAs(jinan, file, { fileName: 'bare.csv' });
+      expect(city).toMatchObject({ warnings: [warning], created: 2, unchanged: 1, rejected: 3 });
+      expect(await regionOf([x1, x2, x3, x4, x5])).toEqual(
+        new Map([
+          [x1, '370102'],
+          [x2, '3701'],
+          [x5, '370112'],
+        ]),
+      );
+    });
+
+    it('a name column falls back to 登记机关 for its empty cells; with a code column both are unused and an empty code is an error', async () => {
+      const y = Array.from({ length: 6 }, (_, i) => code('Y', i));
+      const both = await importAs(
+        tester,
+        await xlsx([
+          ['统一社会信用代码', '企业名称', '所属区域', '登记机关'],
+          [y[1], '名称优先公司', '历下区', '济南市市中区市场监督管理局'], // the name wins
+          [y[2], '机关补位公司', '', '济南市历下区市场监督管理局'],
+          [y[3], '两空公司', '', ''],
+        ]),
+      );
+      expect(both.warnings).toEqual(['no region code column: regions were taken from 所属区域 names, and from 登记机关 (the registration authority) in 1 row where 所属区域 was empty']);
+      expect(both.errors).toEqual([
+        { row: 4, column: '所属区域', reason: 'required: the cell is empty (the file has no region code column, so each row needs its region in "所属区域" or "登记机关")' },
+      ]);
+      expect(await regionOf([y[1], y[2]])).toEqual(
+        new Map([
+          [y[1], '370102'],
+          [y[2], '370102'],
+        ]),
+      );
+
+      const coded = await importAs(
+        tester,
+        await xlsx([
+          ['统一社会信用代码', '企业名称', '行政区划代码', '所属区域', '登记机关'],
+          [y[4], '代码优先公司', '370102001', '市中区', '枣庄市市场监督管理局'],
+          [y[5], '空代码公司', '', '历下区', '历下区市场监督管理局'],
+        ]),
+      );
+      expect(coded.warnings).toEqual([
+        'column "所属区域" (D) not used: regions are taken from the region code column "行政区划代码"',
+        'column "登记机关" (E) not used: regions are taken from the region code column "行政区划代码"',
+      ]);
+      expect(coded.errors).toEqual([{ row: 3, column: '行政区划代码', reason: 'required: the cell is empty' }]);
+      expect(await regionOf([y[4], y[5]])).toEqual(new Map([[y[4], '370102001']]));
+    });
+
+    it('a region by name never coarsens a stored one, and one from the USCC never moves a business', async () => {
+      const z1 = code('M', 101);
+      const movedIn = code('M', 102, '370103'); // issued in 市中区, since moved to 历下区
+      await importAs(tester, await xlsx([['统一社会信用代码', '企业名称', '行政区划代码'], [z1, '街道公司', '370102001']]));
+      await runAsSystem('test seed', () =>
+        fork().transactional(async (em) => {
+          em.create(OnlineEntity, { uscc: movedIn, name: '迁入公司', regionCode: '370102' });
+        }),
+      );
+      const byCounty = await importAs(tester, Buffer.from(csvText([['统一社会信用代码', '企业名称', '区县'], [z1, '街道公司', '历下区']])));
+      expect(byCounty).toMatchObject({ created: 0, updated: 0, unchanged: 1, rejected: 0 });
+      expect(await regionOf([z1])).toEqual(new Map([[z1, '370102001']]));
+      const byTown = await importAs(tester, Buffer.from(csvText([['统一社会信用代码', '企业名称', '区县'], [z1, '街道公司', '历下区大明湖街道']])));
+      expect(byTown).toMatchObject({ updated: 1 });
+      expect(await regionOf([z1])).toEqual(new Map([[z1, '370102005']]));
+
+      const byUscc = await importAs(jinan, Buffer.from(csvText([['统一社会信用代码', '企业名称'], [movedIn, '迁入公司（更名）']])));
+      expect(byUscc).toMatchObject({ created: 0, updated: 1, rejected: 0 });
+      expect((await entitiesOf([movedIn])).get(movedIn)).toMatchObject({ name: '迁入公司（更名）', regionCode: '370102' });
+    });
+  });
+
   describe('file-level problems: a clear ImportFileError and nothing written', () => {
     it('empty file, blank file, header only', async () => {
       await expectFileError(async () => importAs(tester, Buffer.alloc(0)), 'the file is empty');
@@ -544,13 +759,14 @@ describe(`register import (${BACKEND})`, () => {
         'broken encoding: the file is neither valid UTF-8 nor GB18030/GBK (read as GB18030, the first bad byte is at offset 40): save it again as "CSV UTF-8" or as an .xlsx workbook',
       );
       // a JSON file is text, but not a register
-      await expectFileError(async () => importAs(tester, Buffer.from('{"uscc": "x"}')), /^required columns missing: 统一社会信用代码 \(uscc\), 企业名称 \(name\), 行政区划代码 \(regionCode\)/);
+      await expectFileError(async () => importAs(tester, Buffer.from('{"uscc": "x"}')), /^required columns missing: 统一社会信用代码 \(uscc\), 企业名称 \(name\); /);
     });
 
     it('missing required and duplicate columns', async () => {
+      // the region is not required (see 'regions without a code column'); the USCC and the name are
       await expectFileError(
-        async () => importAs(tester, await xlsx([['统一社会信用代码', '企业名称', '住所'], [code('N', 1), '公司', '地址']])),
-        'required column missing: 行政区划代码 (regionCode); the header row read was: 统一社会信用代码 | 企业名称 | 住所',
+        async () => importAs(tester, await xlsx([['统一社会信用代码', '住所', '所属区域'], [code('N', 1), '地址', '历下区']])),
+        'required column missing: 企业名称 (name); the header row read was: 统一社会信用代码 | 住所 | 所属区域',
       );
       await expectFileError(
         async () => importAs(tester, await xlsx([['统一社会信用代码', '企业名称', '行政区划代码', '名称'], [code('N', 2), '公司', '370102', '公司']])),

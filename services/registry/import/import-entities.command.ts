@@ -20,12 +20,15 @@ import {
   looksLikeRegisterHeader,
   mapRegisterColumns,
   parseRegistrationStatus,
+  REGION_FIELDS,
   type RegisterColumns,
   type RegisterField,
   STATUS_HINT,
 } from './register-columns';
+import { quote, RegionResolver, type RegionSource } from './resolve-region';
 
 export { ImportFileError } from './read-register-file';
+export { canonicalRegionCode } from './resolve-region';
 
 /** Rows written per flush: one unit-of-work round (inserts/updates batched, audit entries inserted) per chunk. */
 export const IMPORT_CHUNK_SIZE = 1000;
@@ -72,6 +75,8 @@ interface Candidate {
   row: number;
   uscc: string;
   values: EntityValues;
+  /** where values.regionCode came from */
+  regionSource: RegionSource;
 }
 
 interface RowErrorAt extends ImportRowError {
@@ -83,7 +88,8 @@ interface RowErrorAt extends ImportRowError {
  * Imports a register file of online businesses (经济户口数据导入): XLSX or CSV, one business per row,
  * upserted by USCC. Every row is validated (USCC checksum, required fields, lengths, region known and
  * inside the caller's jurisdiction, no USCC twice in the file, no USCC that belongs to another
- * jurisdiction); an existing business is updated only where a value differs, so importing the same
+ * jurisdiction); the region comes from a code column, else from a region name or registration
+ * authority column, else from the USCC's division code (see resolve-region.ts); an existing business is updated only where a value differs, so importing the same
  * file again changes nothing.
  *
  * All writes run in one command transaction through the unit of work, so the access subscriber checks
@@ -107,7 +113,8 @@ export async function importEntities(em: EntityManager, props: ImportEntitiesPro
   });
   const columns = mapped ?? mapRegisterColumns(file.header);
   const warnings = [...file.warnings, ...columns.warnings];
-  const { candidates, errors } = validateRows(file, columns, actor);
+  const { candidates, errors, regionWarning } = validateRows(file, columns, actor);
+  if (regionWarning) warnings.push(regionWarning);
   const usccColumn = columns.index.uscc!;
 
   const batchData = {
@@ -209,7 +216,7 @@ async function writeRows(tem: EntityManager, rows: Candidate[], onProgress?: (do
         continue;
       }
       let changed = false;
-      for (const [key, value] of Object.entries(c.values) as [keyof EntityValues, EntityValues[keyof EntityValues]][]) {
+      for (const [key, value] of Object.entries(updatesOf(c, entity)) as [keyof EntityValues, EntityValues[keyof EntityValues]][]) {
         if (entity[key] !== value) {
           (entity as unknown as Record<string, unknown>)[key] = value;
           changed = true;
@@ -225,6 +232,19 @@ async function writeRows(tem: EntityManager, rows: Candidate[], onProgress?: (do
   return { created, updated, unchanged };
 }
 
+/**
+ * The values a row changes on an existing business. A region given only by name, authority or USCC
+ * never makes a stored one coarser: a stored town inside the named county stays. One derived from the
+ * USCC never moves a business at all: the USCC keeps the division of the authority that issued it
+ * when the business moves, so the stored region is the better one.
+ */
+function updatesOf(c: Candidate, entity: OnlineEntity): EntityValues {
+  if (c.regionSource === 'code' || c.values.regionCode === undefined) return c.values;
+  if (c.regionSource !== 'uscc' && !entity.regionCode.startsWith(c.values.regionCode)) return c.values;
+  const { regionCode: _derived, ...rest } = c.values;
+  return rest;
+}
+
 // --------------------------------------------------------------------------------------- validation
 
 /** Most characters of each text column (the OnlineEntity column lengths; PostgreSQL counts characters). */
@@ -235,8 +255,9 @@ const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
  * Checks every row on its own (no database): fields, region, jurisdiction, and USCCs repeated in the file
  * (the later row is the error, naming the earlier one).
  */
-function validateRows(file: RegisterFile, columns: RegisterColumns, actor: Actor): { candidates: Candidate[]; errors: RowErrorAt[] } {
+function validateRows(file: RegisterFile, columns: RegisterColumns, actor: Actor): { candidates: Candidate[]; errors: RowErrorAt[]; regionWarning?: string } {
   const catalog = regionCatalog();
+  const regions = new RegionResolver(catalog, columns);
   const errors: RowErrorAt[] = [];
   const candidates: Candidate[] = [];
   const firstRowOf = new Map<string, number>();
@@ -244,11 +265,11 @@ function validateRows(file: RegisterFile, columns: RegisterColumns, actor: Actor
 
   for (const { row, cells, lossy } of file.rows) {
     let ok = true;
-    const fail = (field: RegisterField, reason: string) => {
-      const col = columns.index[field]!;
+    const failAt = (col: number, reason: string) => {
       errors.push({ row, col, column: columns.header[col], reason });
       ok = false;
     };
+    const fail = (field: RegisterField, reason: string) => failAt(columns.index[field]!, reason);
     const cell = (field: RegisterField) => cells[columns.index[field]!] ?? '';
     const wasLossy = (field: RegisterField) => lossy?.includes(columns.index[field]!) ?? false;
     const values: EntityValues = {};
@@ -256,6 +277,7 @@ function validateRows(file: RegisterFile, columns: RegisterColumns, actor: Actor
     // USCC
     const rawUscc = cell('uscc');
     const uscc = normalizeUscc(rawUscc.normalize('NFKC')).replace(/^'/, '');
+    let usccValid = false;
     if (uscc === '') fail('uscc', 'required: the cell is empty');
     else if (wasLossy('uscc') || /^\d(\.\d+)?E\+\d+$/i.test(uscc)) {
       fail('uscc', `${quote(rawUscc)} was stored as a number and Excel dropped its last digits: format the column as text and enter the code again`);
@@ -263,32 +285,30 @@ function validateRows(file: RegisterFile, columns: RegisterColumns, actor: Actor
       const problem = usccProblem(uscc);
       if (problem) fail('uscc', `invalid USCC ${quote(rawUscc)}: ${problem}`);
       else {
+        usccValid = true;
         const earlier = firstRowOf.get(uscc);
         if (earlier !== undefined) fail('uscc', `duplicate USCC ${uscc}: already given in row ${earlier}`);
         else firstRowOf.set(uscc, row);
       }
     }
 
-    // region
-    const rawRegion = cell('regionCode');
-    const region = canonicalRegionCode(rawRegion);
-    if (region === '') fail('regionCode', 'required: the cell is empty');
-    else if (wasLossy('regionCode') || !/^\d+$/.test(region)) fail('regionCode', `${quote(rawRegion)} is not a division code (digits, e.g. 370102)`);
-    else if (!catalog.get(region)) {
-      const town = region.length === 12 && catalog.get(region.slice(0, 9));
-      fail(
-        'regionCode',
-        town
-          ? `${quote(rawRegion)} is a village-level code: give the town/street code ${region.slice(0, 9)} (${catalog.fullName(region.slice(0, 9))})`
-          : `${quote(rawRegion)} is not a Shandong division code`,
-      );
-    } else if (!inJurisdiction(region, actor.prefixes)) {
-      fail('regionCode', `${region} (${catalog.fullName(region)}) lies outside your jurisdiction (${actor.prefixes.join(', ')})`);
-    } else values.regionCode = region;
+    // region: from the region code column, else a region name or registration authority column, else the USCC
+    const region = regions.resolve(cells, lossy, usccValid ? uscc : undefined);
+    if (region && 'reason' in region) failAt(region.col, region.reason);
+    else if (region && !inJurisdiction(region.code, actor.prefixes)) {
+      const what =
+        region.source === 'code'
+          ? `${region.code} (${catalog.fullName(region.code)})`
+          : region.source === 'uscc'
+            ? `${region.code} (${catalog.fullName(region.code)}, from the USCC's division code)`
+            : `${quote(region.raw)} → ${region.code} (${catalog.fullName(region.code)})`;
+      failAt(region.col, `${what} lies outside your jurisdiction (${actor.prefixes.join(', ')})`);
+    } else if (region) values.regionCode = region.code;
+    const regionSource = region && 'code' in region ? region.source : regions.source;
 
     // the text fields and the status
     for (const [field] of present) {
-      if (field === 'uscc' || field === 'regionCode') continue;
+      if (field === 'uscc' || REGION_FIELDS.includes(field)) continue;
       const raw = cell(field);
       if (field === 'registrationStatus') {
         const status = parseRegistrationStatus(raw);
@@ -314,30 +334,9 @@ function validateRows(file: RegisterFile, columns: RegisterColumns, actor: Actor
       (values as Record<string, string | null>)[field] = text === '' ? null : text;
     }
 
-    if (ok) candidates.push({ row, uscc, values });
+    if (ok) candidates.push({ row, uscc, values, regionSource });
   }
-  return { candidates, errors };
-}
-
-/**
- * A region code as the catalog writes it: statistical codes come 12 digits long (370102001000) and
- * GB/T 2260 pads cities and the province to 6 (370100, 370000); the catalog drops the padding
- * (370102001, 3701, 37).
- */
-export function canonicalRegionCode(raw: string): string {
-  let code = raw.normalize('NFKC').replace(/\s+/g, '').replace(/^'/, '');
-  if (!/^\d+$/.test(code)) return code;
-  if (code.length === 12 && code.endsWith('000')) code = code.slice(0, 9);
-  if (code.length === 9 && code.endsWith('000')) code = code.slice(0, 6);
-  if (code.length === 6 && code.endsWith('00')) code = code.slice(0, 4);
-  if (code.length === 4 && code.endsWith('00')) code = code.slice(0, 2);
-  return code;
-}
-
-/** A cell value inside a message: quoted, and cut short when long. */
-function quote(value: string): string {
-  const chars = [...value];
-  return `"${chars.length > 40 ? `${chars.slice(0, 40).join('')}…` : value}"`;
+  return { candidates, errors, regionWarning: regions.warning() };
 }
 
 function truncate(text: string, max: number): string {

@@ -7,10 +7,26 @@ import { ImportFileError } from './read-register-file';
  * English field names are accepted too. Matching ignores whitespace, full-/half-width differences
  * (（）vs ()), a leading `*` (templates mark required columns so) and, for English keys, case, `_` and `-`.
  */
-export type RegisterField = 'uscc' | 'name' | 'legalRepresentative' | 'address' | 'regionCode' | 'registrationStatus' | 'businessScope';
+export type RegisterField =
+  | 'uscc'
+  | 'name'
+  | 'legalRepresentative'
+  | 'address'
+  | 'regionCode'
+  | 'regionName'
+  | 'registrationAuthority'
+  | 'registrationStatus'
+  | 'businessScope';
 
-/** Columns a file must have. */
-export const REQUIRED_FIELDS: readonly RegisterField[] = ['uscc', 'name', 'regionCode'];
+/**
+ * Columns a file must have. The region is not among them: a file without a region code column gives it
+ * by name (regionName), by registration authority (登记机关) or, failing both, through the USCC's
+ * division code (see resolve-region.ts).
+ */
+export const REQUIRED_FIELDS: readonly RegisterField[] = ['uscc', 'name'];
+
+/** The columns a row's region can come from, most preferred first. */
+export const REGION_FIELDS: readonly RegisterField[] = ['regionCode', 'regionName', 'registrationAuthority'];
 
 /** Header spellings of each field (normalised by `normalizeHeader` before lookup). */
 export const FIELD_ALIASES: Readonly<Record<RegisterField, readonly string[]>> = {
@@ -28,6 +44,22 @@ export const FIELD_ALIASES: Readonly<Record<RegisterField, readonly string[]>> =
   ],
   address: ['address', '住所', '注册地址', '经营场所', '住所(经营场所)', '住所/经营场所', '地址'],
   regionCode: ['regionCode', '行政区划代码', '区划代码', '所属区域代码', '属地代码', '所属行政区划代码', '区域代码'],
+  regionName: [
+    'regionName',
+    '所属区域',
+    '所属地区',
+    '行政区划',
+    '区域',
+    '区县',
+    '所属区县',
+    '所在地区',
+    '所在区县',
+    '所属行政区划',
+    '行政区划名称',
+    '区划名称',
+    '所属辖区',
+  ],
+  registrationAuthority: ['registrationAuthority', '登记机关', '登记机关名称', '注册机关', '发照机关'],
   registrationStatus: ['registrationStatus', '登记状态', '经营状态', '企业状态', '状态'],
   businessScope: ['businessScope', '经营范围'],
 };
@@ -110,6 +142,17 @@ export function mapRegisterColumns(header: string[]): RegisterColumns {
   if (missing.length > 0) {
     const names = missing.map((f) => `${FIELD_ALIASES[f][1]} (${f})`).join(', ');
     throw new ImportFileError(`required column${missing.length > 1 ? 's' : ''} missing: ${names}; the header row read was: ${header.join(' | ') || '(empty)'}`);
+  }
+  // a region column that a preferred one overrides is read by nobody: say so (the name column keeps
+  // the authority column as its fallback for rows whose name cell is empty)
+  const regionFrom = REGION_FIELDS.find((f) => index[f] !== undefined);
+  if (regionFrom === 'regionCode') {
+    for (const f of ['regionName', 'registrationAuthority'] as const) {
+      const i = index[f];
+      if (i !== undefined) {
+        warnings.push(`column "${header[i]}" (${columnLetter(i)}) not used: regions are taken from the region code column "${header[index.regionCode!]}"`);
+      }
+    }
   }
   return { index, header, warnings };
 }
