@@ -70,7 +70,8 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
     pinoHttp({
       logger,
       autoLogging: { ignore: (req) => ['/healthz', '/readyz', '/metrics'].includes(req.url ?? '') },
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      // 4xx are the caller's business (bad token, bad query): info; the server's own failures: error
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
     }),
   );
 
