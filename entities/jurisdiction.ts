@@ -17,7 +17,7 @@ export interface Actor {
   name: string;
   unitId: number | null;
   role: string;
-  /** what the actor may do (see server/access/permissions.ts) */
+  /** what the actor may do (see services/access/permissions.ts) */
   permissions: ReadonlySet<string>;
   /** region-code prefixes of the actor's jurisdiction; `['']` means the whole database (system only) */
   prefixes: readonly string[];

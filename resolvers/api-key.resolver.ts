@@ -2,7 +2,7 @@ import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Roo
 import { ApiKey, coversJurisdiction, currentActor, Unit } from '../entities';
 import { CreateApiKeyInput } from '../schema/registry.inputs';
 import { ApiKeyCreated } from '../schema/registry.types';
-import { Permission } from '../server/access/permissions';
+import { Permission } from '../services/access/permissions';
 import { createApiKey, revokeApiKey } from '../services/access/api-key.commands';
 import type { Context } from './context';
 

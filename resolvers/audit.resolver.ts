@@ -5,7 +5,7 @@ import type { FilterQuery } from '@mikro-orm/core';
 import { AuditEntry } from '../entities';
 import { PageArgs } from '../schema/connection';
 import { AuditEntryConnection } from '../schema/registry.types';
-import { Permission } from '../server/access/permissions';
+import { Permission } from '../services/access/permissions';
 import { paginate } from '../services/pagination';
 import type { Context } from './context';
 

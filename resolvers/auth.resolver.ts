@@ -1,7 +1,7 @@
 import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import { type Actor, Role, Unit, User } from '../entities';
 import { LoginPayload, Viewer } from '../schema/registry.types';
-import { authenticatedOnly } from '../server/access/permissions';
+import { authenticatedOnly } from '../services/access/permissions';
 import { login, logout } from '../services/access/login.command';
 import type { Context } from './context';
 

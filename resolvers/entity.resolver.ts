@@ -5,7 +5,7 @@ import { PageArgs } from '../schema/connection';
 import { RegionCount, RegionType } from '../schema/region.type';
 import { CreateEntityInput, EntityFilter, EntityOrder, ShopFilter, UpdateEntityInput } from '../schema/registry.inputs';
 import { OnlineEntityConnection, ShopConnection } from '../schema/registry.types';
-import { Permission } from '../server/access/permissions';
+import { Permission } from '../services/access/permissions';
 import { createEntity, updateEntity } from '../services/registry/entity.commands';
 import { countEntitiesByRegion, getEntity, listEntities } from '../services/registry/entity.queries';
 import { listShops } from '../services/registry/shop.queries';

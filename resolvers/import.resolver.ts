@@ -2,7 +2,7 @@ import { Arg, Authorized, Ctx, Int, Mutation, Query, Resolver } from 'type-graph
 import { ImportBatch } from '../entities';
 import { ImportEntitiesInput } from '../schema/registry.inputs';
 import { ImportReportType } from '../schema/registry.types';
-import { Permission } from '../server/access/permissions';
+import { Permission } from '../services/access/permissions';
 import { UserInputError } from '../services/errors';
 import { importEntities } from '../services/registry/import/import-entities.command';
 import type { Context } from './context';

@@ -1,7 +1,7 @@
 import { Arg, Authorized, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import { RegionLevel } from '../entities';
 import { RegionType } from '../schema/region.type';
-import { Permission } from '../server/access/permissions';
+import { Permission } from '../services/access/permissions';
 import { regionCatalog } from '../services/registry/region-catalog';
 import { presentRegion } from './presenters';
 

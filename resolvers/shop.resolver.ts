@@ -6,7 +6,7 @@ import { PageArgs } from '../schema/connection';
 import { RegionCount, RegionType } from '../schema/region.type';
 import { CreateShopInput, FileShopInput, MaintainShopInput, ShopFilter, ShopOrder } from '../schema/registry.inputs';
 import { ShopConnection } from '../schema/registry.types';
-import { Permission } from '../server/access/permissions';
+import { Permission } from '../services/access/permissions';
 import { createShop, fileShop, maintainShop } from '../services/registry/shop.commands';
 import { countShopsByRegion, getShop, listShops } from '../services/registry/shop.queries';
 import type { Context } from './context';

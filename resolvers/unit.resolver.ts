@@ -4,7 +4,7 @@ import { CreateStationInput } from '../schema/access.inputs';
 import { createStation } from '../services/access/station.commands';
 import { Unit } from '../entities';
 import { RegionType } from '../schema/region.type';
-import { Permission } from '../server/access/permissions';
+import { Permission } from '../services/access/permissions';
 import { NotFoundError } from '../services/errors';
 import type { Context } from './context';
 import { presentRegion } from './presenters';

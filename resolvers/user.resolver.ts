@@ -1,7 +1,7 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Unit, User } from '../entities';
 import { CreateUserInput } from '../schema/access.inputs';
-import { authenticatedOnly, Permission } from '../server/access/permissions';
+import { authenticatedOnly, Permission } from '../services/access/permissions';
 import { sha256 } from '../services/access/tokens';
 import { changePassword, createUser, listUsers, resetPassword, setUserActive } from '../services/access/user.commands';
 import type { Context } from './context';

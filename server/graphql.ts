@@ -9,7 +9,7 @@ import { peekActor, withOperation } from '../entities';
 import type { Context } from '../resolvers/context';
 import { RESOLVERS } from '../resolvers';
 import '../schema/enums';
-import { authenticatedOnly } from './access/permissions';
+import { authenticatedOnly } from '../services/access/permissions';
 import type { Config } from './config';
 import { logger } from './logger';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROLE_PERMISSIONS } from '../server/access/permissions';
+import { ROLE_PERMISSIONS } from '../services/access/permissions';
 import { Role } from '../entities';
 import { sha256 } from '../services/access/tokens';
 import { makeUscc } from '../services/registry/uscc';

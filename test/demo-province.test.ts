@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FilingStatus, inJurisdiction, RegionLevel, Role, ShopClassification, UnitLevel } from '../entities';
-import { verifyPassword } from '../server/auth/password';
+import { verifyPassword } from '../services/access/password';
 import {
   buildUnitTree,
   DEFAULT_DEMO_PASSWORD,

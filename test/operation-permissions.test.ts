@@ -3,7 +3,7 @@ import { getMetadataStorage } from 'type-graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Actor, Role } from '../entities';
 import { RESOLVERS } from '../resolvers';
-import { authenticatedOnly, Permission, ROLE_PERMISSIONS } from '../server/access/permissions';
+import { authenticatedOnly, Permission, ROLE_PERMISSIONS } from '../services/access/permissions';
 import { buildHongdunSchema } from '../server/graphql';
 
 /**

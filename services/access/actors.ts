@@ -1,6 +1,6 @@
 import type { Actor, ApiKey, User } from '../../entities';
 import { Role } from '../../entities';
-import { ROLE_PERMISSIONS } from '../../server/access/permissions';
+import { ROLE_PERMISSIONS } from './permissions';
 
 /** The actor of a staff user: their role's permissions, their unit's jurisdiction. */
 export function actorForUser(user: User): Actor {

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ApiKey, coversJurisdiction, currentActor, Unit, User } from '../../entities';
 import type { CreateApiKeyInput } from '../../schema/registry.inputs';
-import { API_KEY_SCOPES } from '../../server/access/permissions';
+import { API_KEY_SCOPES } from './permissions';
 import { runCommand } from '../command';
 import { NotFoundError, UserInputError } from '../errors';
 import { newApiKey, sha256 } from './tokens';

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type Actor, runAs, Session, User } from '../../entities';
-import { verifyPassword } from '../../server/auth/password';
+import { verifyPassword } from './password';
 import { runCommand } from '../command';
 import { actorForUser } from './actors';
 import { newSessionToken, sha256 } from './tokens';

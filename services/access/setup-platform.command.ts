@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Role, Unit, UnitLevel, User } from '../../entities';
-import { hashPassword } from '../../server/auth/password';
+import { hashPassword } from './password';
 import { buildUnitTree } from '../demo/unit-tree';
 import { runCommand } from '../command';
 import { UserInputError } from '../errors';

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { coversJurisdiction, currentActor, Role, Session, Unit, User } from '../../entities';
-import { ROLE_PERMISSIONS } from '../../server/access/permissions';
-import { hashPassword, verifyPassword } from '../../server/auth/password';
+import { ROLE_PERMISSIONS } from './permissions';
+import { hashPassword, verifyPassword } from './password';
 import type { CreateUserInput } from '../../schema/access.inputs';
 import { runCommand } from '../command';
 import { NotFoundError, UserInputError } from '../errors';

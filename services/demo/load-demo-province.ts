@@ -4,7 +4,7 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { OnlineEntity, Shop, Unit, UnitLevel, User } from '../../entities';
-import { hashPassword } from '../../server/auth/password';
+import { hashPassword } from '../access/password';
 import { logger } from '../../server/logger';
 import { loadRegions, type RegionCatalog, regionCatalog } from '../registry/region-catalog';
 import { runAsSystem } from '../system-actor';

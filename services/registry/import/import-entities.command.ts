@@ -10,7 +10,7 @@ import {
   inJurisdiction,
   OnlineEntity,
 } from '../../../entities';
-import { Permission } from '../../../server/access/permissions';
+import { Permission } from '../../access/permissions';
 import { runCommand } from '../../command';
 import { ALL_PERMISSIONS_MARKER, runAsSystem } from '../../system-actor';
 import { regionCatalog } from '../region-catalog';
