@@ -2,6 +2,7 @@
 import { ApiKey } from './api-key.entity';
 import { AuditEntry } from './audit-entry.entity';
 import { ImportBatch } from './import-batch.entity';
+import { Listing } from './listing.entity';
 import { OnlineEntity } from './online-entity.entity';
 import { Region } from './region.entity';
 import { Session } from './session.entity';
@@ -10,7 +11,7 @@ import { Shop } from './shop.entity';
 import { Unit } from './unit.entity';
 import { User } from './user.entity';
 
-export const ALL_ENTITIES = [Region, Unit, User, Session, ApiKey, OnlineEntity, Shop, ShopEvent, AuditEntry, ImportBatch];
+export const ALL_ENTITIES = [Region, Unit, User, Session, ApiKey, OnlineEntity, Shop, ShopEvent, AuditEntry, ImportBatch, Listing];
 
 /** Entities whose every change is written to the audit log. */
 export const AUDITED_ENTITIES: ReadonlySet<Function> = new Set([OnlineEntity, Shop, User, ApiKey, Unit, Session]);
@@ -19,6 +20,7 @@ export * from './api-key.entity';
 export * from './audit-entry.entity';
 export * from './import-batch.entity';
 export * from './jurisdiction';
+export * from './listing.entity';
 export * from './online-entity.entity';
 export * from './region.entity';
 export * from './session.entity';

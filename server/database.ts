@@ -9,6 +9,7 @@ import { AccessAuditSubscriber } from './access/access-audit.subscriber';
 import type { Config } from './config';
 import { logger } from './logger';
 import { MIGRATIONS } from './migrations';
+import { executorFromEntityManager, openTimeSeriesStore } from '../analytics/store';
 import { loadRegions } from '../services/registry/region-catalog';
 import { runAsSystem } from '../services/system-actor';
 import { hasSeveralStatements } from './pglite-statements';
@@ -93,5 +94,8 @@ export async function openDatabase(config: Config): Promise<MikroORM> {
   // reference data every database needs (the region table), loaded once
   const regions = await runAsSystem('load reference regions', () => loadRegions(orm.em.fork()));
   if (regions > 0) logger.info({ regions }, 'loaded the regions of Shandong');
+  // the time-series tables: hypertables where TimescaleDB is installed, monthly partitions otherwise
+  const store = await runAsSystem('time-series schema', () => openTimeSeriesStore(executorFromEntityManager(orm.em.fork())));
+  logger.debug({ implementation: store.implementation }, 'time-series store ready');
   return orm;
 }

@@ -1,5 +1,9 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { InitialMigration } from './20261128-initial.migration';
+import { TimeseriesMigration } from './20261129-timeseries.migration';
 
 /** Every migration, in order. Listed explicitly so the built JS and the TS sources run the same set. */
-export const MIGRATIONS: MigrationObject[] = [{ name: '20261128-initial', class: InitialMigration }];
+export const MIGRATIONS: MigrationObject[] = [
+  { name: '20261128-initial', class: InitialMigration },
+  { name: '20261129-timeseries', class: TimeseriesMigration },
+];

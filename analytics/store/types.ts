@@ -1,0 +1,154 @@
+/**
+ * The time-series store's rows and its one interface. Two implementations sit behind it
+ * (analytics/store/portable.store.ts, analytics/store/timescale.store.ts), chosen at start-up by
+ * `openTimeSeriesStore` (analytics/store/index.ts).
+ *
+ * Money: `numeric(12,2)` in yuan (元), exact in the database; passed in and read back as JS numbers
+ * (aggregates such as averages come back as float8). Times: `timestamptz`, UTC.
+ */
+
+/** Runs one SQL statement with `?` placeholders (MikroORM's convention) and returns its rows. */
+export interface SqlExecutor {
+  query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+}
+
+/** A half-open time range `[from, to)`. */
+export interface TimeRange {
+  from: Date;
+  to: Date;
+}
+
+/** What the shop page showed at one moment (亮照 fields as seen, not as registered). */
+export interface ShopSnapshotRow {
+  shopId: number;
+  regionCode: string;
+  observedAt: Date;
+  title: string | null;
+  licenceName: string | null;
+  licenceUscc: string | null;
+  licenceAddress: string | null;
+  contact: string | null;
+  listingCount: number | null;
+  contentHash: string;
+  evidenceSha256?: string | null;
+}
+
+/** One listing's offer at one moment; prices in yuan with two decimals. */
+export interface ListingObservationRow {
+  listingId: number;
+  shopId: number;
+  regionCode: string;
+  observedAt: Date;
+  price: number;
+  originalPrice: number | null;
+  promotionText: string | null;
+  sales: number | null;
+  stock: number | null;
+}
+
+export type ChangeKind = 'price_up' | 'price_down' | 'listing_new' | 'listing_removed' | 'licence_changed';
+
+/**
+ * One detected change. `subjectId` is the listing id for listing kinds and the shop id for
+ * `licence_changed`; the natural key is (kind, subjectId, observedAt).
+ */
+export interface ListingChangeRow {
+  kind: ChangeKind;
+  subjectId: number;
+  shopId: number;
+  listingId: number | null;
+  regionCode: string;
+  observedAt: Date;
+  /** price difference in yuan (after − before); null for non-price kinds */
+  amount: number | null;
+  /** price difference in percent of the previous price, two decimals; null for non-price kinds */
+  percent: number | null;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+}
+
+/** Rows written by a batch: `inserted` ≤ `submitted`; the difference already existed (retried crawl). */
+export interface WriteResult {
+  submitted: number;
+  inserted: number;
+}
+
+export type ChangeCounts = Record<ChangeKind, number>;
+
+export interface PricePoint {
+  bucket: Date;
+  avgPrice: number;
+  minPrice: number;
+  maxPrice: number;
+  observations: number;
+}
+
+export interface DailyPriceIndexPoint {
+  day: Date;
+  /** mean of every observed price that day (= raw `avg(price)`) */
+  avgPrice: number;
+  listings: number;
+  observations: number;
+}
+
+export interface DailyListingCountPoint {
+  day: Date;
+  regionCode: string;
+  /** distinct listings observed that day */
+  listings: number;
+  /** distinct shops whose listings were observed that day */
+  shops: number;
+  observations: number;
+}
+
+export interface SelfCheckReport {
+  implementation: 'timescaledb' | 'portable';
+  /** the TimescaleDB extension version, null on the portable store */
+  extensionVersion: string | null;
+  serverVersion: string;
+  /** TimescaleDB background jobs (policies); empty on the portable store */
+  jobs: { id: number; proc: string; hypertable: string | null; schedule: string | null }[];
+  /** partitions (portable) or chunks (TimescaleDB) per table */
+  partitions: Record<string, number>;
+  ok: boolean;
+  problems: string[];
+}
+
+/**
+ * The time-series store: append-only snapshots, observations and changes, written in idempotent
+ * batches, read within the current actor's jurisdiction.
+ *
+ * Access: writes run as an actor whose jurisdiction covers every row (crawlers run as system);
+ * maintenance (`ensureSchema`, `detectChanges`, `refreshRollups`, `applyRetention`) needs a
+ * whole-database actor; reads are scoped by `jurisdictionSql('region_code')`.
+ */
+export interface TimeSeriesStore {
+  readonly implementation: 'timescaledb' | 'portable';
+  /** Creates tables, indexes, partitions/hypertables, rollups/aggregates and policies; idempotent. */
+  ensureSchema(): Promise<void>;
+  /** Reports the implementation, extension version, jobs and partitions/chunks. */
+  selfCheck(): Promise<SelfCheckReport>;
+  writeSnapshots(rows: readonly ShopSnapshotRow[]): Promise<WriteResult>;
+  writeObservations(rows: readonly ListingObservationRow[]): Promise<WriteResult>;
+  writeChanges(rows: readonly ListingChangeRow[]): Promise<WriteResult>;
+  /**
+   * Computes the changes of observations and snapshots in `range` against each subject's previous
+   * one (which may lie before the range) and writes them; idempotent. Returns what was new.
+   */
+  detectChanges(range: TimeRange): Promise<ChangeCounts>;
+  /** Changes in `range`, scoped to the current actor, oldest first. */
+  changes(range: TimeRange): Promise<ListingChangeRow[]>;
+  /** One listing's prices in buckets (`'1 hour'`, `'1 day'`, `'7 days'` …), from the raw observations. */
+  priceHistory(listingId: number, range: TimeRange, bucket: string): Promise<PricePoint[]>;
+  /** Mean price per day over the region prefix (default: the whole jurisdiction), from the daily rollup. */
+  dailyPriceIndex(regionPrefix: string | undefined, range: TimeRange): Promise<DailyPriceIndexPoint[]>;
+  /** Listings, shops and observations per county region and day, from the daily rollup. */
+  dailyListingCounts(regionPrefix: string | undefined, range: TimeRange): Promise<DailyListingCountPoint[]>;
+  /** Recomputes the daily rollups (portable) or refreshes the continuous aggregates for whole days of `range`. */
+  refreshRollups(range: TimeRange): Promise<void>;
+  /**
+   * Drops raw data older than `olderThan` in whole months (portable partitions) or whole chunks
+   * (TimescaleDB); never touches a row at or after `olderThan`. Rollups are kept. Returns what was dropped.
+   */
+  applyRetention(olderThan: Date): Promise<string[]>;
+}
