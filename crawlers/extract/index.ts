@@ -52,7 +52,7 @@ export function extractShop(url: string, html: string, linked: { licenceHtml?: s
   const u = new URL(url);
   const $ = cheerio.load(html);
   const adapter = adapterFor(u);
-  const shop: ExtractedShop = adapter
+  const parts = adapter
     ? adapter.shop($, u)
     : {
         name: textOrNull($('meta[property="og:site_name"]').attr('content')) ?? textOrNull($('h1').first().text()) ?? textOrNull($('title').text()) ?? '',
@@ -60,8 +60,11 @@ export function extractShop(url: string, html: string, linked: { licenceHtml?: s
         licenceUrl: null,
         foodLicence: readFoodLicence($('body')),
         listingUrls: [],
-        listingIds: [],
       };
+  const shop: ExtractedShop = {
+    ...parts,
+    listingIds: adapter ? parts.listingUrls.map((l) => adapter.listingId(new URL(l))).filter((x): x is string => x !== null) : [],
+  };
   if (linked.licenceHtml !== undefined) {
     const page = extractLicencePage(linked.licenceHtml);
     shop.licence = shop.licence ?? page.licence;

@@ -68,7 +68,8 @@ export interface SiteAdapter {
   /** fields read from the page's own markup; they override the generic extractor's */
   listing($: CheerioAPI, url: URL): PartialListing;
   /** the shop page, apart from a licence on a linked page */
-  shop($: CheerioAPI, url: URL): ExtractedShop;
+  /** the shop page; `listingIds` is derived from `listingUrls` by `listingId` in extractShop */
+  shop($: CheerioAPI, url: URL): Omit<ExtractedShop, 'listingIds'>;
   /** the listing id a listing URL names, or null when `url` is not a listing of this site */
   listingId(url: URL): string | null;
 }

@@ -22,14 +22,12 @@ export const jdLikeAdapter: SiteAdapter = {
   }),
   shop($, url) {
     const footer = $('.jShopFooter');
-    const listingUrls = linkUrls($, $('#J_goodsList .p-name a'), url);
     return {
       name: textOrNull($('.jShopName').first().text()) ?? '',
       licence: readLicence($, footer),
       licenceUrl: null,
       foodLicence: readFoodLicence(footer),
-      listingUrls,
-      listingIds: listingUrls.map((u) => this.listingId(new URL(u))).filter((x): x is string => x !== null),
+      listingUrls: linkUrls($, $('#J_goodsList .p-name a'), url),
     };
   },
   listingId: (url) => /^\/p\/jd-like\/item\/([^/?#]+)\.html$/u.exec(url.pathname)?.[1] ?? null,

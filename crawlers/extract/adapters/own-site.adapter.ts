@@ -24,14 +24,12 @@ export const ownSiteAdapter: SiteAdapter = {
   }),
   shop($, url) {
     const footer = $('footer.site-footer');
-    const listingUrls = linkUrls($, $('section.products article.product a'), url);
     return {
       name: textOrNull($('header h1').first().text()) ?? '',
       licence: readLicence($, footer),
       licenceUrl: null,
       foodLicence: readFoodLicence(footer),
-      listingUrls,
-      listingIds: listingUrls.map((u) => this.listingId(new URL(u))).filter((x): x is string => x !== null),
+      listingUrls: linkUrls($, $('section.products article.product a'), url),
     };
   },
   listingId: (url) => /^\/site\/[^/]+\/product\/([^/?#]+)$/u.exec(url.pathname)?.[1] ?? null,

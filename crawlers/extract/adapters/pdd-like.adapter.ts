@@ -30,14 +30,12 @@ export const pddLikeAdapter: SiteAdapter = {
     };
   },
   shop($, url) {
-    const listingUrls = linkUrls($, $('.goods-list .goods-card a'), url);
     return {
       name: textOrNull($('.mall-title').first().text()) ?? '',
       licence: readLicence($, $('.mall-qualification')),
       licenceUrl: null,
       foodLicence: readFoodLicence($('.food-licence')),
-      listingUrls,
-      listingIds: listingUrls.map((u) => this.listingId(new URL(u))).filter((x): x is string => x !== null),
+      listingUrls: linkUrls($, $('.goods-list .goods-card a'), url),
     };
   },
   listingId: (url) => (url.pathname === '/p/pdd-like/goods' ? url.searchParams.get('id') : null),

@@ -26,14 +26,12 @@ export const tmallLikeAdapter: SiteAdapter = {
     seller: textOrNull($('.tb-meta a.seller').first().text()) ?? undefined,
   }),
   shop($, url) {
-    const listingUrls = linkUrls($, $('ul.item-list li.item a'), url);
     return {
       name: textOrNull($('h1.shop-name').first().text()) ?? '',
       licence: readLicence($, $('body')),
       licenceUrl: linkUrl($, $('a.shop-licence-link'), url),
       foodLicence: readFoodLicence($('body')),
-      listingUrls,
-      listingIds: listingUrls.map((u) => this.listingId(new URL(u))).filter((x): x is string => x !== null),
+      listingUrls: linkUrls($, $('ul.item-list li.item a'), url),
     };
   },
   listingId: (url) => /^\/p\/tmall-like\/item\/([^/?#]+)$/u.exec(url.pathname)?.[1] ?? null,
