@@ -1,6 +1,7 @@
 /** Every entity of the platform, for the ORM configuration. */
 import { ApiKey } from './api-key.entity';
 import { AuditEntry } from './audit-entry.entity';
+import { CrawlRun } from './crawl-run.entity';
 import { ImportBatch } from './import-batch.entity';
 import { Listing } from './listing.entity';
 import { OnlineEntity } from './online-entity.entity';
@@ -11,13 +12,14 @@ import { Shop } from './shop.entity';
 import { Unit } from './unit.entity';
 import { User } from './user.entity';
 
-export const ALL_ENTITIES = [Region, Unit, User, Session, ApiKey, OnlineEntity, Shop, ShopEvent, AuditEntry, ImportBatch, Listing];
+export const ALL_ENTITIES = [Region, Unit, User, Session, ApiKey, OnlineEntity, Shop, ShopEvent, AuditEntry, ImportBatch, Listing, CrawlRun];
 
 /** Entities whose every change is written to the audit log. */
 export const AUDITED_ENTITIES: ReadonlySet<Function> = new Set([OnlineEntity, Shop, User, ApiKey, Unit, Session]);
 
 export * from './api-key.entity';
 export * from './audit-entry.entity';
+export * from './crawl-run.entity';
 export * from './import-batch.entity';
 export * from './jurisdiction';
 export * from './listing.entity';

@@ -65,6 +65,11 @@ export class Shop implements JurisdictionBound {
   @Property({ type: 'string', length: 255 })
   domain!: string;
 
+  /** the address the spiders fetch when it is not `url` (a platform's own page of the shop, found by discovery) */
+  @Field(() => String, { nullable: true, description: 'Address the spiders fetch, when it differs from url' })
+  @Property({ type: 'string', length: 1000, nullable: true, unique: true })
+  watchUrl: string | null = null;
+
   @Field(() => String, { nullable: true })
   @Property({ type: 'string', length: 64, nullable: true })
   icpNumber: string | null = null;

@@ -1,5 +1,7 @@
 import { registerEnumType } from 'type-graphql';
 import {
+  CrawlKind,
+  CrawlRunStatus,
   FilingStatus,
   MaintenanceStatus,
   RegionLevel,
@@ -57,3 +59,5 @@ export enum EntitySortField {
 
 registerEnumType(ShopSortField, { name: 'ShopSortField' });
 registerEnumType(EntitySortField, { name: 'EntitySortField' });
+registerEnumType(CrawlKind, { name: 'CrawlKind', description: 'What a crawl walks: discovery (directories → shops), shops (shop pages and listings), listings' });
+registerEnumType(CrawlRunStatus, { name: 'CrawlRunStatus' });

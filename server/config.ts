@@ -35,6 +35,24 @@ export interface Config {
   demoEntities: number;
   /** DB_POOL_MAX (10): connection pool size against a PostgreSQL server (PGlite always uses one) */
   dbPoolMax: number;
+  /** CRAWL_ALLOWED_ORIGINS (empty): comma-separated origins the spiders may request (http://host:port); nothing else is ever fetched */
+  crawlAllowedOrigins: string[];
+  /** CRAWL_SEEDS (empty): comma-separated directory / site-list URLs discovery starts from; their origins are allowed too */
+  crawlSeeds: string[];
+  /** CRAWL_CONCURRENCY (8): pages fetched at once per crawl */
+  crawlConcurrency: number;
+  /** CRAWL_PER_HOST (4): pages fetched at once per host */
+  crawlPerHost: number;
+  /** CRAWL_RPM (0): requests per minute per host, 0 = no limit beyond concurrency */
+  crawlRequestsPerMinute: number;
+  /** CRAWL_TIMEOUT_SECS (30): timeout of one page (headers and body) */
+  crawlTimeoutSecs: number;
+  /** CRAWL_MAX_BODY_BYTES (5242880): larger pages are refused (5 MiB) */
+  crawlMaxBodyBytes: number;
+  /** CRAWL_SCHEDULES (true): declare the periodic crawls (discovery weekly, shops daily, listings every 6 h) when CRAWL_SEEDS is set */
+  crawlSchedules: boolean;
+  /** EVIDENCE_DIR (./data/evidence): content-addressed folder of captured pages and screenshots */
+  evidenceDir: string;
 }
 
 function int(name: string, fallback: number): number {
@@ -71,6 +89,41 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     demoSeed: process.env.DEMO_SEED || 'hongdun',
     demoEntities: int('DEMO_ENTITIES', 20_000),
     dbPoolMax: int('DB_POOL_MAX', 10),
+    crawlAllowedOrigins: list('CRAWL_ALLOWED_ORIGINS').map((o) => origin('CRAWL_ALLOWED_ORIGINS', o)),
+    crawlSeeds: list('CRAWL_SEEDS').map((u) => url('CRAWL_SEEDS', u)),
+    crawlConcurrency: int('CRAWL_CONCURRENCY', 8) || 1,
+    crawlPerHost: int('CRAWL_PER_HOST', 4) || 1,
+    crawlRequestsPerMinute: int('CRAWL_RPM', 0),
+    crawlTimeoutSecs: int('CRAWL_TIMEOUT_SECS', 30) || 1,
+    crawlMaxBodyBytes: int('CRAWL_MAX_BODY_BYTES', 5 * 1024 * 1024),
+    crawlSchedules: bool('CRAWL_SCHEDULES', true),
+    evidenceDir: process.env.EVIDENCE_DIR || path.resolve('data/evidence'),
     ...overrides,
   };
+}
+
+function list(name: string): string[] {
+  return (process.env[name] ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+function url(name: string, raw: string): string {
+  try {
+    const u = new URL(raw);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('not http');
+    return u.href;
+  } catch {
+    throw new Error(`${name}: "${raw}" is not an http(s) URL`);
+  }
+}
+
+function origin(name: string, raw: string): string {
+  return new URL(url(name, raw.includes('://') ? raw : `http://${raw}`)).origin;
+}
+
+/** Origins the spiders may request: the allowed list plus the origins of the discovery seeds. */
+export function crawlOrigins(config: Pick<Config, 'crawlAllowedOrigins' | 'crawlSeeds'>): string[] {
+  return [...new Set([...config.crawlAllowedOrigins, ...config.crawlSeeds.map((s) => new URL(s).origin)])];
 }

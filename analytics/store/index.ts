@@ -40,3 +40,8 @@ export async function openTimeSeriesStore(db: SqlExecutor, options: TimescaleOpt
   await store.ensureSchema();
   return store;
 }
+
+/** A store of a known implementation on `db` (no detection, no DDL): for request- and job-scoped executors. */
+export function storeOn(implementation: 'timescaledb' | 'portable', db: SqlExecutor, options: TimescaleOptions = {}): TimeSeriesStore {
+  return implementation === 'timescaledb' ? new TimescaleTimeSeriesStore(db, options) : new PortableTimeSeriesStore(db);
+}

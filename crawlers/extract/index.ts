@@ -16,7 +16,7 @@ import { readFoodLicence, readLicence } from './shop-parts';
 import { textOrNull } from './text';
 import type { ExtractedLicence, ExtractedListing, ExtractedShop, SiteAdapter } from './types';
 
-export type { ExtractedLicence, ExtractedListing, ExtractedShop, ListingSource, PartialListing, SiteAdapter } from './types';
+export type { ExtractedLicence, ExtractedListing, ExtractedShop, ListingSource, PartialListing, ShopIdentity, SiteAdapter } from './types';
 export { extractGeneric } from './generic.extractor';
 export { parseCount, parsePrice } from './text';
 

@@ -72,4 +72,17 @@ export interface SiteAdapter {
   shop($: CheerioAPI, url: URL): Omit<ExtractedShop, 'listingIds'>;
   /** the listing id a listing URL names, or null when `url` is not a listing of this site */
   listingId(url: URL): string | null;
+  /** who a shop home page URL names, as the register knows shops (platform + shop id, or an own site's domain); null when `url` is not a shop home page */
+  shopIdentity(url: URL): ShopIdentity | null;
+}
+
+/**
+ * A shop as the register identifies it: a platform name (淘宝, 京东 … or 自建网站) with the platform's
+ * own shop id, or an own site's domain. Discovery matches crawled shops to `Shop` rows by it.
+ */
+export interface ShopIdentity {
+  platform: string;
+  platformShopId: string | null;
+  /** own sites: the site's domain */
+  domain: string | null;
 }

@@ -1,9 +1,13 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { InitialMigration } from './20261128-initial.migration';
 import { TimeseriesMigration } from './20261129-timeseries.migration';
+import { EvidenceMigration } from './20261201-evidence.migration';
+import { CrawlMigration } from './20261130-crawl.migration';
 
 /** Every migration, in order. Listed explicitly so the built JS and the TS sources run the same set. */
 export const MIGRATIONS: MigrationObject[] = [
   { name: '20261128-initial', class: InitialMigration },
   { name: '20261129-timeseries', class: TimeseriesMigration },
+  { name: '20261130-crawl', class: CrawlMigration },
+  { name: '20261201-evidence', class: EvidenceMigration },
 ];

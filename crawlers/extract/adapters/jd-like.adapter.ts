@@ -30,5 +30,9 @@ export const jdLikeAdapter: SiteAdapter = {
       listingUrls: linkUrls($, $('#J_goodsList .p-name a'), url),
     };
   },
+  shopIdentity(url) {
+    const key = /^\/p\/jd-like\/shop\/([jd])([^/?#]+)\.html$/u.exec(url.pathname);
+    return key ? { platform: key[1] === 'j' ? '京东' : '抖音电商', platformShopId: key[2], domain: null } : null;
+  },
   listingId: (url) => /^\/p\/jd-like\/item\/([^/?#]+)\.html$/u.exec(url.pathname)?.[1] ?? null,
 };

@@ -32,5 +32,9 @@ export const ownSiteAdapter: SiteAdapter = {
       listingUrls: linkUrls($, $('section.products article.product a'), url),
     };
   },
+  shopIdentity(url) {
+    const domain = /^\/site\/([^/]+)\/$/u.exec(url.pathname)?.[1];
+    return domain ? { platform: '自建网站', platformShopId: null, domain } : null;
+  },
   listingId: (url) => /^\/site\/[^/]+\/product\/([^/?#]+)$/u.exec(url.pathname)?.[1] ?? null,
 };

@@ -38,5 +38,10 @@ export const pddLikeAdapter: SiteAdapter = {
       listingUrls: linkUrls($, $('.goods-list .goods-card a'), url),
     };
   },
+  shopIdentity(url) {
+    const id = url.pathname === '/p/pdd-like/mall' ? url.searchParams.get('mall_id') : null;
+    const platform = id ? { p: '拼多多', k: '快手电商', w: '微店' }[id[0]] : undefined;
+    return id && platform ? { platform, platformShopId: id.slice(1), domain: null } : null;
+  },
   listingId: (url) => (url.pathname === '/p/pdd-like/goods' ? url.searchParams.get('id') : null),
 };

@@ -34,5 +34,9 @@ export const tmallLikeAdapter: SiteAdapter = {
       listingUrls: linkUrls($, $('ul.item-list li.item a'), url),
     };
   },
+  shopIdentity(url) {
+    const key = /^\/p\/tmall-like\/shop\/([tm])([^/?#]+)$/u.exec(url.pathname);
+    return key ? { platform: key[1] === 't' ? '淘宝' : '天猫', platformShopId: key[2], domain: null } : null;
+  },
   listingId: (url) => /^\/p\/tmall-like\/item\/([^/?#]+)$/u.exec(url.pathname)?.[1] ?? null,
 };

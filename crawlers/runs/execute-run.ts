@@ -1,0 +1,238 @@
+/**
+ * Executes one crawl run (a `CrawlRun` row): picks its targets, crawls them with `watchCrawl`, ingests as
+ * pages arrive, marks removed listings, detects the changes of the run's moment and refreshes the daily
+ * rollups; progress and outcome are written on the run row.
+ *
+ * Idempotent: every row a run writes is stamped with the run's `observedAt` and keyed naturally (shop or
+ * listing + time; listing URL; shop identity), so running it again after a killed worker writes nothing
+ * twice and loses nothing (the retry crawls everything again).
+ */
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { executorFromEntityManager, type ChangeCounts, type SqlExecutor, type TimeSeriesStore } from '../../analytics/store';
+import { CrawlKind, CrawlRun, CrawlRunStatus } from '../../entities';
+import { runAsSystem } from '../../services/system-actor';
+import { normaliseOrigin } from '../spider';
+import { type EvidenceSink, RunIngest } from './run-ingest';
+import { watchCrawl, type WatchCrawlResult } from './watch-crawl';
+
+/** How the spiders behave (from the configuration). */
+export interface CrawlSettings {
+  allowedOrigins: string[];
+  seeds: string[];
+  maxConcurrency: number;
+  perHostConcurrency: number;
+  maxRequestsPerMinute: number;
+  requestTimeoutSecs: number;
+  maxBodyBytes: number;
+  userAgent?: string;
+}
+
+export interface CrawlDeps {
+  orm: MikroORM;
+  storeFor: (db: SqlExecutor) => TimeSeriesStore;
+  /** evidence store for a run (crawler identity in its records); null: keep no raw responses */
+  evidenceFor: ((run: CrawlRun) => EvidenceSink) | null;
+  settings: CrawlSettings;
+}
+
+export interface CrawlRunOutcome {
+  runId: number;
+  status: CrawlRunStatus;
+  pagesOk: number;
+  pagesFailed: number;
+  shopsSeen: number;
+  shopsCreated: number;
+  listingsSeen: number;
+  listingsRemoved: number;
+  observationsWritten: number;
+  snapshotsWritten: number;
+  captures: number;
+  changes: ChangeCounts;
+}
+
+const MAX_ERRORS_KEPT = 100;
+
+function allowed(url: string, origins: Set<string>): boolean {
+  try {
+    return origins.has(new URL(url).origin);
+  } catch {
+    return false;
+  }
+}
+
+async function update(orm: MikroORM, runId: number, fields: Partial<CrawlRun>): Promise<void> {
+  await orm.em.fork().nativeUpdate(CrawlRun, { id: runId }, fields);
+}
+
+/** Runs crawl run `runId` to its end (as the system actor); throws when it fails, after recording why. */
+export function executeCrawlRun(deps: CrawlDeps, runId: number): Promise<CrawlRunOutcome> {
+  return runAsSystem(`crawl run ${runId}`, () => execute(deps, runId));
+}
+
+async function execute(deps: CrawlDeps, runId: number): Promise<CrawlRunOutcome> {
+  const { orm, settings } = deps;
+  const em = orm.em.fork() as EntityManager;
+  const run = await em.findOneOrFail(CrawlRun, { id: runId });
+  run.status = CrawlRunStatus.RUNNING;
+  run.attempts += 1;
+  run.startedAt = new Date();
+  run.finishedAt = null;
+  run.message = null;
+  await em.flush();
+  try {
+    const outcome = await crawlAndIngest(deps, run, em);
+    return outcome;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    await update(orm, runId, { status: CrawlRunStatus.FAILED, finishedAt: new Date(), message: message.slice(0, 2000) });
+    throw error;
+  }
+}
+
+async function crawlAndIngest(deps: CrawlDeps, run: CrawlRun, em: EntityManager): Promise<CrawlRunOutcome> {
+  const { orm, settings } = deps;
+  const origins = new Set(settings.allowedOrigins.map((o) => normaliseOrigin(o)));
+  for (const seed of settings.seeds) origins.add(new URL(seed).origin);
+  const db = executorFromEntityManager(em);
+  const scope = `${run.regionCode}%`;
+
+  let directories: string[] = [];
+  let shops: string[] = [];
+  let listings: Array<{ url: string; shopUrl: string | null }> = [];
+  const knownListings = new Map<string, { shopId: number; regionCode: string }>();
+  const notes: string[] = [];
+
+  if (run.kind === CrawlKind.DISCOVERY) {
+    directories = run.seeds.length > 0 ? run.seeds : settings.seeds;
+    const foreign = directories.filter((d) => !allowed(d, origins));
+    if (foreign.length > 0) throw new Error(`seeds outside the allowed origins (CRAWL_ALLOWED_ORIGINS): ${foreign.join(', ')}`);
+    if (directories.length === 0) throw new Error('discovery needs seeds: set CRAWL_SEEDS or give seeds when starting the crawl');
+  } else {
+    const ids = run.shopIds;
+    const rows = await db.query<{ id: number; url: string; region_code: string }>(
+      `select id, coalesce(watch_url, url) as url, region_code from shop
+       where region_code like ? ${ids ? 'and id in (select (jsonb_array_elements_text(?::jsonb))::int)' : ''} order by id`,
+      ids ? [scope, JSON.stringify(ids)] : [scope],
+    );
+    const crawlable = rows.filter((r) => allowed(r.url, origins));
+    if (rows.length > crawlable.length) notes.push(`${rows.length - crawlable.length} shops in scope have no address on an allowed origin and were not crawled`);
+    if (run.kind === CrawlKind.SHOPS) shops = crawlable.map((r) => r.url);
+    else {
+      const shopIds = crawlable.map((r) => Number(r.id));
+      const listed = shopIds.length
+        ? await db.query<{ url: string; shop_id: number; region_code: string }>(
+            `select url, shop_id, region_code from listing where removed_at is null and shop_id in (select (jsonb_array_elements_text(?::jsonb))::int) order by id`,
+            [JSON.stringify(shopIds)],
+          )
+        : [];
+      for (const l of listed) if (allowed(l.url, origins)) knownListings.set(l.url, { shopId: Number(l.shop_id), regionCode: l.region_code });
+      listings = [...knownListings.keys()].map((url) => ({ url, shopUrl: null }));
+    }
+  }
+
+  const ingest = new RunIngest({
+    orm,
+    storeFor: deps.storeFor,
+    evidence: deps.evidenceFor?.(run) ?? null,
+    runId: run.id,
+    regionCode: run.regionCode,
+    observedAt: run.observedAt,
+    createShops: run.kind === CrawlKind.DISCOVERY,
+    knownListings,
+  });
+  let lastProgress = 0;
+  const progress = async (result: Partial<WatchCrawlResult> | null) => {
+    const now = Date.now();
+    if (result === null && now - lastProgress < 2000) return;
+    lastProgress = now;
+    const c = ingest.counts;
+    await update(orm, run.id, {
+      shopsSeen: c.shopsSeen,
+      shopsCreated: c.shopsCreated,
+      listingsSeen: c.listingsSeen,
+      snapshotsWritten: c.snapshotsWritten,
+      observationsWritten: c.observationsWritten,
+      captures: c.captures,
+      ...(result ? { pagesOk: result.pagesOk, pagesFailed: result.pagesFailed } : {}),
+    });
+  };
+
+  const result = await watchCrawl({
+    directories,
+    shops,
+    listings,
+    followListings: run.kind === CrawlKind.SHOPS,
+    allowedOrigins: [...origins],
+    spider: {
+      maxConcurrency: settings.maxConcurrency,
+      perHostConcurrency: settings.perHostConcurrency,
+      maxRequestsPerMinute: settings.maxRequestsPerMinute || undefined,
+      requestTimeoutSecs: settings.requestTimeoutSecs,
+      maxBodyBytes: settings.maxBodyBytes,
+      userAgent: settings.userAgent,
+    },
+    onShop: async (shop) => {
+      await ingest.addShop(shop);
+      await progress(null);
+    },
+    onListing: async (listing) => {
+      await ingest.addListing(listing);
+      await progress(null);
+    },
+  });
+  await ingest.finish();
+
+  // listing pages that are gone (404/410) on a listings run: removed as well
+  const gone = result.errors.filter((e) => e.reason === 'http-404' || e.reason === 'http-410').map((e) => e.url);
+  if (gone.length > 0 && run.kind === CrawlKind.LISTINGS) {
+    await db.query(`update listing set removed_at = ?::timestamptz where removed_at is null and url in (select jsonb_array_elements_text(?::jsonb))`, [
+      run.observedAt.toISOString(),
+      JSON.stringify(gone),
+    ]);
+  }
+
+  const store = deps.storeFor(db);
+  const moment = { from: run.observedAt, to: new Date(run.observedAt.getTime() + 1) };
+  await store.detectChanges(moment);
+  const day = new Date(Date.UTC(run.observedAt.getUTCFullYear(), run.observedAt.getUTCMonth(), run.observedAt.getUTCDate()));
+  await store.refreshRollups({ from: day, to: new Date(day.getTime() + 86_400_000) });
+  // the changes of this run's moment (also those a crashed attempt already wrote)
+  const changes: ChangeCounts = { price_up: 0, price_down: 0, listing_new: 0, listing_removed: 0, licence_changed: 0 };
+  for (const change of await store.changes(moment)) if (run.regionCode === '' || change.regionCode.startsWith(run.regionCode)) changes[change.kind]++;
+
+  const c = ingest.counts;
+  if (c.listingsWithoutShop > 0) notes.push(`${c.listingsWithoutShop} listing pages whose shop was not written`);
+  if (c.shopsOutOfScope > 0) notes.push(`${c.shopsOutOfScope} shops outside the run's region were not written`);
+  if (result.licenceMissed > 0) notes.push(`${result.licenceMissed} licence pages could not be read`);
+  const errors = result.errors.slice(0, MAX_ERRORS_KEPT).map((e) => ({ url: e.url, reason: e.reason, message: e.message.slice(0, 300) }));
+  await update(orm, run.id, {
+    status: CrawlRunStatus.SUCCEEDED,
+    finishedAt: new Date(),
+    pagesOk: result.pagesOk,
+    pagesFailed: result.pagesFailed,
+    skipped: { ...result.skipped },
+    errors,
+    shopsSeen: c.shopsSeen,
+    shopsCreated: c.shopsCreated,
+    listingsSeen: c.listingsSeen,
+    snapshotsWritten: c.snapshotsWritten,
+    observationsWritten: c.observationsWritten,
+    captures: c.captures,
+    changes: { ...changes },
+    message: notes.length ? notes.join('; ') : null,
+  });
+  return {
+    runId: run.id,
+    status: CrawlRunStatus.SUCCEEDED,
+    pagesOk: result.pagesOk,
+    pagesFailed: result.pagesFailed,
+    shopsSeen: c.shopsSeen,
+    shopsCreated: c.shopsCreated,
+    listingsSeen: c.listingsSeen,
+    listingsRemoved: c.listingsRemoved,
+    observationsWritten: c.observationsWritten,
+    snapshotsWritten: c.snapshotsWritten,
+    captures: c.captures,
+    changes,
+  };
+}
