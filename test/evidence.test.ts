@@ -199,7 +199,7 @@ describe(`evidence store on ${BACKEND}`, () => {
     expect((await sys(() => store.verify({ shopId: shops.b }))).totals).toMatchObject({ captures: n, intact: n, problems: 0 });
   });
 
-  it('serves the crawl ingest as its evidence sink (final URL, the run's moment, SHA-256 per body in order)', async () => {
+  it('serves the crawl ingest as its evidence sink (final URL, the run’s moment, SHA-256 per body in order)', async () => {
     const sink = evidenceSink(store, { crawler: 'hongdun-shop-spider/0.1 run 13', runId: 13 });
     const response = (n: number) => ({
       url: `https://shop.demo.test/r/${n}`, finalUrl: `https://shop.demo.test/r/${n}/`, status: 200, headers: { 'content-type': 'text/html' },
