@@ -5,6 +5,7 @@ import type { SqlExecutor, TimeSeriesStore } from './types';
 export * from './types';
 export { executorFromEntityManager } from './sql-executor';
 export { PortableTimeSeriesStore } from './portable.store';
+export { checkBucket, InvalidCursorError } from './base.store';
 export { TimescaleTimeSeriesStore, type TimescaleOptions } from './timescale.store';
 
 /**

@@ -42,12 +42,16 @@ export class PortableTimeSeriesStore extends BaseTimeSeriesStore {
         constraint "listing_price_daily_key" unique ("listing_id", "shop_id", "region_code", "day"))`,
     );
     await this.db.query(`create index if not exists "listing_price_daily_day_index" on "listing_price_daily" ("day", "region_code" varchar_pattern_ops)`);
+    await this.ensureWriteFunctions();
   }
 
   protected override async beforeWrite(table: string, times: readonly Date[]): Promise<void> {
+    // distinct months first (a batch spans one or two): no Date or name per row
+    const distinct = new Set<number>();
+    for (const t of times) distinct.add(t.getUTCFullYear() * 12 + t.getUTCMonth());
     const months = new Map<string, Date>();
-    for (const t of times) {
-      const start = new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth(), 1));
+    for (const m of distinct) {
+      const start = new Date(Date.UTC(Math.floor(m / 12), m % 12, 1));
       const name = monthName(table, start);
       if (!this.knownPartitions.has(name)) months.set(name, start);
     }

@@ -65,6 +65,7 @@ export class TimescaleTimeSeriesStore extends BaseTimeSeriesStore {
       `select add_continuous_aggregate_policy('listing_price_daily', start_offset => interval '35 days', end_offset => interval '1 hour',
          schedule_interval => interval '1 hour', if_not_exists => true)`,
     );
+    await this.ensureWriteFunctions();
   }
 
   async refreshRollups(range: TimeRange): Promise<void> {

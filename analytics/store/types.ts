@@ -75,6 +75,20 @@ export interface WriteResult {
 
 export type ChangeCounts = Record<ChangeKind, number>;
 
+/** A filter over detected changes (all optional but the page size). */
+export interface ChangeQuery {
+  range?: TimeRange;
+  kinds?: ChangeKind[];
+  /** region prefix within the actor's jurisdiction */
+  regionPrefix?: string;
+  shopId?: number;
+  listingId?: number;
+  first: number;
+  /** the `cursor` of the last row of the previous page */
+  after?: string;
+  withTotal?: boolean;
+}
+
 export interface PricePoint {
   bucket: Date;
   avgPrice: number;
@@ -138,6 +152,13 @@ export interface TimeSeriesStore {
   detectChanges(range: TimeRange): Promise<ChangeCounts>;
   /** Changes in `range`, scoped to the current actor, oldest first. */
   changes(range: TimeRange): Promise<ListingChangeRow[]>;
+  /** One shop's snapshots in `range`, newest first, at most `limit`; scoped to the current actor. */
+  snapshots(shopId: number, range: TimeRange, limit: number): Promise<ShopSnapshotRow[]>;
+  /**
+   * Changes matching `query`, newest first, a page at a time (keyset: pass the last row's `cursor` as
+   * `after`); scoped to the current actor. `total` is counted only when asked.
+   */
+  findChanges(query: ChangeQuery): Promise<{ rows: Array<ListingChangeRow & { cursor: string }>; total: number | null }>;
   /** One listing's prices in buckets (`'1 hour'`, `'1 day'`, `'7 days'` …), from the raw observations. */
   priceHistory(listingId: number, range: TimeRange, bucket: string): Promise<PricePoint[]>;
   /** Mean price per day over the region prefix (default: the whole jurisdiction), from the daily rollup. */
