@@ -68,6 +68,10 @@ export class CrawlRun implements JurisdictionBound {
   @Property({ type: 'json', nullable: true })
   shopIds: number[] | null = null;
 
+  /** shop classifications a shops/listings run is limited to (scheduled crawls per class); null = all */
+  @Property({ type: 'json', nullable: true })
+  classifications: string[] | null = null;
+
   @Field(() => String)
   @Property({ type: 'string', length: 100 })
   requestedBy!: string;

@@ -1,6 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../entities';
+import type { TimeSeriesStore } from '../analytics/store';
 import type { Config } from '../server/config';
+import type { JobRunner } from '../server/jobs/job-runner';
 import type { Loaders } from './loaders';
 
 /** What every resolver receives: a request-scoped EntityManager, the caller, batching loaders. */
@@ -12,4 +14,8 @@ export interface Context {
   config: Config;
   /** the bearer token of the request, for logout */
   token: string | null;
+  /** the time-series store on this request's EntityManager (reads scoped to the caller) */
+  timeSeries: TimeSeriesStore;
+  /** queues jobs (crawls) */
+  jobs: JobRunner;
 }

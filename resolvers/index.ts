@@ -1,8 +1,10 @@
 import { ApiKeyResolver } from './api-key.resolver';
 import { AuditResolver } from './audit.resolver';
 import { AuthResolver } from './auth.resolver';
+import { CrawlResolver } from './crawl.resolver';
 import { EntityResolver } from './entity.resolver';
 import { ImportResolver } from './import.resolver';
+import { ChangeResolver, ListingResolver, ShopMarketResolver } from './market.resolver';
 import { RegionResolver } from './region.resolver';
 import { ShopResolver } from './shop.resolver';
 import { UnitResolver } from './unit.resolver';
@@ -19,4 +21,8 @@ export const RESOLVERS = [
   AuditResolver,
   ApiKeyResolver,
   UserResolver,
+  ShopMarketResolver,
+  ListingResolver,
+  ChangeResolver,
+  CrawlResolver,
 ] as const;

@@ -3,17 +3,22 @@ import 'reflect-metadata';
 import { Command, Option } from 'commander';
 import fs from 'node:fs';
 import path from 'node:path';
-import { type Actor, runAs, User } from '../entities';
+import { startMarketplace } from '../crawlers/demo-marketplace';
+import { openEvidenceStore } from '../crawlers/evidence';
+import { executeCrawlRun } from '../crawlers/runs/execute-run';
+import { type Actor, CrawlKind, runAs, User } from '../entities';
 import { actorForUser } from '../services/access/actors';
 import { setupPlatform } from '../services/access/setup-platform.command';
 import { loadDemoProvince } from '../services/demo/load-demo-province';
 import { importEntities } from '../services/registry/import/import-entities.command';
+import { createCrawlRun } from '../services/crawl/crawl-runs';
+import { crawlPolicy } from '../services/crawl/start-crawl';
 import { runAsSystem } from '../services/system-actor';
 import { loadConfig } from './config';
 import { openDatabase } from './database';
 import { buildHongdunSchema } from './graphql';
 import { BullMqJobRunner } from './jobs/bullmq-runner';
-import { registerPlatformJobs } from './jobs/platform-jobs';
+import { crawlDeps, registerPlatformJobs } from './jobs/platform-jobs';
 import { logger } from './logger';
 import { startPlatform } from './platform';
 
@@ -89,8 +94,8 @@ program
     const config = loadConfig();
     if (!config.redisUrl) throw new Error('hongdun worker needs REDIS_URL (without Redis, `hongdun serve` runs jobs in-process)');
     const orm = await openDatabase(config);
-    const runner = new BullMqJobRunner(config.redisUrl);
-    await registerPlatformJobs(runner, orm);
+    const runner = new BullMqJobRunner(config.redisUrl, 'hongdun', config.jobsLockMs);
+    await registerPlatformJobs(runner, orm, config);
     await runner.startWorker(Number(opts.concurrency));
     logger.info({ concurrency: Number(opts.concurrency) }, 'worker running');
     onShutdown(async () => {
@@ -142,6 +147,106 @@ demo
         onProgress: (stage, done, total) => progressBar(`demo province: ${stage}`)(done, total),
       });
       process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    } finally {
+      await orm.close();
+    }
+  });
+
+demo
+  .command('crawl')
+  .description('start the demo marketplace, crawl it over several simulated days, and serve GraphQL with the changes found')
+  .option('--days <n>', 'simulated days to crawl (day 0 … n-1)', '4')
+  .option('--market-entities <n>', 'size of the demo marketplace (entities of the same plan: ≈ 2 shops each)', '200')
+  .option('--market-port <port>', 'port of the demo marketplace (0 = any free one)', '0')
+  .option('--no-serve', 'exit after crawling instead of serving GraphQL')
+  .action(async (opts: { days: string; marketEntities: string; marketPort: string; serve: boolean }) => {
+    const days = Number(opts.days);
+    if (!Number.isInteger(days) || days < 1 || days > 60) throw new Error('--days: 1 to 60');
+    const market = await startMarketplace({ seed: loadConfig().demoSeed, entities: Number(opts.marketEntities), port: Number(opts.marketPort), slowMs: 3000 });
+    const seeds = [...market.platforms.map((x) => x.directoryUrl), market.siteDirectoryUrl];
+    const config = loadConfig({ crawlAllowedOrigins: [market.url], crawlSeeds: seeds, crawlSchedules: false });
+    process.stdout.write(`demo marketplace: ${market.url}/  (${market.shopIds.length} shops; robots.txt, three platforms and own sites)\n`);
+    const platform = await startPlatform(config, {
+      beforeServe: async (orm) => {
+        if (!config.demo) return;
+        const summary = await loadDemoProvince(orm.em.fork(), {
+          seed: config.demoSeed,
+          entities: config.demoEntities,
+          onProgress: (stage, done, total) => progressBar(`demo province: ${stage}`)(done, total),
+        });
+        if (!summary.skipped) logger.info(summary, 'demo province loaded');
+      },
+    });
+    const deps = crawlDeps(platform.orm, config);
+    // simulated day d is stamped (days - 1 - d) days before today, 02:00 UTC: a history ending today
+    const today = new Date();
+    const stamp = (d: number) => new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() - (days - 1 - d), 2));
+    for (let day = 0; day < days; day++) {
+      market.setDay(day);
+      for (const kind of day === 0 ? [CrawlKind.DISCOVERY, CrawlKind.SHOPS] : [CrawlKind.SHOPS]) {
+        const run = await runAsSystem('demo crawl', () =>
+          createCrawlRun(platform.orm.em.fork(), { kind, observedAt: new Date(stamp(day).getTime() + (kind === CrawlKind.DISCOVERY ? 0 : 60_000)), trigger: 'demo' }, crawlPolicy(config)),
+        );
+        const started = Date.now();
+        const out = await executeCrawlRun(deps, run.id);
+        const changes = Object.entries(out.changes).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ');
+        process.stdout.write(
+          `day ${day} ${kind.padEnd(9)} run ${out.runId}: ${out.pagesOk} pages in ${((Date.now() - started) / 1000).toFixed(1)} s, ${out.shopsSeen} shops (${out.shopsCreated} new), ${out.observationsWritten} prices, ${out.captures} captures; changes: ${changes || 'none'}\n`,
+        );
+      }
+    }
+    const shown = stamp(0).toISOString();
+    process.stdout.write(`\nChanges through GraphQL (log in as sd-analyst / hongdun-demo at ${platform.url}/graphql):\n  { changes(first: 10, filter: { range: { from: "${shown}", to: "${new Date(Date.now() + 86_400_000).toISOString()}" } }) { totalCount nodes { kind observedAt amount percent shop { name } listing { title } } } }\n  { crawlRuns(first: 10) { nodes { id kind status pagesOk observationsWritten changes } } }\n\n`);
+    if (!opts.serve) {
+      await platform.close();
+      await market.close();
+      return;
+    }
+    process.stdout.write(`红盾 Hongdun is running: ${platform.url}/graphql — Ctrl-C stops it and the marketplace\n`);
+    onShutdown(async () => {
+      await platform.close();
+      await market.close();
+    });
+  });
+
+const evidence = program.command('evidence').description('captured pages and screenshots (content-addressed, hash-chained per shop)');
+evidence
+  .command('verify')
+  .description('check every capture: blob present and unaltered, record unaltered, chain unbroken; exits 1 on any problem')
+  .option('--shop <id>', 'only this shop')
+  .option('--json', 'print the full report as JSON')
+  .action(async (opts: { shop?: string; json?: boolean }) => {
+    const config = loadConfig();
+    const orm = await openDatabase(config);
+    try {
+      const report = await runAsSystem('evidence verify', () =>
+        openEvidenceStore(orm.em.fork(), config.evidenceDir).verify({ shopId: opts.shop ? Number(opts.shop) : undefined }),
+      );
+      if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      else {
+        process.stdout.write(`${report.totals.captures} captures, ${report.totals.intact} intact, ${report.totals.problems} with problems\n`);
+        for (const c of report.captures.filter((x) => x.status !== 'intact').slice(0, 50)) {
+          process.stdout.write(`  shop ${c.shopId} #${c.seq} ${c.url}: ${c.problems.join('; ')}\n`);
+        }
+      }
+      process.exitCode = report.totals.problems > 0 ? 1 : 0;
+    } finally {
+      await orm.close();
+    }
+  });
+evidence
+  .command('export')
+  .description('write captures as a WARC 1.1 file (ISO 28500); .gz compresses each record')
+  .requiredOption('--out <file>', 'the .warc or .warc.gz file to write')
+  .option('--shop <id>', 'only this shop')
+  .action(async (opts: { out: string; shop?: string }) => {
+    const config = loadConfig();
+    const orm = await openDatabase(config);
+    try {
+      const result = await runAsSystem('evidence export', () =>
+        openEvidenceStore(orm.em.fork(), config.evidenceDir).exportWarc({ shopId: opts.shop ? Number(opts.shop) : undefined }, opts.out),
+      );
+      process.stdout.write(`${result.records} records, ${result.bytes} bytes → ${opts.out}\n`);
     } finally {
       await orm.close();
     }

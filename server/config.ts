@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 
 /**
@@ -51,6 +52,8 @@ export interface Config {
   crawlMaxBodyBytes: number;
   /** CRAWL_SCHEDULES (true): declare the periodic crawls (discovery weekly, shops daily, listings every 6 h) when CRAWL_SEEDS is set */
   crawlSchedules: boolean;
+  /** JOBS_LOCK_MS (30000): a job whose worker died runs again on another worker after this long */
+  jobsLockMs: number;
   /** EVIDENCE_DIR (./data/evidence): content-addressed folder of captured pages and screenshots */
   evidenceDir: string;
 }
@@ -97,9 +100,16 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     crawlTimeoutSecs: int('CRAWL_TIMEOUT_SECS', 30) || 1,
     crawlMaxBodyBytes: int('CRAWL_MAX_BODY_BYTES', 5 * 1024 * 1024),
     crawlSchedules: bool('CRAWL_SCHEDULES', true),
-    evidenceDir: process.env.EVIDENCE_DIR || path.resolve('data/evidence'),
+    jobsLockMs: int('JOBS_LOCK_MS', 30_000) || 1000,
+    evidenceDir: process.env.EVIDENCE_DIR || defaultEvidenceDir(process.env.DATA_DIR),
     ...overrides,
   };
+}
+
+/** Beside the embedded database (`<DATA_DIR>/../evidence`); a throwaway folder for a throwaway `memory://` one. */
+function defaultEvidenceDir(dataDir: string | undefined): string {
+  if (dataDir?.startsWith('memory://')) return path.join(os.tmpdir(), `hongdun-evidence-${process.pid}`);
+  return dataDir ? path.resolve(dataDir, '..', 'evidence') : path.resolve('data/evidence');
 }
 
 function list(name: string): string[] {
@@ -121,9 +131,4 @@ function url(name: string, raw: string): string {
 
 function origin(name: string, raw: string): string {
   return new URL(url(name, raw.includes('://') ? raw : `http://${raw}`)).origin;
-}
-
-/** Origins the spiders may request: the allowed list plus the origins of the discovery seeds. */
-export function crawlOrigins(config: Pick<Config, 'crawlAllowedOrigins' | 'crawlSeeds'>): string[] {
-  return [...new Set([...config.crawlAllowedOrigins, ...config.crawlSeeds.map((s) => new URL(s).origin)])];
 }

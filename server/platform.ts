@@ -9,11 +9,12 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pinoHttp } from 'pino-http';
 import { type Actor, runAs } from '../entities';
+import { executorFromEntityManager } from '../analytics/store';
 import type { Context } from '../resolvers/context';
 import { createLoaders } from '../resolvers/loaders';
 import { authenticate } from '../services/access/authenticate';
 import type { Config } from './config';
-import { describeDatabase, openDatabase } from './database';
+import { describeDatabase, openDatabase, timeSeriesOf } from './database';
 import { buildHongdunSchema, complexityPlugin, formatError, httpStatusPlugin, validationRules } from './graphql';
 import { graphiqlAssets, graphiqlPage } from './http/graphiql';
 import { createMetrics, type Metrics } from './http/metrics';
@@ -45,7 +46,7 @@ export interface StartOptions {
 
 /** The job runner the configuration asks for: BullMQ with REDIS_URL, in-process otherwise. */
 export function createJobRunner(config: Config): JobRunner {
-  return config.redisUrl ? new BullMqJobRunner(config.redisUrl) : new InProcessJobRunner();
+  return config.redisUrl ? new BullMqJobRunner(config.redisUrl, 'hongdun', config.jobsLockMs) : new InProcessJobRunner();
 }
 
 /**
@@ -57,7 +58,8 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
   const orm = options.orm ?? (await openDatabase(config));
   if (options.beforeServe) await options.beforeServe(orm);
   const runner = createJobRunner(config);
-  await registerPlatformJobs(runner, orm);
+  const timeSeries = timeSeriesOf(orm);
+  await registerPlatformJobs(runner, orm, config);
   if (options.worker !== false) await runner.startWorker();
 
   const metrics = createMetrics();
@@ -161,6 +163,8 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
           loaders: createLoaders(em),
           config,
           token: header ? header.replace(/^Bearer\s+/i, '').trim() : null,
+          timeSeries: timeSeries(executorFromEntityManager(em)),
+          jobs: runner,
         };
       },
     }),

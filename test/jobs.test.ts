@@ -5,6 +5,7 @@ import { Session, User } from '../entities';
 import { BullMqJobRunner } from '../server/jobs/bullmq-runner';
 import { InProcessJobRunner } from '../server/jobs/in-process-runner';
 import type { JobRunner } from '../server/jobs/job-runner';
+import { loadConfig } from '../server/config';
 import { JOBS, registerPlatformJobs } from '../server/jobs/platform-jobs';
 import { loadDemoProvince } from '../services/demo/load-demo-province';
 import { runAsSystem } from '../services/system-actor';
@@ -58,7 +59,7 @@ function runnerContract(name: string, make: () => JobRunner, enabled: boolean) {
     let runner: JobRunner;
     beforeAll(async () => {
       runner = make();
-      await registerPlatformJobs(runner, db.orm);
+      await registerPlatformJobs(runner, db.orm, loadConfig({ dataDir: 'memory://' }));
       let calls = 0;
       runner.define({
         name: 'flaky',
@@ -113,9 +114,9 @@ describe.skipIf(!hasRedis)('BullMQ schedules', () => {
     const a = new BullMqJobRunner(REDIS_URL, `${prefix}-sched`);
     const b = new BullMqJobRunner(REDIS_URL, `${prefix}-sched`);
     try {
-      await registerPlatformJobs(a, db.orm);
-      await registerPlatformJobs(b, db.orm);
-      await registerPlatformJobs(a, db.orm);
+      await registerPlatformJobs(a, db.orm, loadConfig({ dataDir: 'memory://' }));
+      await registerPlatformJobs(b, db.orm, loadConfig({ dataDir: 'memory://' }));
+      await registerPlatformJobs(a, db.orm, loadConfig({ dataDir: 'memory://' }));
       const schedulers = await a.schedulers();
       expect(schedulers).toEqual([{ key: 'session-cleanup-nightly', name: JOBS.SESSION_CLEANUP }]);
     } finally {

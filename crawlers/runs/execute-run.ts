@@ -109,10 +109,14 @@ async function crawlAndIngest(deps: CrawlDeps, run: CrawlRun, em: EntityManager)
     if (directories.length === 0) throw new Error('discovery needs seeds: set CRAWL_SEEDS or give seeds when starting the crawl');
   } else {
     const ids = run.shopIds;
+    const classes = run.classifications;
     const rows = await db.query<{ id: number; url: string; region_code: string }>(
       `select id, coalesce(watch_url, url) as url, region_code from shop
-       where region_code like ? ${ids ? 'and id in (select (jsonb_array_elements_text(?::jsonb))::int)' : ''} order by id`,
-      ids ? [scope, JSON.stringify(ids)] : [scope],
+       where region_code like ?
+         ${ids ? 'and id in (select (jsonb_array_elements_text(?::jsonb))::int)' : ''}
+         ${classes ? 'and classification::text in (select jsonb_array_elements_text(?::jsonb))' : ''}
+       order by id`,
+      [scope, ...(ids ? [JSON.stringify(ids)] : []), ...(classes ? [JSON.stringify(classes)] : [])],
     );
     const crawlable = rows.filter((r) => allowed(r.url, origins));
     if (rows.length > crawlable.length) notes.push(`${rows.length - crawlable.length} shops in scope have no address on an allowed origin and were not crawled`);

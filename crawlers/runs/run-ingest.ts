@@ -93,6 +93,9 @@ export class RunIngest {
   /** shops whose page was read: their listing URLs of today, for removals */
   private readonly listedToday = new Map<number, Set<string>>();
   private chain: Promise<void> = Promise.resolve();
+  /** what this run wrote, by identity: a page handed on twice (a retried request) counts once */
+  private readonly snapshotShops = new Set<number>();
+  private readonly observedListings = new Set<number>();
   private readonly batchSize: number;
 
   constructor(private readonly options: RunIngestOptions) {
@@ -206,8 +209,9 @@ export class RunIngest {
     }
     if (snapshots.length > 0) {
       const store = this.options.storeFor(executorFromEntityManager(this.fork()));
-      const written = await store.writeSnapshots(snapshots);
-      this.counts.snapshotsWritten += written.submitted;
+      await store.writeSnapshots(snapshots);
+      for (const s of snapshots) this.snapshotShops.add(s.shopId);
+      this.counts.snapshotsWritten = this.snapshotShops.size;
     }
   }
 
@@ -322,8 +326,9 @@ export class RunIngest {
       });
     }
     const store = this.options.storeFor(db);
-    const written = await store.writeObservations(observations);
-    this.counts.observationsWritten += written.submitted;
+    await store.writeObservations(observations);
+    for (const o of observations) this.observedListings.add(o.listingId);
+    this.counts.observationsWritten = this.observedListings.size;
   }
 
   /**

@@ -19,7 +19,15 @@ export class BullMqJobRunner implements JobRunner {
   private worker: Worker | undefined;
   private events: QueueEvents | undefined;
 
-  constructor(redisUrl: string, private readonly prefix = 'hongdun') {
+  /**
+   * `lockMs`: how long a worker holds a job before it must renew the lock; a worker that died (killed,
+   * crashed) loses its jobs to the others once this passes, and they run again (BullMQ's stalled-job check).
+   */
+  constructor(
+    redisUrl: string,
+    private readonly prefix = 'hongdun',
+    private readonly lockMs = 30_000,
+  ) {
     this.connection = new IORedis(redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
     this.connection.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
     this.queue = new Queue(QUEUE_NAME, { connection: this.connection, prefix });
@@ -63,7 +71,7 @@ export class BullMqJobRunner implements JobRunner {
         if (!d) throw new Error(`no handler for job "${job.name}"`);
         return d.handler(job.data ?? {});
       },
-      { connection: this.connection.duplicate(), prefix: this.prefix, concurrency },
+      { connection: this.connection.duplicate(), prefix: this.prefix, concurrency, lockDuration: this.lockMs, stalledInterval: this.lockMs },
     );
     this.worker.on('failed', (job, err) => logger.warn({ job: job?.name, id: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed'));
     this.worker.on('completed', (job) => logger.info({ job: job.name, id: job.id }, 'job done'));

@@ -1,16 +1,57 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { Session } from '../../entities';
+import { type CrawlDeps, executeCrawlRun } from '../../crawlers/runs/execute-run';
+import { evidenceSink, openEvidenceStore } from '../../crawlers/evidence';
+import { CrawlKind, Session, ShopClassification } from '../../entities';
+import { createCrawlRun } from '../../services/crawl/crawl-runs';
+import { CRAWL_JOB, crawlPolicy } from '../../services/crawl/start-crawl';
 import { runAsSystem } from '../../services/system-actor';
+import type { Config } from '../config';
+import { timeSeriesOf } from '../database';
 import type { JobRunner } from './job-runner';
 
 /** Job names of the platform. */
+export { CRAWL_JOB };
+
 export const JOBS = {
   /** deletes sessions that expired or were revoked more than a day ago */
   SESSION_CLEANUP: 'session-cleanup',
+  /** walks directories and site lists: finds shops, creates or updates them in the register */
+  CRAWL_DISCOVERY: CRAWL_JOB[CrawlKind.DISCOVERY],
+  /** reads watched shops' pages and their listings: snapshots, observations, changes */
+  CRAWL_SHOPS: CRAWL_JOB[CrawlKind.SHOPS],
+  /** reads the known listing pages of watched shops: price observations */
+  CRAWL_LISTINGS: CRAWL_JOB[CrawlKind.LISTINGS],
 } as const;
 
+
+/** What the crawl jobs need: the database, its time-series store, the evidence folder, the spiders' settings. */
+export function crawlDeps(orm: MikroORM, config: Config): CrawlDeps {
+  return {
+    orm,
+    storeFor: timeSeriesOf(orm),
+    evidenceFor: (run) =>
+      evidenceSink(openEvidenceStore(orm.em.fork(), config.evidenceDir), { crawler: `HongdunSpider/0.1 ${run.kind} run ${run.id}`, runId: run.id }),
+    settings: {
+      ...crawlPolicy(config),
+      maxConcurrency: config.crawlConcurrency,
+      perHostConcurrency: config.crawlPerHost,
+      maxRequestsPerMinute: config.crawlRequestsPerMinute,
+      requestTimeoutSecs: config.crawlTimeoutSecs,
+      maxBodyBytes: config.crawlMaxBodyBytes,
+    },
+  };
+}
+
+/** Periodic crawls per shop class (declared when discovery seeds are configured). */
+const CRAWL_SCHEDULES: Array<{ id: string; kind: CrawlKind; cron: string; classifications?: ShopClassification[] }> = [
+  { id: 'crawl-discovery-weekly', kind: CrawlKind.DISCOVERY, cron: '30 1 * * 1' },
+  { id: 'crawl-shops-daily-trading', kind: CrawlKind.SHOPS, cron: '0 2 * * *', classifications: [ShopClassification.PLATFORM_MERCHANT, ShopClassification.OWN_SITE_TRADING] },
+  { id: 'crawl-shops-weekly-other', kind: CrawlKind.SHOPS, cron: '0 3 * * 0', classifications: [ShopClassification.PLATFORM, ShopClassification.OWN_SITE_NON_TRADING] },
+  { id: 'crawl-listings-6h', kind: CrawlKind.LISTINGS, cron: '15 */6 * * *', classifications: [ShopClassification.PLATFORM_MERCHANT, ShopClassification.OWN_SITE_TRADING] },
+];
+
 /** Registers the platform's job handlers and schedules on a runner. */
-export async function registerPlatformJobs(runner: JobRunner, orm: MikroORM): Promise<void> {
+export async function registerPlatformJobs(runner: JobRunner, orm: MikroORM, config: Config): Promise<void> {
   runner.define({
     name: JOBS.SESSION_CLEANUP,
     attempts: 3,
@@ -23,4 +64,33 @@ export async function registerPlatformJobs(runner: JobRunner, orm: MikroORM): Pr
       }),
   });
   await runner.schedule({ id: 'session-cleanup-nightly', job: JOBS.SESSION_CLEANUP, cron: '17 3 * * *' });
+
+  const deps = crawlDeps(orm, config);
+  for (const kind of Object.values(CrawlKind)) {
+    runner.define({
+      name: CRAWL_JOB[kind],
+      attempts: 3,
+      backoffMs: 5000,
+      // data: { runId } for a run started through the API or the CLI; { schedule, classifications } from a job scheduler
+      handler: async (data) => {
+        let runId = Number(data.runId);
+        if (!Number.isInteger(runId) || runId <= 0) {
+          const run = await runAsSystem(`job: ${CRAWL_JOB[kind]}`, () =>
+            createCrawlRun(
+              orm.em.fork(),
+              { kind, classifications: (data.classifications as ShopClassification[] | undefined) ?? null, trigger: `schedule:${String(data.schedule ?? 'unnamed')}` },
+              deps.settings,
+            ),
+          );
+          runId = run.id;
+        }
+        return executeCrawlRun(deps, runId);
+      },
+    });
+  }
+  if (config.crawlSchedules && config.crawlSeeds.length > 0) {
+    for (const s of CRAWL_SCHEDULES) {
+      await runner.schedule({ id: s.id, job: CRAWL_JOB[s.kind], cron: s.cron, data: { schedule: s.id, classifications: s.classifications ?? null } });
+    }
+  }
 }

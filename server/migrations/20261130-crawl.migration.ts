@@ -10,7 +10,7 @@ export class CrawlMigration extends Migration {
       `create type "crawl_kind" as enum ('discovery', 'shops', 'listings')`,
       `create type "crawl_run_status" as enum ('queued', 'running', 'succeeded', 'failed')`,
       `create table "crawl_run" ("id" serial primary key, "kind" "crawl_kind" not null, "status" "crawl_run_status" not null default 'queued',
-        "region_code" varchar(12) not null, "observed_at" timestamptz not null, "seeds" jsonb not null default '[]', "shop_ids" jsonb null,
+        "region_code" varchar(12) not null, "observed_at" timestamptz not null, "seeds" jsonb not null default '[]', "shop_ids" jsonb null, "classifications" jsonb null,
         "requested_by" varchar(100) not null, "trigger" varchar(100) not null, "job_id" varchar(100) null, "attempts" int not null default 0,
         "started_at" timestamptz null, "finished_at" timestamptz null, "pages_ok" int not null default 0, "pages_failed" int not null default 0,
         "skipped" jsonb not null default '{}', "errors" jsonb not null default '[]', "shops_seen" int not null default 0,

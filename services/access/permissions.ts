@@ -20,15 +20,19 @@ export enum Permission {
   USERS_MANAGE = 'users:manage',
   /** add stations (市场监管所) under a county bureau */
   UNITS_MANAGE = 'units:manage',
+  /** read the watched market: snapshots, listings, prices, changes, crawl runs, daily indexes */
+  MARKET_READ = 'market:read',
+  /** start crawls (discovery, shops, listings) in one's jurisdiction */
+  CRAWL_START = 'crawl:start',
 }
 
 export const ALL_PERMISSIONS: readonly Permission[] = Object.values(Permission);
 
 /** Permissions of each staff role. */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
-  [Role.LEADER]: [Permission.REGISTRY_READ, Permission.AUDIT_READ],
-  [Role.ANALYST]: [Permission.REGISTRY_READ],
-  [Role.INSPECTOR]: [Permission.REGISTRY_READ, Permission.REGISTRY_WRITE, Permission.REGISTRY_IMPORT],
+  [Role.LEADER]: [Permission.REGISTRY_READ, Permission.AUDIT_READ, Permission.MARKET_READ],
+  [Role.ANALYST]: [Permission.REGISTRY_READ, Permission.MARKET_READ, Permission.CRAWL_START],
+  [Role.INSPECTOR]: [Permission.REGISTRY_READ, Permission.REGISTRY_WRITE, Permission.REGISTRY_IMPORT, Permission.MARKET_READ],
   [Role.ADMIN]: [
     Permission.REGISTRY_READ,
     Permission.REGISTRY_WRITE,
@@ -37,12 +41,14 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     Permission.API_KEYS_MANAGE,
     Permission.USERS_MANAGE,
     Permission.UNITS_MANAGE,
+    Permission.MARKET_READ,
+    Permission.CRAWL_START,
   ],
   [Role.SYSTEM]: [],
 };
 
 /** Scopes an API key may be given: reading and, for trusted systems, writing the register. */
-export const API_KEY_SCOPES: readonly Permission[] = [Permission.REGISTRY_READ, Permission.REGISTRY_WRITE, Permission.REGISTRY_IMPORT];
+export const API_KEY_SCOPES: readonly Permission[] = [Permission.REGISTRY_READ, Permission.REGISTRY_WRITE, Permission.REGISTRY_IMPORT, Permission.MARKET_READ];
 
 /** Marker for operations open to any authenticated caller (`me`, `logout`). */
 export const authenticatedOnly = 'authenticated';

@@ -1,4 +1,4 @@
-import { loadConfig } from '../../server/config';
+import { type Config, loadConfig } from '../../server/config';
 import { type Platform, startPlatform } from '../../server/platform';
 import { loadDemoProvince } from '../../services/demo/load-demo-province';
 import { openTestDatabase, type TestDatabase } from './database';
@@ -24,10 +24,10 @@ export interface TestPlatform extends Platform {
  * The platform over HTTP on a throwaway database holding a small demo province (same generator as
  * production, fewer entities), on a free port.
  */
-export async function startTestPlatform(options: { entities?: number; seed?: string } = {}): Promise<TestPlatform> {
+export async function startTestPlatform(options: { entities?: number; seed?: string; config?: Partial<Config> } = {}): Promise<TestPlatform> {
   const db = await openTestDatabase();
   await loadDemoProvince(db.orm.em.fork(), { seed: options.seed ?? 'test', entities: options.entities ?? 400 });
-  const config = loadConfig({ port: 0, databaseUrl: db.url, dataDir: 'memory://', redisUrl: undefined, demo: false });
+  const config = loadConfig({ port: 0, databaseUrl: db.url, dataDir: 'memory://', redisUrl: undefined, demo: false, ...options.config });
   const platform = await startPlatform(config, { orm: db.orm });
   const tokens = new Map<string, string>();
   const gql = async (query: string, variables?: Record<string, unknown>, token?: string) => {
