@@ -183,6 +183,21 @@ describe.each(implementations)('time-series store: $name', ({ open, expected }) 
     console.info(`${store.implementation}: 3000 observations written in ${ms} ms`);
   });
 
+  it('writes a batch that repeats some rows: only the new ones count; tabs, newlines and backslashes survive', async () => {
+    // a PostgreSQL server takes the COPY path (a repeated row sends the batch down the SQL path); PGlite the SQL path
+    expect(typeof db.copyFrom === 'function').toBe(BACKEND === 'postgresql' && store.implementation === 'portable');
+    const repeated = bulk.slice(0, 10);
+    const odd = (i: number) => `a\tb\nc\\d\r'${i}' \\N`;
+    const fresh = repeated.map((r, i) => ({ ...r, observedAt: new Date(r.observedAt.getTime() + 1000 + i), promotionText: odd(i) }));
+    expect(await sys(() => store.writeObservations([...repeated, ...fresh]))).toEqual({ submitted: 20, inserted: 10 });
+    const later = fresh.map((r, i) => ({ ...r, observedAt: new Date(r.observedAt.getTime() + 60_000), promotionText: i % 2 ? null : odd(100 + i) }));
+    expect(await sys(() => store.writeObservations(later))).toEqual({ submitted: 10, inserted: 10 });
+    const rows = await db.query<{ t: string | null }>(`select promotion_text as t from listing_observation where observed_at in (${[...fresh, ...later].map(() => '?::timestamptz').join(', ')})`, [...fresh, ...later].map((r) => r.observedAt.toISOString()));
+    const sort = (xs: Array<string | null>) => [...xs].sort((a, b) => String(a).localeCompare(String(b)));
+    expect(sort(rows.map((r) => r.t))).toEqual(sort([...fresh, ...later].map((r) => r.promotionText)));
+    await db.query(`delete from listing_observation where observed_at in (${[...fresh, ...later].map(() => '?::timestamptz').join(', ')})`, [...fresh, ...later].map((r) => r.observedAt.toISOString()));
+  });
+
   it('lands rows of three months in month partitions / chunks', async () => {
     if (store.implementation === 'portable') {
       for (const m of ['202601', '202602', '202603']) {

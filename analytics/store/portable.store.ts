@@ -1,5 +1,5 @@
-import { BaseTimeSeriesStore, TABLE_DDL, TIME_SERIES_TABLES, assertWholeDatabase, wholeDays } from './base.store';
-import type { SelfCheckReport, TimeRange } from './types';
+import { BaseTimeSeriesStore, TABLE_DDL, TIME_SERIES_TABLES, assertWholeDatabase, readScope, wholeDays } from './base.store';
+import type { DailyListingCountPoint, DailyPriceIndexPoint, SelfCheckReport, TimeRange } from './types';
 
 const PARTITION = /_p(\d{4})(\d{2})$/;
 
@@ -42,6 +42,12 @@ export class PortableTimeSeriesStore extends BaseTimeSeriesStore {
         constraint "listing_price_daily_key" unique ("listing_id", "shop_id", "region_code", "day"))`,
     );
     await this.db.query(`create index if not exists "listing_price_daily_day_index" on "listing_price_daily" ("day", "region_code" varchar_pattern_ops)`);
+    // one row per region and day (a few thousand a day province-wide): what the daily index and counts read
+    await this.db.query(
+      `create table if not exists "region_price_daily" ("region_code" varchar(12) not null, "day" timestamptz not null,
+        "listings" int not null, "shops" int not null, "observations" int not null, "sum_price" numeric not null,
+        constraint "region_price_daily_key" primary key ("day", "region_code"))`,
+    );
     await this.ensureWriteFunctions();
   }
 
@@ -86,6 +92,43 @@ export class PortableTimeSeriesStore extends BaseTimeSeriesStore {
        group by 1, 2, 3, 4`,
       params,
     );
+    await this.db.query(`delete from region_price_daily where day >= ?::timestamptz and day < ?::timestamptz`, params);
+    await this.db.query(
+      `insert into region_price_daily (region_code, day, listings, shops, observations, sum_price)
+       select region_code, day, count(*), count(distinct shop_id), sum(observations), sum(sum_price)
+       from listing_price_daily where day >= ?::timestamptz and day < ?::timestamptz
+       group by 1, 2`,
+      params,
+    );
+  }
+
+  /** From the per-region rollup: the same figures as the per-listing one, a few rows a day to read. */
+  override async dailyPriceIndex(regionPrefix: string | undefined, range: TimeRange): Promise<DailyPriceIndexPoint[]> {
+    const s = readScope(regionPrefix);
+    const rows = await this.db.query<Record<string, unknown>>(
+      `select day, (sum(sum_price) / sum(observations))::float8 as avg, sum(listings)::int as listings, sum(observations)::int as n
+       from region_price_daily where day >= ?::timestamptz and day < ?::timestamptz and ${s.sql}
+       group by day order by day`,
+      [range.from.toISOString(), range.to.toISOString(), ...s.params],
+    );
+    return rows.map((r) => ({ day: new Date(r.day as string), avgPrice: Number(r.avg), listings: Number(r.listings), observations: Number(r.n) }));
+  }
+
+  override async dailyListingCounts(regionPrefix: string | undefined, range: TimeRange): Promise<DailyListingCountPoint[]> {
+    const s = readScope(regionPrefix);
+    const rows = await this.db.query<Record<string, unknown>>(
+      `select day, region_code, listings, shops, observations as n
+       from region_price_daily where day >= ?::timestamptz and day < ?::timestamptz and ${s.sql}
+       order by day, region_code`,
+      [range.from.toISOString(), range.to.toISOString(), ...s.params],
+    );
+    return rows.map((r) => ({
+      day: new Date(r.day as string),
+      regionCode: String(r.region_code),
+      listings: Number(r.listings),
+      shops: Number(r.shops),
+      observations: Number(r.n),
+    }));
   }
 
   async applyRetention(olderThan: Date): Promise<string[]> {
