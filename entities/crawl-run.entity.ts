@@ -72,6 +72,11 @@ export class CrawlRun implements JurisdictionBound {
   @Property({ type: 'json', nullable: true })
   classifications: string[] | null = null;
 
+  /** shops runs: also photograph the shop home pages read (chromium; at most CRAWL_SCREENSHOTS_MAX), kept as evidence */
+  @Field(() => Boolean, { description: 'shops crawls: the shop home pages read are also photographed (kept as screenshot evidence)' })
+  @Property({ type: 'boolean', default: false })
+  screenshots: boolean & Opt = false;
+
   @Field(() => String)
   @Property({ type: 'string', length: 100 })
   requestedBy!: string;

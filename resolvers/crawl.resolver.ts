@@ -43,6 +43,7 @@ export class CrawlResolver {
         shopIds: input.shopIds?.map(Number),
         classifications: input.classifications,
         seeds: input.seeds,
+        screenshots: input.screenshots,
         trigger: 'api',
       },
       crawlPolicy(config),

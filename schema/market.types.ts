@@ -176,4 +176,7 @@ export class StartCrawlInput {
 
   @Field(() => [String], { nullable: true, description: 'discovery: directory or site-list URLs on allowed crawl origins (default: the configured seeds)' })
   seeds?: string[];
+
+  @Field(() => Boolean, { nullable: true, description: 'shops crawls only: also photograph the shop home pages read (chromium, at most CRAWL_SCREENSHOTS_MAX per run), kept as screenshot evidence' })
+  screenshots?: boolean;
 }

@@ -50,6 +50,8 @@ export interface Config {
   crawlTimeoutSecs: number;
   /** CRAWL_MAX_BODY_BYTES (5242880): larger pages are refused (5 MiB) */
   crawlMaxBodyBytes: number;
+  /** CRAWL_SCREENSHOTS_MAX (200): most shop home pages one shops crawl started with screenshots photographs (chromium; kept as evidence) */
+  crawlScreenshotsMax: number;
   /** CRAWL_SCHEDULES (true): declare the periodic crawls (discovery weekly, shops daily, listings every 6 h) when CRAWL_SEEDS is set */
   crawlSchedules: boolean;
   /** JOBS_LOCK_MS (30000): a job whose worker died runs again on another worker after this long */
@@ -99,6 +101,7 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     crawlRequestsPerMinute: int('CRAWL_RPM', 0),
     crawlTimeoutSecs: int('CRAWL_TIMEOUT_SECS', 30) || 1,
     crawlMaxBodyBytes: int('CRAWL_MAX_BODY_BYTES', 5 * 1024 * 1024),
+    crawlScreenshotsMax: int('CRAWL_SCREENSHOTS_MAX', 200),
     crawlSchedules: bool('CRAWL_SCHEDULES', true),
     jobsLockMs: int('JOBS_LOCK_MS', 30_000) || 1000,
     evidenceDir: process.env.EVIDENCE_DIR || defaultEvidenceDir(process.env.DATA_DIR),

@@ -3,16 +3,26 @@
  * pages arrive, marks removed listings, detects the changes of the run's moment and refreshes the daily
  * rollups; progress and outcome are written on the run row.
  *
+ * A shops run started with `screenshots` then photographs the shop home pages it ingested in Debian's
+ * chromium (crawlers/browser, same allowed origins; at most `screenshotsMax`) and keeps each PNG as
+ * evidence; a page the browser could not photograph, or a missing chromium, is noted on the run and
+ * does not fail it.
+ *
  * Idempotent: every row a run writes is stamped with the run's `observedAt` and keyed naturally (shop or
  * listing + time; listing URL; shop identity), so running it again after a killed worker writes nothing
- * twice and loses nothing (the retry crawls everything again).
+ * twice and loses nothing (the retry crawls everything again; shops it already photographed are not
+ * photographed again).
  */
+// first: keeps Crawlee's browser pool from starting its forwarding proxy, whatever loads it later
+import '../browser/no-open-proxy';
+import { existsSync } from 'node:fs';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { executorFromEntityManager, type ChangeCounts, type SqlExecutor, type TimeSeriesStore } from '../../analytics/store';
-import { CrawlKind, CrawlRun, CrawlRunStatus } from '../../entities';
+import { CrawlKind, CrawlRun, type CrawlRunError, CrawlRunStatus } from '../../entities';
 import { runAsSystem } from '../../services/system-actor';
+import { captureWithBrowser, DEFAULT_CHROMIUM } from '../browser';
 import { normaliseOrigin } from '../spider';
-import { type EvidenceSink, RunIngest } from './run-ingest';
+import { type EvidenceSink, RunIngest, type ScreenshotItem } from './run-ingest';
 import { watchCrawl, type WatchCrawlResult } from './watch-crawl';
 
 /** How the spiders behave (from the configuration). */
@@ -25,12 +35,14 @@ export interface CrawlSettings {
   requestTimeoutSecs: number;
   maxBodyBytes: number;
   userAgent?: string;
+  /** shops runs with screenshots: most shop pages photographed per run (CRAWL_SCREENSHOTS_MAX); default 200 */
+  screenshotsMax?: number;
 }
 
 export interface CrawlDeps {
   orm: MikroORM;
   storeFor: (db: SqlExecutor) => TimeSeriesStore;
-  /** evidence store for a run (crawler identity in its records); null: keep no raw responses */
+  /** evidence store for a run (crawler identity in its records); null: keep no raw responses (nor screenshots) */
   evidenceFor: ((run: CrawlRun) => EvidenceSink) | null;
   settings: CrawlSettings;
 }
@@ -51,6 +63,9 @@ export interface CrawlRunOutcome {
 }
 
 const MAX_ERRORS_KEPT = 100;
+const DEFAULT_SCREENSHOTS_MAX = 200;
+/** pages chromium loads at once for the screenshots */
+const SCREENSHOT_CONCURRENCY = 4;
 
 function allowed(url: string, origins: Set<string>): boolean {
   try {
@@ -134,10 +149,11 @@ async function crawlAndIngest(deps: CrawlDeps, run: CrawlRun, em: EntityManager)
     }
   }
 
+  const evidence = deps.evidenceFor?.(run) ?? null;
   const ingest = new RunIngest({
     orm,
     storeFor: deps.storeFor,
-    evidence: deps.evidenceFor?.(run) ?? null,
+    evidence,
     runId: run.id,
     regionCode: run.regionCode,
     observedAt: run.observedAt,
@@ -186,6 +202,12 @@ async function crawlAndIngest(deps: CrawlDeps, run: CrawlRun, em: EntityManager)
   });
   await ingest.finish();
 
+  const shots = run.kind === CrawlKind.SHOPS && run.screenshots ? await takeScreenshots(deps, run, ingest, evidence, [...origins], db) : null;
+  if (shots) {
+    notes.push(...shots.notes);
+    await update(orm, run.id, { captures: ingest.counts.captures + shots.captures });
+  }
+
   // listing pages that are gone (404/410) on a listings run: removed as well
   const gone = result.errors.filter((e) => e.reason === 'http-404' || e.reason === 'http-410').map((e) => e.url);
   if (gone.length > 0 && run.kind === CrawlKind.LISTINGS) {
@@ -208,7 +230,8 @@ async function crawlAndIngest(deps: CrawlDeps, run: CrawlRun, em: EntityManager)
   if (c.listingsWithoutShop > 0) notes.push(`${c.listingsWithoutShop} listing pages whose shop was not written`);
   if (c.shopsOutOfScope > 0) notes.push(`${c.shopsOutOfScope} shops outside the run's region were not written`);
   if (result.licenceMissed > 0) notes.push(`${result.licenceMissed} licence pages could not be read`);
-  const errors = result.errors.slice(0, MAX_ERRORS_KEPT).map((e) => ({ url: e.url, reason: e.reason, message: e.message.slice(0, 300) }));
+  const errors = [...result.errors, ...(shots?.errors ?? [])].slice(0, MAX_ERRORS_KEPT).map((e) => ({ url: e.url, reason: e.reason, message: e.message.slice(0, 300) }));
+  const captures = c.captures + (shots?.captures ?? 0);
   await update(orm, run.id, {
     status: CrawlRunStatus.SUCCEEDED,
     finishedAt: new Date(),
@@ -221,7 +244,7 @@ async function crawlAndIngest(deps: CrawlDeps, run: CrawlRun, em: EntityManager)
     listingsSeen: c.listingsSeen,
     snapshotsWritten: c.snapshotsWritten,
     observationsWritten: c.observationsWritten,
-    captures: c.captures,
+    captures,
     changes: { ...changes },
     message: notes.length ? notes.join('; ') : null,
   });
@@ -236,7 +259,81 @@ async function crawlAndIngest(deps: CrawlDeps, run: CrawlRun, em: EntityManager)
     listingsRemoved: c.listingsRemoved,
     observationsWritten: c.observationsWritten,
     snapshotsWritten: c.snapshotsWritten,
-    captures: c.captures,
+    captures,
     changes,
   };
+}
+
+/** What the screenshots of a shops run added: captures kept, pages not photographed, notes for the run. */
+interface ScreenshotOutcome {
+  captures: number;
+  errors: CrawlRunError[];
+  notes: string[];
+}
+
+/**
+ * Photographs the shop home pages the run ingested (at most `screenshotsMax`, lowest shop ids first) in
+ * chromium under the run's allowed origins and keeps each PNG as a `screenshot` capture in the shop's
+ * evidence chain, at the run's moment. Shops this run already photographed (a retried run) are counted,
+ * not photographed again. Browser failures and a missing chromium are returned as errors and notes.
+ */
+async function takeScreenshots(deps: CrawlDeps, run: CrawlRun, ingest: RunIngest, evidence: EvidenceSink | null, origins: string[], db: SqlExecutor): Promise<ScreenshotOutcome> {
+  const out: ScreenshotOutcome = { captures: 0, errors: [], notes: [] };
+  const byShop = new Map<number, { url: string; regionCode: string }>();
+  for (const [url, shop] of ingest.shopPages) if (!byShop.has(shop.shopId)) byShop.set(shop.shopId, { url: new URL(url).href, regionCode: shop.regionCode });
+  if (byShop.size === 0) return out;
+  if (!evidence) {
+    out.notes.push('screenshots skipped: no evidence store to keep them in');
+    return out;
+  }
+  const max = deps.settings.screenshotsMax ?? DEFAULT_SCREENSHOTS_MAX;
+  const ids = [...byShop.keys()].sort((a, b) => a - b);
+  if (ids.length > max) out.notes.push(`${ids.length - max} shop pages not photographed (CRAWL_SCREENSHOTS_MAX=${max})`);
+  const chosen = ids.slice(0, max);
+  if (chosen.length === 0) return out;
+  const taken = await db.query<{ shop_id: number }>(
+    `select distinct shop_id from evidence_capture
+     where kind = 'screenshot' and run_id = ? and observed_at = ?::timestamptz and shop_id in (select (jsonb_array_elements_text(?::jsonb))::int)`,
+    [run.id, run.observedAt.toISOString(), JSON.stringify(chosen)],
+  );
+  const done = new Set(taken.map((t) => Number(t.shop_id)));
+  out.captures += done.size;
+  const todo = chosen.filter((id) => !done.has(id));
+  if (todo.length === 0) return out;
+
+  const chromium = process.env.CHROMIUM_PATH || DEFAULT_CHROMIUM;
+  if (!existsSync(chromium)) {
+    out.notes.push(`screenshots skipped: chromium not found at ${chromium} (install Debian's chromium or set CHROMIUM_PATH); the HTML evidence is kept`);
+    return out;
+  }
+  const shopOfUrl = new Map(todo.map((id) => [byShop.get(id)!.url, id]));
+  const { settings } = deps;
+  let result: Awaited<ReturnType<typeof captureWithBrowser>>;
+  try {
+    result = await captureWithBrowser({
+      urls: [...shopOfUrl.keys()],
+      allowedOrigins: origins,
+      executablePath: chromium,
+      maxConcurrency: Math.min(settings.maxConcurrency, SCREENSHOT_CONCURRENCY),
+      navigationTimeoutSecs: settings.requestTimeoutSecs,
+      userAgent: settings.userAgent,
+    });
+  } catch (error) {
+    out.notes.push(`screenshots failed: ${(error instanceof Error ? error.message : String(error)).slice(0, 500)}`);
+    return out;
+  }
+  const items: ScreenshotItem[] = [];
+  for (const capture of result.captures) {
+    const shopId = shopOfUrl.get(capture.url);
+    if (shopId === undefined) continue;
+    items.push({ shopId, regionCode: byShop.get(shopId)!.regionCode, observedAt: run.observedAt, url: capture.finalUrl || capture.url, png: capture.screenshot });
+  }
+  if (items.length > 0) out.captures += (await evidence.screenshots(items)).length;
+  for (const e of result.errors) out.errors.push({ url: e.url, reason: `screenshot-${e.reason}`, message: e.message });
+  if (result.errors.length > 0) out.notes.push(`${result.errors.length} shop pages could not be photographed`);
+  // what the pages asked for outside the allowed origins (chromium's own background traffic, stopped by
+  // the black hole, is not the pages')
+  const refused = new Set(result.blockedDetail.filter((b) => b.via !== 'proxy').map((b) => b.url));
+  if (refused.size > 0) out.notes.push(`${refused.size} requests of photographed pages outside the allowed origins were blocked`);
+  return out;
 }

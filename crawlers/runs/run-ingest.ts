@@ -28,9 +28,24 @@ export interface EvidenceItem {
   response: RawResponse;
 }
 
-/** Where raw responses are kept (crawlers/evidence); returns the SHA-256 of each body, in order. */
+/** One screenshot (PNG) a browser took of a shop's page, to keep as evidence. */
+export interface ScreenshotItem {
+  shopId: number;
+  regionCode: string;
+  /** the run's moment (as for the raw responses of the same page) */
+  observedAt: Date;
+  /** the page the browser showed */
+  url: string;
+  png: Uint8Array;
+}
+
+/**
+ * Where raw responses and screenshots are kept (crawlers/evidence); each call returns the SHA-256 of
+ * each body or image, in order.
+ */
 export interface EvidenceSink {
   capture(items: EvidenceItem[]): Promise<string[]>;
+  screenshots(items: ScreenshotItem[]): Promise<string[]>;
 }
 
 export interface IngestCounts {
@@ -90,6 +105,8 @@ export class RunIngest {
   private listings: WatchedListing[] = [];
   /** shop page URL → register row, for the listings that follow */
   private readonly resolved = new Map<string, ResolvedShop | null>();
+  /** shop page URL → its register row, for the shop pages this run wrote (in scope) */
+  private readonly written = new Map<string, { readonly shopId: number; readonly regionCode: string }>();
   /** shops whose page was read: their listing URLs of today, for removals */
   private readonly listedToday = new Map<number, Set<string>>();
   private chain: Promise<void> = Promise.resolve();
@@ -100,6 +117,11 @@ export class RunIngest {
 
   constructor(private readonly options: RunIngestOptions) {
     this.batchSize = options.batchSize ?? 200;
+  }
+
+  /** The shop pages this run ingested (in scope, snapshot written), in the order read: page URL → shop. */
+  get shopPages(): ReadonlyMap<string, { readonly shopId: number; readonly regionCode: string }> {
+    return this.written;
   }
 
   /** Queues a shop record; writes a batch when enough are buffered (callers await it: back-pressure). */
@@ -180,6 +202,7 @@ export class RunIngest {
       }
       const resolved = { id: shop.id, regionCode: shop.regionCode };
       this.resolved.set(record.url, resolved);
+      if (!this.written.has(record.url)) this.written.set(record.url, { shopId: shop.id, regionCode: shop.regionCode });
       this.listedToday.set(shop.id, new Set(record.shop.listingUrls));
       evidence.push({ record, item: record.responses.map((response) => ({ shopId: shop.id, regionCode: shop.regionCode, observedAt, response })) });
       const l = record.shop.licence;

@@ -38,6 +38,7 @@ export function crawlDeps(orm: MikroORM, config: Config): CrawlDeps {
       maxRequestsPerMinute: config.crawlRequestsPerMinute,
       requestTimeoutSecs: config.crawlTimeoutSecs,
       maxBodyBytes: config.crawlMaxBodyBytes,
+      screenshotsMax: config.crawlScreenshotsMax,
     },
   };
 }

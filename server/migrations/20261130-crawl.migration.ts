@@ -1,8 +1,9 @@
 import { Migration } from '@mikro-orm/migrations';
 
 /**
- * Crawl runs (`crawl_run`: what a crawl was asked to do, its progress and outcome) and the address the
- * spiders fetch for a shop when it is not its register URL (`shop.watch_url`, set by discovery).
+ * Crawl runs (`crawl_run`: what a crawl was asked to do, whether a shops run also photographs the shop
+ * pages it reads, its progress and outcome) and the address the spiders fetch for a shop when it is not
+ * its register URL (`shop.watch_url`, set by discovery).
  */
 export class CrawlMigration extends Migration {
   override async up(): Promise<void> {
@@ -11,6 +12,7 @@ export class CrawlMigration extends Migration {
       `create type "crawl_run_status" as enum ('queued', 'running', 'succeeded', 'failed')`,
       `create table "crawl_run" ("id" serial primary key, "kind" "crawl_kind" not null, "status" "crawl_run_status" not null default 'queued',
         "region_code" varchar(12) not null, "observed_at" timestamptz not null, "seeds" jsonb not null default '[]', "shop_ids" jsonb null, "classifications" jsonb null,
+        "screenshots" boolean not null default false,
         "requested_by" varchar(100) not null, "trigger" varchar(100) not null, "job_id" varchar(100) null, "attempts" int not null default 0,
         "started_at" timestamptz null, "finished_at" timestamptz null, "pages_ok" int not null default 0, "pages_failed" int not null default 0,
         "skipped" jsonb not null default '{}', "errors" jsonb not null default '[]', "shops_seen" int not null default 0,

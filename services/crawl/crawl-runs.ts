@@ -18,6 +18,8 @@ export interface StartCrawlRequest {
   shopIds?: number[] | null;
   /** shops/listings runs: only shops of these classifications */
   classifications?: ShopClassification[] | null;
+  /** shops runs: also photograph the shop home pages read (chromium; kept as screenshot evidence); default false */
+  screenshots?: boolean | null;
   /** discovery: directory or site-list URLs (each on an allowed origin); default the configured seeds */
   seeds?: string[] | null;
   /** the moment the run's rows are stamped with; default now (the demo sets simulated days) */
@@ -66,6 +68,10 @@ export function createCrawlRun(em: EntityManager, request: StartCrawlRequest, po
     if (shopIds && request.kind === CrawlKind.DISCOVERY) throw new UserInputError('shopIds: a discovery crawl finds shops, it is not given them', 'shopIds');
     if (shopIds && (shopIds.length === 0 || shopIds.length > MAX_SHOP_IDS)) throw new UserInputError(`shopIds: give 1 to ${MAX_SHOP_IDS} shops, or none for every shop of the region`, 'shopIds');
     const classifications = request.classifications?.length ? [...new Set(request.classifications)] : null;
+    const screenshots = request.screenshots === true;
+    if (screenshots && request.kind !== CrawlKind.SHOPS) {
+      throw new UserInputError(`screenshots: only a shops crawl takes screenshots (of the shop home pages it reads), not a ${request.kind} crawl`, 'screenshots');
+    }
     const actor = currentActor();
     return tem.create(CrawlRun, {
       kind: request.kind,
@@ -74,6 +80,7 @@ export function createCrawlRun(em: EntityManager, request: StartCrawlRequest, po
       seeds,
       shopIds: shopIds ? [...new Set(shopIds.map(Number))] : null,
       classifications,
+      screenshots,
       requestedBy: actor.name.slice(0, 100),
       trigger: request.trigger.slice(0, 100),
       status: CrawlRunStatus.QUEUED,
