@@ -57,6 +57,7 @@ const sessionCount = () => runAsSystem('test', () => db.orm.em.fork().count(Sess
 function runnerContract(name: string, make: () => JobRunner, enabled: boolean) {
   describe.skipIf(!enabled)(name, () => {
     let runner: JobRunner;
+    const givenUp: Array<{ data: Record<string, unknown>; message: string }> = [];
     beforeAll(async () => {
       runner = make();
       await registerPlatformJobs(runner, db.orm, loadConfig({ dataDir: 'memory://' }));
@@ -71,7 +72,13 @@ function runnerContract(name: string, make: () => JobRunner, enabled: boolean) {
           return { calls, echo: data.value };
         },
       });
-      runner.define({ name: 'always-fails', attempts: 2, backoffMs: 10, handler: async () => Promise.reject(new Error('broken on purpose')) });
+      runner.define({
+        name: 'always-fails',
+        attempts: 2,
+        backoffMs: 10,
+        handler: async () => Promise.reject(new Error('broken on purpose')),
+        onGivenUp: async (data, error) => void givenUp.push({ data, message: error.message }),
+      });
       await runner.startWorker();
     });
     afterAll(async () => {
@@ -93,9 +100,11 @@ function runnerContract(name: string, make: () => JobRunner, enabled: boolean) {
       expect(await runner.waitFor(id, 20_000)).toEqual({ calls: 3, echo: 42 });
     });
 
-    it('gives up after the attempts and reports the error', async () => {
-      const id = await runner.enqueue('always-fails');
+    it('gives up after the attempts, reports the error, and tells the job once', async () => {
+      const id = await runner.enqueue('always-fails', { runId: 7 });
       await expect(runner.waitFor(id, 20_000)).rejects.toThrow(/broken on purpose/);
+      for (let i = 0; i < 50 && givenUp.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(givenUp).toEqual([{ data: { runId: 7 }, message: 'broken on purpose' }]);
     });
 
     it('refuses unknown jobs', async () => {

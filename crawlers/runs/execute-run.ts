@@ -79,6 +79,13 @@ async function update(orm: MikroORM, runId: number, fields: Partial<CrawlRun>): 
   await orm.em.fork().nativeUpdate(CrawlRun, { id: runId }, fields);
 }
 
+/** Marks a run failed when its job was given up for good (its workers died, or every attempt failed). */
+export function markRunGivenUp(orm: MikroORM, runId: number, error: Error): Promise<void> {
+  return runAsSystem(`crawl run ${runId} given up`, () =>
+    update(orm, runId, { status: CrawlRunStatus.FAILED, finishedAt: new Date(), message: `given up: ${error.message}`.slice(0, 2000) }),
+  );
+}
+
 /** Runs crawl run `runId` to its end (as the system actor); throws when it fails, after recording why. */
 export function executeCrawlRun(deps: CrawlDeps, runId: number): Promise<CrawlRunOutcome> {
   return runAsSystem(`crawl run ${runId}`, () => execute(deps, runId));
@@ -87,13 +94,12 @@ export function executeCrawlRun(deps: CrawlDeps, runId: number): Promise<CrawlRu
 async function execute(deps: CrawlDeps, runId: number): Promise<CrawlRunOutcome> {
   const { orm, settings } = deps;
   const em = orm.em.fork() as EntityManager;
+  // one statement, so that two executions overlapping (a worker presumed dead, still running) both count
+  await em.getConnection().execute(
+    `update crawl_run set status = 'running', attempts = attempts + 1, started_at = now(), finished_at = null, message = null where id = ?`,
+    [runId],
+  );
   const run = await em.findOneOrFail(CrawlRun, { id: runId });
-  run.status = CrawlRunStatus.RUNNING;
-  run.attempts += 1;
-  run.startedAt = new Date();
-  run.finishedAt = null;
-  run.message = null;
-  await em.flush();
   try {
     const outcome = await crawlAndIngest(deps, run, em);
     return outcome;

@@ -71,9 +71,15 @@ export class BullMqJobRunner implements JobRunner {
         if (!d) throw new Error(`no handler for job "${job.name}"`);
         return d.handler(job.data ?? {});
       },
-      { connection: this.connection.duplicate(), prefix: this.prefix, concurrency, lockDuration: this.lockMs, stalledInterval: this.lockMs },
+      // a job whose worker died goes back to the queue up to 3 times before BullMQ gives it up
+      { connection: this.connection.duplicate(), prefix: this.prefix, concurrency, lockDuration: this.lockMs, stalledInterval: this.lockMs, maxStalledCount: 3 },
     );
-    this.worker.on('failed', (job, err) => logger.warn({ job: job?.name, id: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed'));
+    this.worker.on('failed', (job, err) => {
+      logger.warn({ job: job?.name, id: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed');
+      const d = job ? this.definitions.get(job.name) : undefined;
+      const final = job && (job.attemptsMade >= (job.opts.attempts ?? 1) || /stalled/i.test(err.message));
+      if (d?.onGivenUp && final) d.onGivenUp(job.data ?? {}, err).catch((e) => logger.error({ job: job.name, id: job.id, err: e }, 'onGivenUp failed'));
+    });
     this.worker.on('completed', (job) => logger.info({ job: job.name, id: job.id }, 'job done'));
     await this.worker.waitUntilReady();
   }

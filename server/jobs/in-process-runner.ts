@@ -48,6 +48,7 @@ export class InProcessJobRunner implements JobRunner {
       } catch (err) {
         if (attempt >= attempts || this.closed) {
           logger.error({ job: definition.name, id, attempt, err }, 'job failed');
+          await definition.onGivenUp?.(data, err as Error).catch((e) => logger.error({ job: definition.name, id, err: e }, 'onGivenUp failed'));
           throw err;
         }
         logger.warn({ job: definition.name, id, attempt, err }, 'job failed, retrying');

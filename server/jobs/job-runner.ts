@@ -8,6 +8,11 @@ export interface JobDefinition {
   attempts?: number;
   /** first retry delay in ms, doubled each retry (default 1000) */
   backoffMs?: number;
+  /**
+   * Called once when the job is given up for good (attempts used up, or its workers died too often), with
+   * the job's data and the last error: a handler that records progress elsewhere (a crawl run) marks it failed.
+   */
+  onGivenUp?: (data: Record<string, unknown>, error: Error) => Promise<void>;
 }
 
 export interface JobSchedule {

@@ -1,5 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { type CrawlDeps, executeCrawlRun } from '../../crawlers/runs/execute-run';
+import { type CrawlDeps, executeCrawlRun, markRunGivenUp } from '../../crawlers/runs/execute-run';
 import { evidenceSink, openEvidenceStore } from '../../crawlers/evidence';
 import { CrawlKind, Session, ShopClassification } from '../../entities';
 import { createCrawlRun } from '../../services/crawl/crawl-runs';
@@ -72,6 +72,10 @@ export async function registerPlatformJobs(runner: JobRunner, orm: MikroORM, con
       name: CRAWL_JOB[kind],
       attempts: 3,
       backoffMs: 5000,
+      onGivenUp: async (data, error) => {
+        const runId = Number(data.runId);
+        if (Number.isInteger(runId) && runId > 0) await markRunGivenUp(orm, runId, error);
+      },
       // data: { runId } for a run started through the API or the CLI; { schedule, classifications } from a job scheduler
       handler: async (data) => {
         let runId = Number(data.runId);
