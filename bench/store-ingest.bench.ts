@@ -30,7 +30,7 @@ import { createScratchDatabase } from '../test/support/database';
 const BASE_URL = process.env.DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/postgres';
 const LISTINGS = Number(process.env.BENCH_LISTINGS ?? 6000);
 const DAYS = Number(process.env.BENCH_DAYS ?? 90);
-const BATCHES = (process.env.BENCH_BATCH ?? '200,1000,5000').split(',').map(Number);
+const BATCHES = (process.env.BENCH_BATCH ?? '200,1000,5000,100000').split(',').map(Number);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const START = Date.UTC(2026, 0, 20);
 const COLUMNS = 'listing_id, shop_id, region_code, observed_at, price, original_price, promotion_text, sales, stock';

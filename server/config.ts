@@ -56,6 +56,8 @@ export interface Config {
   crawlSchedules: boolean;
   /** JOBS_LOCK_MS (30000): a job whose worker died runs again on another worker after this long */
   jobsLockMs: number;
+  /** CRAWL_INGEST_BATCH (5000): pages buffered by a crawl before they are written (larger batches write faster, hold more memory) */
+  crawlIngestBatch: number;
   /** EVIDENCE_DIR (./data/evidence): content-addressed folder of captured pages and screenshots */
   evidenceDir: string;
 }
@@ -102,6 +104,7 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     crawlTimeoutSecs: int('CRAWL_TIMEOUT_SECS', 30) || 1,
     crawlMaxBodyBytes: int('CRAWL_MAX_BODY_BYTES', 5 * 1024 * 1024),
     crawlScreenshotsMax: int('CRAWL_SCREENSHOTS_MAX', 200),
+    crawlIngestBatch: int('CRAWL_INGEST_BATCH', 5000) || 1,
     crawlSchedules: bool('CRAWL_SCHEDULES', true),
     jobsLockMs: int('JOBS_LOCK_MS', 30_000) || 1000,
     evidenceDir: process.env.EVIDENCE_DIR || defaultEvidenceDir(process.env.DATA_DIR),

@@ -157,6 +157,7 @@ describe.skipIf(skipReason !== null)('a crawl job whose worker is killed mid-run
       CRAWL_PER_HOST: String(CRAWL_CONCURRENCY),
       CRAWL_SCHEDULES: 'false',
       EVIDENCE_DIR: evidenceDir!,
+      CRAWL_INGEST_BATCH: '100', // written as it goes: there is something to lose when the worker is killed
       DB_POOL_MAX: '5',
       LOG_LEVEL: 'warn',
       DEMO: 'false',

@@ -112,6 +112,10 @@ function copyLine<R>(columns: readonly Column<R>[], row: R): string {
   return out.join('\t');
 }
 
+function* copyLines<R>(columns: readonly Column<R>[], rows: readonly R[]): Generator<string> {
+  for (const row of rows) yield copyLine(columns, row);
+}
+
 function copyText(s: string): string {
   return /[\\\n\r\t]/.test(s) ? s.replace(/[\\\n\r\t]/g, (ch) => ({ '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' })[ch]!) : s;
 }
@@ -254,7 +258,7 @@ export abstract class BaseTimeSeriesStore implements TimeSeriesStore {
     // that exists already (a retried crawl) fails whole with unique_violation and goes the way below.
     if (this.db.copyFrom) {
       try {
-        const copied = await this.db.copyFrom(table, columns.map((c) => c.name), rows.map((r) => copyLine(columns, r)));
+        const copied = await this.db.copyFrom(table, columns.map((c) => c.name), copyLines(columns, rows));
         return { submitted: rows.length, inserted: copied };
       } catch (error) {
         if ((error as { code?: string }).code !== '23505') throw error;

@@ -3,6 +3,12 @@ import { once } from 'node:events';
 import { from as copyFromStdin } from 'pg-copy-streams';
 import type { SqlExecutor } from './types';
 
+/** The part of a pg client used here: plain statements, and a COPY stream (a pg-copy-streams submittable). */
+interface PgConnection {
+  query(sql: string): Promise<unknown>;
+  query(submittable: ReturnType<typeof copyFromStdin>): NodeJS.WritableStream & { rowCount?: number };
+}
+
 /** Rows per chunk written to a COPY stream. */
 const COPY_CHUNK = 1000;
 
@@ -25,23 +31,44 @@ export function executorFromEntityManager(em: EntityManager): SqlExecutor {
   if (onServer && !em.getTransactionContext()) {
     executor.copyFrom = async (table, columns, lines) => {
       const knexClient = em.getConnection().getKnex().client as {
-        acquireConnection(): Promise<{ query(submittable: unknown): NodeJS.WritableStream & { rowCount?: number } }>;
+        acquireConnection(): Promise<PgConnection>;
         releaseConnection(connection: unknown): Promise<void>;
       };
       const connection = await knexClient.acquireConnection();
+      // Asynchronous commit: the batch does not wait for its own WAL flush (the fsync per batch that makes
+      // small COPYs slow). A server crash may lose the last fraction of a second of batches, never half of
+      // one; a crawl run is marked done by a synchronous commit afterwards, which flushes the WAL before it,
+      // so a run recorded as done has all its rows durable, and one that is not is retried (idempotently).
+      await connection.query('begin');
+      let open = true;
       try {
+        await connection.query('set local synchronous_commit = off');
         const names = columns.map((c) => `"${c}"`).join(', ');
-        const stream = connection.query(copyFromStdin(`copy "${table}" (${names}) from stdin`)) as NodeJS.WritableStream & { rowCount?: number };
+        const stream = connection.query(copyFromStdin(`copy "${table}" (${names}) from stdin`));
         const done = Promise.race([once(stream, 'finish'), once(stream, 'error').then(([e]) => Promise.reject(e))]);
         done.catch(() => undefined); // awaited below; this only keeps an early error from counting as unhandled
-        for (let i = 0; i < lines.length; i += COPY_CHUNK) {
-          const chunk = `${lines.slice(i, i + COPY_CHUNK).join('\n')}\n`;
-          if (!stream.write(chunk)) await Promise.race([once(stream, 'drain'), done]);
+        // lines are encoded as they are sent: the server parses one chunk while the next is built
+        let chunk = '';
+        let inChunk = 0;
+        let sent = 0;
+        for (const line of lines) {
+          chunk += `${line}\n`;
+          sent++;
+          if (++inChunk === COPY_CHUNK) {
+            const ok = stream.write(chunk);
+            chunk = '';
+            inChunk = 0;
+            if (!ok) await Promise.race([once(stream, 'drain'), done]);
+          }
         }
+        if (chunk) stream.write(chunk);
         stream.end();
         await done;
-        return stream.rowCount ?? lines.length;
+        await connection.query('commit');
+        open = false;
+        return stream.rowCount ?? sent;
       } finally {
+        if (open) await connection.query('rollback').catch(() => undefined);
         await knexClient.releaseConnection(connection);
       }
     };

@@ -12,10 +12,10 @@ export interface SqlExecutor {
   query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
   /**
    * `COPY table (columns) FROM STDIN` of rows in PostgreSQL's text format (tab-separated, `\N` for null,
-   * one row per line), on a connection of its own; returns the rows copied. Present only where the driver
+   * one row per line, produced lazily as they are sent), on a connection of its own; returns the rows copied. Present only where the driver
    * can stream COPY (a PostgreSQL server, outside a transaction); a failed COPY writes nothing.
    */
-  copyFrom?(table: string, columns: readonly string[], lines: readonly string[]): Promise<number>;
+  copyFrom?(table: string, columns: readonly string[], lines: Iterable<string>): Promise<number>;
 }
 
 /** A half-open time range `[from, to)`. */

@@ -37,6 +37,8 @@ export interface CrawlSettings {
   userAgent?: string;
   /** shops runs with screenshots: most shop pages photographed per run (CRAWL_SCREENSHOTS_MAX); default 200 */
   screenshotsMax?: number;
+  /** pages buffered before a write (RunIngest's batch); default 5000 */
+  ingestBatch?: number;
 }
 
 export interface CrawlDeps {
@@ -165,6 +167,7 @@ async function crawlAndIngest(deps: CrawlDeps, run: CrawlRun, em: EntityManager)
     observedAt: run.observedAt,
     createShops: run.kind === CrawlKind.DISCOVERY,
     knownListings,
+    batchSize: settings.ingestBatch,
   });
   let lastProgress = 0;
   const progress = async (result: Partial<WatchCrawlResult> | null) => {

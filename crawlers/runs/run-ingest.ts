@@ -72,7 +72,7 @@ export interface RunIngestOptions {
   createShops: boolean;
   /** listing URL → its shop, for runs that read listings without their shop pages */
   knownListings?: Map<string, { shopId: number; regionCode: string }>;
-  /** records buffered before a write; default 200 */
+  /** records buffered before a write; default 5000 (larger batches write faster: see docs/benchmarks.md) */
   batchSize?: number;
 }
 
@@ -110,13 +110,14 @@ export class RunIngest {
   /** shops whose page was read: their listing URLs of today, for removals */
   private readonly listedToday = new Map<number, Set<string>>();
   private chain: Promise<void> = Promise.resolve();
+  private flushing = false;
   /** what this run wrote, by identity: a page handed on twice (a retried request) counts once */
   private readonly snapshotShops = new Set<number>();
   private readonly observedListings = new Set<number>();
   private readonly batchSize: number;
 
   constructor(private readonly options: RunIngestOptions) {
-    this.batchSize = options.batchSize ?? 200;
+    this.batchSize = options.batchSize ?? 5000;
   }
 
   /** The shop pages this run ingested (in scope, snapshot written), in the order read: page URL → shop. */
@@ -135,13 +136,26 @@ export class RunIngest {
     return this.maybeFlush();
   }
 
+  /**
+   * A full buffer starts a write in the background (the spider keeps fetching meanwhile); callers wait only
+   * when twice a batch is buffered while a write is still running (back-pressure). A failed write fails
+   * `finish()`.
+   */
   private maybeFlush(): Promise<void> {
-    if (this.shops.length + this.listings.length < this.batchSize) return this.chain;
-    return this.enqueueFlush(false);
+    const pending = this.shops.length + this.listings.length;
+    if (pending >= this.batchSize && !this.flushing) {
+      void this.enqueueFlush(false).catch(() => undefined);
+      return Promise.resolve();
+    }
+    if (pending >= 2 * this.batchSize) return this.chain;
+    return Promise.resolve();
   }
 
   private enqueueFlush(final: boolean): Promise<void> {
-    this.chain = this.chain.then(() => this.flush(final));
+    this.flushing = true;
+    this.chain = this.chain.then(() => this.flush(final)).finally(() => {
+      this.flushing = false;
+    });
     return this.chain;
   }
 

@@ -39,6 +39,7 @@ export function crawlDeps(orm: MikroORM, config: Config): CrawlDeps {
       requestTimeoutSecs: config.crawlTimeoutSecs,
       maxBodyBytes: config.crawlMaxBodyBytes,
       screenshotsMax: config.crawlScreenshotsMax,
+      ingestBatch: config.crawlIngestBatch,
     },
   };
 }
