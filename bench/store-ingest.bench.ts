@@ -9,7 +9,7 @@
  *   DATABASE_URL (postgres://root@127.0.0.1:5432/postgres)  server on which a scratch database is created and dropped
  *   BENCH_LISTINGS (6000)   listings observed once a day (in ≈ 600 shops, in the counties of Shandong)
  *   BENCH_DAYS (90)         days of observations, from 2026-01-20 (four month partitions)
- *   BENCH_BATCH (200,1000,5000)  rows per `writeObservations` call, one variant each (the crawl ingest writes ≤ 200)
+ *   BENCH_BATCH (200,1000,5000,100000)  rows per `writeObservations` call, one variant each (the crawl ingest writes up to 5000)
  *   BENCH_ROUNDS (3)        measured rounds; each runs every variant once, in rotating order; medians printed
  *
  * Each measured run starts from an empty (truncated) `listing_observation` after a CHECKPOINT, writes the

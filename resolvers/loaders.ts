@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { raw } from '@mikro-orm/core';
 import DataLoader from 'dataloader';
-import { Shop, ShopEvent, Unit } from '../entities';
+import { Listing, Shop, ShopEvent, Unit } from '../entities';
 
 /**
  * Request-scoped batching for fields that are not plain references (those batch through MikroORM's
@@ -22,6 +22,17 @@ export function createLoaders(em: EntityManager) {
         byShop.set(e.shop.id, list);
       }
       return ids.map((id) => byShop.get(id) ?? []);
+    }),
+    /** shops by id, within the caller's jurisdiction (null outside it) */
+    shopById: new DataLoader<number, Shop | null>(async (ids) => {
+      const shops = await em.find(Shop, { id: { $in: [...ids] } });
+      const byId = new Map(shops.map((s) => [s.id, s]));
+      return ids.map((id) => byId.get(id) ?? null);
+    }),
+    listingById: new DataLoader<number, Listing | null>(async (ids) => {
+      const listings = await em.find(Listing, { id: { $in: [...ids] } });
+      const byId = new Map(listings.map((l) => [l.id, l]));
+      return ids.map((id) => byId.get(id) ?? null);
     }),
     shopCountOfEntity: new DataLoader<number, number>(async (ids) => {
       const qb = em.createQueryBuilder(Shop, 's').select(['s.entity', raw('count(*) as count')]).where({ entity: { $in: [...ids] } }).groupBy('s.entity');

@@ -16,7 +16,7 @@ import {
 } from '../schema/market.types';
 import { Permission } from '../services/access/permissions';
 import { dailyListingCounts, dailyPriceIndex, findChanges, getListing, listingPriceHistory, shopListings, shopSnapshots } from '../services/crawl/market.queries';
-import { getShop } from '../services/registry/shop.queries';
+import { NotFoundError } from '../services/errors';
 import type { Context } from './context';
 import { selects } from './selection';
 
@@ -56,8 +56,10 @@ export class ListingResolver {
   }
 
   @FieldResolver(() => Shop)
-  shop(@Root() listing: Listing, @Ctx() { em }: Context) {
-    return getShop(em, listing.shop.id);
+  async shop(@Root() listing: Listing, @Ctx() { loaders }: Context) {
+    const shop = await loaders.shopById.load(listing.shop.id);
+    if (!shop) throw new NotFoundError('shop', listing.shop.id);
+    return shop;
   }
 
   @Authorized(Permission.MARKET_READ)
@@ -86,13 +88,13 @@ export class ChangeResolver {
   }
 
   @FieldResolver(() => Shop, { nullable: true, description: 'the shop (null if outside your jurisdiction)' })
-  shop(@Root() change: ListingChangeRow, @Ctx() { em }: Context) {
-    return em.findOne(Shop, { id: change.shopId });
+  shop(@Root() change: ListingChangeRow, @Ctx() { loaders }: Context) {
+    return loaders.shopById.load(change.shopId);
   }
 
   @FieldResolver(() => Listing, { nullable: true })
-  listing(@Root() change: ListingChangeRow, @Ctx() { em }: Context) {
-    return change.listingId == null ? null : em.findOne(Listing, { id: change.listingId });
+  listing(@Root() change: ListingChangeRow, @Ctx() { loaders }: Context) {
+    return change.listingId == null ? null : loaders.listingById.load(change.listingId);
   }
 
   @Authorized(Permission.MARKET_READ)

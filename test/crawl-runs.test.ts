@@ -180,6 +180,21 @@ describe('crawls over the demo marketplace', () => {
     expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
+  it('a change names its shop and listing (batched: one query each per page)', async () => {
+    const token = await p.login('sd-analyst');
+    const { queryCounter } = await import('../server/database');
+    const before = queryCounter.count;
+    const r = ok(await p.gql(`{ changes(first: 100) { nodes { kind shopId listingId shop { id name } listing { id title } } } }`, {}, token));
+    const queries = queryCounter.count - before;
+    expect(r.changes.nodes.length).toBe(100);
+    for (const n of r.changes.nodes) {
+      expect(n.shop?.id).toBe(n.shopId);
+      if (n.kind === 'LICENCE_CHANGED') expect(n.listing).toBeNull();
+      else expect(n.listing?.id).toBe(n.listingId);
+    }
+    expect(queries).toBeLessThan(12);
+  });
+
   it('a shop shows its snapshots and a listing its price history', async () => {
     const token = await p.login('sd-analyst');
     const flapping = await sql<{ shop_id: number }>(
