@@ -2,6 +2,7 @@
 import { ApiKey } from './api-key.entity';
 import { AuditEntry } from './audit-entry.entity';
 import { CrawlRun } from './crawl-run.entity';
+import { Finding, RuleSetting } from './finding.entity';
 import { ImportBatch } from './import-batch.entity';
 import { Listing } from './listing.entity';
 import { OnlineEntity } from './online-entity.entity';
@@ -12,14 +13,15 @@ import { Shop } from './shop.entity';
 import { Unit } from './unit.entity';
 import { User } from './user.entity';
 
-export const ALL_ENTITIES = [Region, Unit, User, Session, ApiKey, OnlineEntity, Shop, ShopEvent, AuditEntry, ImportBatch, Listing, CrawlRun];
+export const ALL_ENTITIES = [Region, Unit, User, Session, ApiKey, OnlineEntity, Shop, ShopEvent, AuditEntry, ImportBatch, Listing, CrawlRun, Finding, RuleSetting];
 
 /** Entities whose every change is written to the audit log. */
-export const AUDITED_ENTITIES: ReadonlySet<Function> = new Set([OnlineEntity, Shop, User, ApiKey, Unit, Session]);
+export const AUDITED_ENTITIES: ReadonlySet<Function> = new Set([OnlineEntity, Shop, User, ApiKey, Unit, Session, RuleSetting, Finding]);
 
 export * from './api-key.entity';
 export * from './audit-entry.entity';
 export * from './crawl-run.entity';
+export * from './finding.entity';
 export * from './import-batch.entity';
 export * from './jurisdiction';
 export * from './listing.entity';

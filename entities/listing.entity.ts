@@ -33,6 +33,10 @@ export class Listing implements JurisdictionBound {
   title: string | null = null;
 
   @Field(() => String, { nullable: true })
+  @Property({ type: 'text', nullable: true })
+  description: string | null = null;
+
+  @Field(() => String, { nullable: true })
   @Property({ type: 'string', length: 200, nullable: true })
   category: string | null = null;
 

@@ -3,6 +3,7 @@ import { AuditResolver } from './audit.resolver';
 import { AuthResolver } from './auth.resolver';
 import { CrawlResolver } from './crawl.resolver';
 import { EntityResolver } from './entity.resolver';
+import { FindingResolver } from './finding.resolver';
 import { ImportResolver } from './import.resolver';
 import { ChangeResolver, ListingResolver, ShopMarketResolver } from './market.resolver';
 import { RegionResolver } from './region.resolver';
@@ -25,4 +26,5 @@ export const RESOLVERS = [
   ListingResolver,
   ChangeResolver,
   CrawlResolver,
+  FindingResolver,
 ] as const;

@@ -1,6 +1,8 @@
 import { registerEnumType } from 'type-graphql';
 import {
   CrawlKind,
+  FindingSeverity,
+  FindingStatus,
   CrawlRunStatus,
   FilingStatus,
   MaintenanceStatus,
@@ -61,3 +63,5 @@ registerEnumType(ShopSortField, { name: 'ShopSortField' });
 registerEnumType(EntitySortField, { name: 'EntitySortField' });
 registerEnumType(CrawlKind, { name: 'CrawlKind', description: 'What a crawl walks: discovery (directories → shops), shops (shop pages and listings), listings' });
 registerEnumType(CrawlRunStatus, { name: 'CrawlRunStatus' });
+registerEnumType(FindingSeverity, { name: 'FindingSeverity' });
+registerEnumType(FindingStatus, { name: 'FindingStatus', description: 'open, or dismissed after checking' });

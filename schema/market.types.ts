@@ -45,6 +45,9 @@ export class ShopSnapshotType {
   @Field(() => String, { nullable: true })
   contact!: string | null;
 
+  @Field(() => String, { nullable: true, description: '食品经营许可证 number shown' })
+  foodLicence!: string | null;
+
   @Field(() => Int, { nullable: true })
   listingCount!: number | null;
 

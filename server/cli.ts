@@ -5,13 +5,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startMarketplace } from '../crawlers/demo-marketplace';
 import { openEvidenceStore } from '../crawlers/evidence';
-import { executeCrawlRun } from '../crawlers/runs/execute-run';
-import { type Actor, CrawlKind, runAs, User } from '../entities';
+import { scoreFindings } from '../crawlers/runs/score-rules';
+import { crawlSimulatedDays } from '../crawlers/runs/simulated-days';
+import { type Actor, runAs, User } from '../entities';
 import { actorForUser } from '../services/access/actors';
 import { setupPlatform } from '../services/access/setup-platform.command';
 import { loadDemoProvince } from '../services/demo/load-demo-province';
 import { importEntities } from '../services/registry/import/import-entities.command';
-import { createCrawlRun } from '../services/crawl/crawl-runs';
 import { crawlPolicy } from '../services/crawl/start-crawl';
 import { runAsSystem } from '../services/system-actor';
 import { loadConfig } from './config';
@@ -160,8 +160,8 @@ demo
   .option('--market-port <port>', 'port of the demo marketplace (0 = any free one)', '0')
   .option('--no-serve', 'exit after crawling instead of serving GraphQL')
   .action(async (opts: { days: string; marketEntities: string; marketPort: string; serve: boolean }) => {
-    const days = Number(opts.days);
-    if (!Number.isInteger(days) || days < 1 || days > 60) throw new Error('--days: 1 to 60');
+    const dayCount = Number(opts.days);
+    if (!Number.isInteger(dayCount) || dayCount < 1 || dayCount > 60) throw new Error('--days: 1 to 60');
     const market = await startMarketplace({ seed: loadConfig().demoSeed, entities: Number(opts.marketEntities), port: Number(opts.marketPort), slowMs: 3000 });
     const seeds = [...market.platforms.map((x) => x.directoryUrl), market.siteDirectoryUrl];
     const config = loadConfig({ crawlAllowedOrigins: [market.url], crawlSeeds: seeds, crawlSchedules: false });
@@ -178,25 +178,18 @@ demo
       },
     });
     const deps = crawlDeps(platform.orm, config);
-    // simulated day d is stamped (days - 1 - d) days before today, 02:00 UTC: a history ending today
-    const today = new Date();
-    const stamp = (d: number) => new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() - (days - 1 - d), 2));
-    for (let day = 0; day < days; day++) {
-      market.setDay(day);
-      for (const kind of day === 0 ? [CrawlKind.DISCOVERY, CrawlKind.SHOPS] : [CrawlKind.SHOPS]) {
-        const run = await runAsSystem('demo crawl', () =>
-          createCrawlRun(platform.orm.em.fork(), { kind, observedAt: new Date(stamp(day).getTime() + (kind === CrawlKind.DISCOVERY ? 0 : 60_000)), trigger: 'demo' }, crawlPolicy(config)),
-        );
-        const started = Date.now();
-        const out = await executeCrawlRun(deps, run.id);
+    const days = await crawlSimulatedDays(deps, market, { days: dayCount, policy: crawlPolicy(config), onDay: (d) => {
+      for (const { kind, outcome: out, ms } of d.runs) {
         const changes = Object.entries(out.changes).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ');
         process.stdout.write(
-          `day ${day} ${kind.padEnd(9)} run ${out.runId}: ${out.pagesOk} pages in ${((Date.now() - started) / 1000).toFixed(1)} s, ${out.shopsSeen} shops (${out.shopsCreated} new), ${out.observationsWritten} prices, ${out.captures} captures; changes: ${changes || 'none'}\n`,
+          `day ${d.day} ${kind.padEnd(9)} run ${out.runId}: ${out.pagesOk} pages in ${(ms / 1000).toFixed(1)} s, ${out.shopsSeen} shops (${out.shopsCreated} new), ${out.observationsWritten} prices, ${out.captures} captures; changes: ${changes || 'none'}\n`,
         );
       }
-    }
-    const shown = stamp(0).toISOString();
-    process.stdout.write(`\nChanges through GraphQL (log in as sd-analyst / hongdun-demo at ${platform.url}/graphql):\n  { changes(first: 10, filter: { range: { from: "${shown}", to: "${new Date(Date.now() + 86_400_000).toISOString()}" } }) { totalCount nodes { kind observedAt amount percent shop { name } listing { title } } } }\n  { crawlRuns(first: 10) { nodes { id kind status pagesOk observationsWritten changes } } }\n\n`);
+      const found = Object.entries(d.rules.hits).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ');
+      process.stdout.write(`day ${d.day} rule checks: ${d.rules.shopsChecked} shops, ${d.rules.listingsChecked} listings; findings: ${found || 'none'}\n`);
+    } });
+    const shown = new Date(days[0].observedAt.getTime() - 3_600_000).toISOString();
+    process.stdout.write(`\nChanges and findings through GraphQL (log in as sd-analyst / hongdun-demo at ${platform.url}/graphql):\n  { changes(first: 10, filter: { range: { from: "${shown}", to: "${new Date(Date.now() + 86_400_000).toISOString()}" } }) { totalCount nodes { kind observedAt amount percent shop { name } listing { title } } } }\n  { findings(first: 10) { totalCount nodes { ruleId severity detail legalBasis shop { name } } } }\n  { crawlRuns(first: 10) { nodes { id kind status pagesOk observationsWritten changes } } }\n\n`);
     if (!opts.serve) {
       await platform.close();
       await market.close();
@@ -207,6 +200,47 @@ demo
       await platform.close();
       await market.close();
     });
+  });
+
+const rulesCmd = program.command('rules').description('rule checks (findings with legal basis)');
+rulesCmd
+  .command('score')
+  .description('score the rule checks against the demo marketplace ground truth: precision and recall per rule and day (throwaway database)')
+  .option('--days <n>', 'simulated days', '4')
+  .option('--entities <n>', 'size of the demo province and marketplace (the same plan)', '200')
+  .option('--json', 'print the scores as JSON')
+  .action(async (opts: { days: string; entities: string; json?: boolean }) => {
+    const entities = Number(opts.entities);
+    const base = loadConfig();
+    const market = await startMarketplace({ seed: base.demoSeed, entities, slowMs: 3000 });
+    const seeds = [...market.platforms.map((x) => x.directoryUrl), market.siteDirectoryUrl];
+    const config = loadConfig({ dataDir: 'memory://', databaseUrl: undefined, crawlAllowedOrigins: [market.url], crawlSeeds: seeds, crawlSchedules: false });
+    const orm = await openDatabase(config);
+    try {
+      await loadDemoProvince(orm.em.fork(), { seed: config.demoSeed, entities });
+      const results: Array<{ day: number; scores: Awaited<ReturnType<typeof scoreFindings>> }> = [];
+      await crawlSimulatedDays(crawlDeps(orm, config), market, {
+        days: Number(opts.days),
+        policy: crawlPolicy(config),
+        onDay: () => undefined,
+      }).then(async (days) => {
+        for (const d of days) results.push({ day: d.day, scores: await scoreFindings(orm, market.groundTruth(d.day), d.observedAt) });
+      });
+      if (opts.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+      else {
+        process.stdout.write(`rule                   day   TP   FP   FN  look-alikes flagged  precision  recall\n`);
+        for (const r of results)
+          for (const s of r.scores)
+            process.stdout.write(
+              `${s.rule.padEnd(22)} ${String(r.day).padStart(3)} ${String(s.truePositives).padStart(4)} ${String(s.falsePositives).padStart(4)} ${String(s.falseNegatives).padStart(4)}  ${`${s.lookAlikesFlagged}/${s.lookAlikes}`.padStart(19)}  ${s.precision.toFixed(3).padStart(9)}  ${s.recall.toFixed(3).padStart(6)}\n`,
+            );
+      }
+      const perfect = results.every((r) => r.scores.every((s) => s.precision === 1 && s.recall === 1));
+      process.exitCode = perfect ? 0 : 1;
+    } finally {
+      await orm.close();
+      await market.close();
+    }
   });
 
 const evidence = program.command('evidence').description('captured pages and screenshots (content-addressed, hash-chained per shop)');

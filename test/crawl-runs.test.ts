@@ -10,6 +10,7 @@ import { openEvidenceStore } from '../crawlers/evidence';
 import { watchCrawl } from '../crawlers/runs/watch-crawl';
 import { type Marketplace, startMarketplace } from '../crawlers/demo-marketplace';
 import { regionCatalog } from '../services/registry/region-catalog';
+import { queryCounter } from '../server/database';
 import { runAsSystem } from '../services/system-actor';
 import { type TestPlatform, startTestPlatform } from './support/platform';
 
@@ -182,7 +183,6 @@ describe('crawls over the demo marketplace', () => {
 
   it('a change names its shop and listing (batched: one query each per page)', async () => {
     const token = await p.login('sd-analyst');
-    const { queryCounter } = await import('../server/database');
     const before = queryCounter.count;
     const r = ok(await p.gql(`{ changes(first: 100) { nodes { kind shopId listingId shop { id name } listing { id title } } } }`, {}, token));
     const queries = queryCounter.count - before;

@@ -23,7 +23,7 @@ export const TABLE_DDL: Record<string, { columns: string; unique: string }> = {
     columns: `"shop_id" int not null, "region_code" varchar(12) not null, "observed_at" timestamptz not null,
       "title" varchar(500) null, "licence_name" varchar(200) null, "licence_uscc" varchar(32) null,
       "licence_address" varchar(300) null, "contact" varchar(200) null, "listing_count" int null,
-      "content_hash" varchar(64) not null, "evidence_sha256" varchar(64) null`,
+      "content_hash" varchar(64) not null, "evidence_sha256" varchar(64) null, "food_licence" varchar(64) null`,
     unique: `("shop_id", "observed_at")`,
   },
   listing_observation: {
@@ -138,6 +138,7 @@ const SNAPSHOT_COLUMNS: Column<ShopSnapshotRow>[] = [
   { name: 'listing_count', type: 'int', get: (r) => r.listingCount },
   { name: 'content_hash', type: 'text', get: (r) => r.contentHash },
   { name: 'evidence_sha256', type: 'text', get: (r) => r.evidenceSha256 },
+  { name: 'food_licence', type: 'text', get: (r) => r.foodLicence },
 ];
 
 const OBSERVATION_COLUMNS: Column<ListingObservationRow>[] = [
@@ -173,7 +174,7 @@ const WRITE_COLUMNS: Record<string, Column<any>[]> = {
 };
 
 /** The write function of a table; the version changes whenever its definition does. */
-const writeFunction = (table: string) => `"${table}_write_v1"`;
+const writeFunction = (table: string) => `"${table}_write_v2"`;
 
 /**
  * A table's batch-write function: takes one array per column, inserts the rows and returns how many
@@ -238,6 +239,8 @@ export abstract class BaseTimeSeriesStore implements TimeSeriesStore {
    * Both implementations call it from `ensureSchema`, after creating the tables.
    */
   protected async ensureWriteFunctions(): Promise<void> {
+    // columns added after the first release (tables made by an older version keep their data)
+    await this.db.query(`alter table "shop_snapshot" add column if not exists "food_licence" varchar(64) null`);
     for (const [table, columns] of Object.entries(WRITE_COLUMNS)) {
       const signature = `${writeFunction(table)}(${columns.map((c) => `${c.type}[]`).join(', ')})`;
       const [found] = await this.db.query<{ f: string | null }>(`select to_regprocedure(?)::text as f`, [signature]);
@@ -373,7 +376,7 @@ export abstract class BaseTimeSeriesStore implements TimeSeriesStore {
   async snapshots(shopId: number, range: TimeRange, limit: number): Promise<ShopSnapshotRow[]> {
     const s = scope('region_code');
     const rows = await this.db.query<Record<string, unknown>>(
-      `select shop_id, region_code, observed_at, title, licence_name, licence_uscc, licence_address, contact, listing_count, content_hash, evidence_sha256
+      `select shop_id, region_code, observed_at, title, licence_name, licence_uscc, licence_address, contact, listing_count, content_hash, evidence_sha256, food_licence
        from shop_snapshot where shop_id = ? and observed_at >= ?::timestamptz and observed_at < ?::timestamptz and ${s.sql}
        order by observed_at desc limit ?`,
       [shopId, iso(range.from), iso(range.to), ...s.params, Math.max(0, Math.min(limit, 10_000))],
@@ -390,6 +393,7 @@ export abstract class BaseTimeSeriesStore implements TimeSeriesStore {
       listingCount: r.listing_count == null ? null : Number(r.listing_count),
       contentHash: String(r.content_hash),
       evidenceSha256: (r.evidence_sha256 as string | null) ?? null,
+      foodLicence: (r.food_licence as string | null) ?? null,
     }));
   }
 

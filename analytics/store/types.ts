@@ -37,6 +37,8 @@ export interface ShopSnapshotRow {
   listingCount: number | null;
   contentHash: string;
   evidenceSha256?: string | null;
+  /** 食品经营许可证 number shown, if any */
+  foodLicence?: string | null;
 }
 
 /** One listing's offer at one moment; prices in yuan with two decimals. */

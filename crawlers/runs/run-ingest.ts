@@ -232,6 +232,7 @@ export class RunIngest {
         listingCount: record.shop.listingUrls.length,
         contentHash: record.contentHash,
         evidenceSha256: null,
+        foodLicence: clip(record.shop.foodLicence, 64),
       });
     }
     if (this.options.evidence && evidence.length > 0) {
@@ -322,16 +323,18 @@ export class RunIngest {
       url: record.url,
       platform_listing_id: clip(record.platformListingId, 64),
       title: clip(record.listing!.title, 500),
+      description: clip(record.listing!.description, 5000) || null,
       category: clip(record.listing!.category, 200),
       seen_at: observedAt.toISOString(),
       region_code: shop.regionCode,
     }));
     const ids = await db.query<{ id: number; url: string }>(
-      `insert into listing (shop_id, url, platform_listing_id, title, category, first_seen_at, last_seen_at, region_code)
-       select x.shop_id, x.url, x.platform_listing_id, x.title, x.category, x.seen_at, x.seen_at, x.region_code
-       from jsonb_to_recordset(?::jsonb) as x(shop_id int, url text, platform_listing_id text, title text, category text, seen_at timestamptz, region_code text)
+      `insert into listing (shop_id, url, platform_listing_id, title, description, category, first_seen_at, last_seen_at, region_code)
+       select x.shop_id, x.url, x.platform_listing_id, x.title, x.description, x.category, x.seen_at, x.seen_at, x.region_code
+       from jsonb_to_recordset(?::jsonb) as x(shop_id int, url text, platform_listing_id text, title text, description text, category text, seen_at timestamptz, region_code text)
        on conflict (url) do update set
          title = excluded.title,
+         description = excluded.description,
          category = coalesce(excluded.category, listing.category),
          platform_listing_id = coalesce(excluded.platform_listing_id, listing.platform_listing_id),
          first_seen_at = least(listing.first_seen_at, excluded.first_seen_at),

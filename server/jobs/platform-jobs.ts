@@ -1,7 +1,8 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { checkRules } from '../../crawlers/runs/check-rules';
 import { type CrawlDeps, executeCrawlRun, markRunGivenUp } from '../../crawlers/runs/execute-run';
 import { evidenceSink, openEvidenceStore } from '../../crawlers/evidence';
-import { CrawlKind, Session, ShopClassification } from '../../entities';
+import { CrawlKind, CrawlRun, Session, ShopClassification } from '../../entities';
 import { createCrawlRun } from '../../services/crawl/crawl-runs';
 import { CRAWL_JOB, crawlPolicy } from '../../services/crawl/start-crawl';
 import { runAsSystem } from '../../services/system-actor';
@@ -21,6 +22,8 @@ export const JOBS = {
   CRAWL_SHOPS: CRAWL_JOB[CrawlKind.SHOPS],
   /** reads the known listing pages of watched shops: price observations */
   CRAWL_LISTINGS: CRAWL_JOB[CrawlKind.LISTINGS],
+  /** the rule checks over a crawl run's snapshots and observations: findings */
+  CHECK_RULES: 'check-rules',
 } as const;
 
 
@@ -90,10 +93,24 @@ export async function registerPlatformJobs(runner: JobRunner, orm: MikroORM, con
           );
           runId = run.id;
         }
-        return executeCrawlRun(deps, runId);
+        const outcome = await executeCrawlRun(deps, runId);
+        await runner.enqueue(JOBS.CHECK_RULES, { runId });
+        return outcome;
       },
     });
   }
+  runner.define({
+    name: JOBS.CHECK_RULES,
+    attempts: 3,
+    backoffMs: 5000,
+    // data: { runId }: the moment and region of that crawl run
+    handler: async (data) => {
+      const runId = Number(data.runId);
+      const run = await runAsSystem('job: check rules', () => orm.em.fork().findOne(CrawlRun, { id: runId }));
+      if (!run) throw new Error(`crawl run ${String(data.runId)} not found`);
+      return checkRules(orm, { observedAt: run.observedAt, regionCode: run.regionCode, runId: run.id });
+    },
+  });
   if (config.crawlSchedules && config.crawlSeeds.length > 0) {
     for (const s of CRAWL_SCHEDULES) {
       await runner.schedule({ id: s.id, job: CRAWL_JOB[s.kind], cron: s.cron, data: { schedule: s.id, classifications: s.classifications ?? null } });

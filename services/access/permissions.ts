@@ -24,6 +24,8 @@ export enum Permission {
   MARKET_READ = 'market:read',
   /** start crawls (discovery, shops, listings) in one's jurisdiction */
   CRAWL_START = 'crawl:start',
+  /** switch rule checks on or off for a region; dismiss findings */
+  RULES_MANAGE = 'rules:manage',
 }
 
 export const ALL_PERMISSIONS: readonly Permission[] = Object.values(Permission);
@@ -43,6 +45,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     Permission.UNITS_MANAGE,
     Permission.MARKET_READ,
     Permission.CRAWL_START,
+    Permission.RULES_MANAGE,
   ],
   [Role.SYSTEM]: [],
 };

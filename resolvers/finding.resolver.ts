@@ -1,0 +1,45 @@
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Finding, Listing, Shop } from '../entities';
+import { PageArgs } from '../schema/connection';
+import { FindingConnection, FindingFilterInput, RuleType, SetRuleEnabledInput } from '../schema/findings.types';
+import { Permission } from '../services/access/permissions';
+import { listFindings, listRules, setRuleEnabled } from '../services/findings/findings';
+import type { Context } from './context';
+import { selects } from './selection';
+
+@Resolver(() => Finding)
+export class FindingResolver {
+  @Authorized(Permission.MARKET_READ)
+  @Query(() => FindingConnection, { description: 'Findings of the rule checks in your jurisdiction, newest first' })
+  findings(
+    @Ctx() { em }: Context,
+    @Args(() => PageArgs) page: PageArgs,
+    @Arg('filter', () => FindingFilterInput, { nullable: true }) filter: FindingFilterInput | undefined,
+    @Info() info: GraphQLResolveInfo,
+  ) {
+    return listFindings(em, filter ?? {}, { ...page, countTotal: selects(info, 'totalCount') });
+  }
+
+  @Authorized(Permission.MARKET_READ)
+  @Query(() => [RuleType], { description: 'The rule checks, their legal basis, and whether each is on for a region (default: your jurisdiction)' })
+  rules(@Ctx() { em }: Context, @Arg('regionCode', () => String, { nullable: true }) regionCode: string | undefined) {
+    return listRules(em, regionCode);
+  }
+
+  @Authorized(Permission.RULES_MANAGE)
+  @Mutation(() => RuleType, { description: 'Switches a rule check on or off for a region in your jurisdiction (and everything under it)' })
+  setRuleEnabled(@Ctx() { em }: Context, @Arg('input', () => SetRuleEnabledInput) input: SetRuleEnabledInput) {
+    return setRuleEnabled(em, input);
+  }
+
+  @FieldResolver(() => Shop, { nullable: true })
+  shop(@Root() finding: Finding, @Ctx() { loaders }: Context) {
+    return loaders.shopById.load(finding.shop.id);
+  }
+
+  @FieldResolver(() => Listing, { nullable: true })
+  listing(@Root() finding: Finding, @Ctx() { loaders }: Context) {
+    return finding.listing ? loaders.listingById.load(finding.listing.id) : null;
+  }
+}
