@@ -1,6 +1,7 @@
 import { ApiKeyResolver } from './api-key.resolver';
 import { AuditResolver } from './audit.resolver';
 import { AuthResolver } from './auth.resolver';
+import { ClueResolver } from './clue.resolver';
 import { CrawlResolver } from './crawl.resolver';
 import { EntityResolver } from './entity.resolver';
 import { FindingResolver } from './finding.resolver';
@@ -27,4 +28,5 @@ export const RESOLVERS = [
   ChangeResolver,
   CrawlResolver,
   FindingResolver,
+  ClueResolver,
 ] as const;

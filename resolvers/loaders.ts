@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { raw } from '@mikro-orm/core';
 import DataLoader from 'dataloader';
-import { Listing, Shop, ShopEvent, Unit } from '../entities';
+import { ClueEvent, ClueFinding, Finding, Listing, Shop, ShopEvent, Unit } from '../entities';
 
 /**
  * Request-scoped batching for fields that are not plain references (those batch through MikroORM's
@@ -33,6 +33,18 @@ export function createLoaders(em: EntityManager) {
       const listings = await em.find(Listing, { id: { $in: [...ids] } });
       const byId = new Map(listings.map((l) => [l.id, l]));
       return ids.map((id) => byId.get(id) ?? null);
+    }),
+    /** a clue's events, oldest first */
+    clueEvents: new DataLoader<number, ClueEvent[]>(async (ids) => {
+      const events = await em.find(ClueEvent, { clue: { $in: [...ids] } }, { orderBy: { at: 'asc', id: 'asc' } });
+      return ids.map((id) => events.filter((e) => e.clue.id === id));
+    }),
+    /** the findings behind a clue, oldest first */
+    clueFindings: new DataLoader<number, Finding[]>(async (ids) => {
+      const links = await em.find(ClueFinding, { clue: { $in: [...ids] } }, { orderBy: { id: 'asc' } });
+      const findings = links.length ? await em.find(Finding, { id: { $in: links.map((l) => l.finding.id) } }) : [];
+      const byId = new Map(findings.map((f) => [f.id, f]));
+      return ids.map((id) => links.filter((l) => l.clue.id === id).flatMap((l) => byId.get(l.finding.id) ?? []));
     }),
     shopCountOfEntity: new DataLoader<number, number>(async (ids) => {
       const qb = em.createQueryBuilder(Shop, 's').select(['s.entity', raw('count(*) as count')]).where({ entity: { $in: [...ids] } }).groupBy('s.entity');

@@ -1,5 +1,9 @@
 import { registerEnumType } from 'type-graphql';
 import {
+  ClueAction,
+  ClueOutcome,
+  ClueSource,
+  ClueStatus,
   CrawlKind,
   FindingSeverity,
   FindingStatus,
@@ -65,3 +69,7 @@ registerEnumType(CrawlKind, { name: 'CrawlKind', description: 'What a crawl walk
 registerEnumType(CrawlRunStatus, { name: 'CrawlRunStatus' });
 registerEnumType(FindingSeverity, { name: 'FindingSeverity' });
 registerEnumType(FindingStatus, { name: 'FindingStatus', description: 'open, or dismissed after checking' });
+registerEnumType(ClueSource, { name: 'ClueSource', description: 'Where a clue came from: a finding, a complaint, a patrol, or by hand' });
+registerEnumType(ClueStatus, { name: 'ClueStatus', description: 'received → registered → assigned (交办) → handled → fed back → archived' });
+registerEnumType(ClueOutcome, { name: 'ClueOutcome', description: 'What handling a clue found: verified (属实), not verified (不属实), case filed (立案)' });
+registerEnumType(ClueAction, { name: 'ClueAction', description: 'One step of a clue\'s flow' });

@@ -100,7 +100,7 @@ async function countIn(table: 'shop' | 'online_entity' | 'audit_entry', prefixes
   return Number(row.n);
 }
 
-const FINGERPRINTED = ['online_entity', 'shop', 'shop_event', 'audit_entry', 'api_key', 'import_batch', 'unit'] as const;
+const FINGERPRINTED = ['online_entity', 'shop', 'shop_event', 'audit_entry', 'api_key', 'import_batch', 'unit', 'clue', 'clue_event'] as const;
 
 /**
  * Row count and an md5 of every row of each table: equal fingerprints mean nothing was written. An API
@@ -948,6 +948,16 @@ const ALL_OPERATIONS: Operation[] = [
   { type: 'Query', name: 'listingCounts', permission: 'market:read', doc: `{ listingCounts(range: { from: "2026-11-01T00:00:00Z", to: "2026-11-08T00:00:00Z" }) { listings } }`, vars: () => ({}) },
   { type: 'Query', name: 'findings', permission: 'market:read', doc: `{ findings { totalCount } }`, vars: () => ({}) },
   { type: 'Query', name: 'rules', permission: 'market:read', doc: `{ rules { id enabled } }`, vars: () => ({}) },
+  { type: 'Query', name: 'clues', permission: 'clues:read', doc: `{ clues { totalCount } }`, vars: () => ({}) },
+  { type: 'Query', name: 'clue', permission: 'clues:read', doc: `{ clue(id: "1") { id } }`, vars: () => ({}) },
+  { type: 'Query', name: 'clueCountsByUnit', permission: 'clues:read', doc: `{ clueCountsByUnit { open overdue } }`, vars: () => ({}) },
+  { type: 'Mutation', name: 'raiseClueFromFinding', permission: 'clues:handle', doc: `mutation { raiseClueFromFinding(findingId: "1") { id } }`, vars: () => ({}) },
+  { type: 'Mutation', name: 'createClue', permission: 'clues:handle', doc: `mutation($i: CreateClueInput!) { createClue(input: $i) { id } }`, vars: () => ({ i: { shopId: rings[0].shop.id, title: '角色测试线索', description: '角色测试', source: 'MANUAL' } }) },
+  { type: 'Mutation', name: 'registerClue', permission: 'clues:handle', doc: `mutation { registerClue(id: "1") { id } }`, vars: () => ({}) },
+  { type: 'Mutation', name: 'assignClue', permission: 'clues:handle', doc: `mutation { assignClue(input: { clueId: "1" }) { id } }`, vars: () => ({}) },
+  { type: 'Mutation', name: 'handleClue', permission: 'clues:handle', doc: `mutation { handleClue(input: { clueId: "1", outcome: VERIFIED, note: "role" }) { id } }`, vars: () => ({}) },
+  { type: 'Mutation', name: 'feedbackClue', permission: 'clues:handle', doc: `mutation { feedbackClue(id: "1", note: "role") { id } }`, vars: () => ({}) },
+  { type: 'Mutation', name: 'archiveClue', permission: 'clues:handle', doc: `mutation { archiveClue(id: "1", reason: "role") { id } }`, vars: () => ({}) },
   { type: 'Mutation', name: 'setRuleEnabled', permission: 'rules:manage', doc: `mutation { setRuleEnabled(input: { ruleId: "licence-missing", regionCode: "370102", enabled: false }) { id } }`, vars: () => ({}) },
   { type: 'Mutation', name: 'startCrawl', permission: 'crawl:start', doc: `mutation { startCrawl(input: { kind: SHOPS, regionCode: "370102" }) { id } }`, vars: () => ({}) },
   { type: 'Mutation', name: 'login', permission: null, doc: DOC.login, vars: () => ({ u: 'x370102-analyst', p: 'hongdun-demo' }) },

@@ -1,4 +1,5 @@
 import type { MigrationObject } from '@mikro-orm/core';
+import { CluesMigration } from './20261203-clues.migration';
 import { FindingsMigration } from './20261202-findings.migration';
 import { InitialMigration } from './20261128-initial.migration';
 import { TimeseriesMigration } from './20261129-timeseries.migration';
@@ -12,4 +13,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: '20261130-crawl', class: CrawlMigration },
   { name: '20261201-evidence', class: EvidenceMigration },
   { name: '20261202-findings', class: FindingsMigration },
+  { name: '20261203-clues', class: CluesMigration },
 ];

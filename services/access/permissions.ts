@@ -26,15 +26,26 @@ export enum Permission {
   CRAWL_START = 'crawl:start',
   /** switch rule checks on or off for a region; dismiss findings */
   RULES_MANAGE = 'rules:manage',
+  /** read clues (线索), their history and the counts per unit */
+  CLUES_READ = 'clues:read',
+  /** raise, enter, register, assign, handle, feed back and archive clues */
+  CLUES_HANDLE = 'clues:handle',
 }
 
 export const ALL_PERMISSIONS: readonly Permission[] = Object.values(Permission);
 
 /** Permissions of each staff role. */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
-  [Role.LEADER]: [Permission.REGISTRY_READ, Permission.AUDIT_READ, Permission.MARKET_READ],
-  [Role.ANALYST]: [Permission.REGISTRY_READ, Permission.MARKET_READ, Permission.CRAWL_START],
-  [Role.INSPECTOR]: [Permission.REGISTRY_READ, Permission.REGISTRY_WRITE, Permission.REGISTRY_IMPORT, Permission.MARKET_READ],
+  [Role.LEADER]: [Permission.REGISTRY_READ, Permission.AUDIT_READ, Permission.MARKET_READ, Permission.CLUES_READ],
+  [Role.ANALYST]: [Permission.REGISTRY_READ, Permission.MARKET_READ, Permission.CRAWL_START, Permission.CLUES_READ],
+  [Role.INSPECTOR]: [
+    Permission.REGISTRY_READ,
+    Permission.REGISTRY_WRITE,
+    Permission.REGISTRY_IMPORT,
+    Permission.MARKET_READ,
+    Permission.CLUES_READ,
+    Permission.CLUES_HANDLE,
+  ],
   [Role.ADMIN]: [
     Permission.REGISTRY_READ,
     Permission.REGISTRY_WRITE,
@@ -46,6 +57,8 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     Permission.MARKET_READ,
     Permission.CRAWL_START,
     Permission.RULES_MANAGE,
+    Permission.CLUES_READ,
+    Permission.CLUES_HANDLE,
   ],
   [Role.SYSTEM]: [],
 };
