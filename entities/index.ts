@@ -1,6 +1,7 @@
 /** Every entity of the platform, for the ORM configuration. */
 import { ApiKey } from './api-key.entity';
 import { AuditEntry } from './audit-entry.entity';
+import { Case, CaseClue, CaseEvent, CaseEvidence } from './case.entity';
 import { Clue, ClueEvent, ClueFinding } from './clue.entity';
 import { CrawlRun } from './crawl-run.entity';
 import { Finding, RuleSetting } from './finding.entity';
@@ -14,13 +15,14 @@ import { Shop } from './shop.entity';
 import { Unit } from './unit.entity';
 import { User } from './user.entity';
 
-export const ALL_ENTITIES = [Region, Unit, User, Session, ApiKey, OnlineEntity, Shop, ShopEvent, AuditEntry, ImportBatch, Listing, CrawlRun, Finding, RuleSetting, Clue, ClueFinding, ClueEvent];
+export const ALL_ENTITIES = [Region, Unit, User, Session, ApiKey, OnlineEntity, Shop, ShopEvent, AuditEntry, ImportBatch, Listing, CrawlRun, Finding, RuleSetting, Clue, ClueFinding, ClueEvent, Case, CaseClue, CaseEvidence, CaseEvent];
 
 /** Entities whose every change is written to the audit log. */
-export const AUDITED_ENTITIES: ReadonlySet<Function> = new Set([OnlineEntity, Shop, User, ApiKey, Unit, Session, RuleSetting, Finding, Clue]);
+export const AUDITED_ENTITIES: ReadonlySet<Function> = new Set([OnlineEntity, Shop, User, ApiKey, Unit, Session, RuleSetting, Finding, Clue, Case]);
 
 export * from './api-key.entity';
 export * from './audit-entry.entity';
+export * from './case.entity';
 export * from './clue.entity';
 export * from './crawl-run.entity';
 export * from './finding.entity';

@@ -1,6 +1,7 @@
 import { ApiKeyResolver } from './api-key.resolver';
 import { AuditResolver } from './audit.resolver';
 import { AuthResolver } from './auth.resolver';
+import { CaseResolver } from './case.resolver';
 import { ClueResolver } from './clue.resolver';
 import { CrawlResolver } from './crawl.resolver';
 import { EntityResolver } from './entity.resolver';
@@ -29,4 +30,5 @@ export const RESOLVERS = [
   CrawlResolver,
   FindingResolver,
   ClueResolver,
+  CaseResolver,
 ] as const;

@@ -1,5 +1,8 @@
 import { registerEnumType } from 'type-graphql';
 import {
+  CaseAction,
+  CaseEvidenceKind,
+  CaseStatus,
   ClueAction,
   ClueOutcome,
   ClueSource,
@@ -73,3 +76,6 @@ registerEnumType(ClueSource, { name: 'ClueSource', description: 'Where a clue ca
 registerEnumType(ClueStatus, { name: 'ClueStatus', description: 'received → registered → assigned (交办) → handled → fed back → archived' });
 registerEnumType(ClueOutcome, { name: 'ClueOutcome', description: 'What handling a clue found: verified (属实), not verified (不属实), case filed (立案)' });
 registerEnumType(ClueAction, { name: 'ClueAction', description: 'One step of a clue\'s flow' });
+registerEnumType(CaseStatus, { name: 'CaseStatus', description: 'proposed → filed (立案) → investigating → notified (告知) → decided → executed → closed (结案); or not filed / transferred' });
+registerEnumType(CaseAction, { name: 'CaseAction', description: 'One step of a case\'s flow' });
+registerEnumType(CaseEvidenceKind, { name: 'CaseEvidenceKind', description: 'capture (evidence store), file, or note' });

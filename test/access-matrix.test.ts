@@ -100,7 +100,7 @@ async function countIn(table: 'shop' | 'online_entity' | 'audit_entry', prefixes
   return Number(row.n);
 }
 
-const FINGERPRINTED = ['online_entity', 'shop', 'shop_event', 'audit_entry', 'api_key', 'import_batch', 'unit', 'clue', 'clue_event'] as const;
+const FINGERPRINTED = ['online_entity', 'shop', 'shop_event', 'audit_entry', 'api_key', 'import_batch', 'unit', 'clue', 'clue_event', 'legal_case', 'case_event', 'case_evidence'] as const;
 
 /**
  * Row count and an md5 of every row of each table: equal fingerprints mean nothing was written. An API
@@ -958,6 +958,20 @@ const ALL_OPERATIONS: Operation[] = [
   { type: 'Mutation', name: 'handleClue', permission: 'clues:handle', doc: `mutation { handleClue(input: { clueId: "1", outcome: VERIFIED, note: "role" }) { id } }`, vars: () => ({}) },
   { type: 'Mutation', name: 'feedbackClue', permission: 'clues:handle', doc: `mutation { feedbackClue(id: "1", note: "role") { id } }`, vars: () => ({}) },
   { type: 'Mutation', name: 'archiveClue', permission: 'clues:handle', doc: `mutation { archiveClue(id: "1", reason: "role") { id } }`, vars: () => ({}) },
+  { type: 'Query', name: 'cases', permission: 'cases:read', doc: `{ cases { totalCount } }`, vars: () => ({}) },
+  { type: 'Query', name: 'case', permission: 'cases:read', doc: `{ case(id: "1") { id } }`, vars: () => ({}) },
+  { type: 'Query', name: 'caseDocument', permission: 'cases:read', doc: `{ caseDocument(caseId: "1", kind: EVIDENCE_RECORD) { html } }`, vars: () => ({}) },
+  { type: 'Query', name: 'clueAssignmentNotice', permission: 'clues:read', doc: `{ clueAssignmentNotice(clueId: "1") { html } }`, vars: () => ({}) },
+  { type: 'Mutation', name: 'openCase', permission: 'cases:handle', doc: `mutation { openCase(input: { clueIds: ["1"] }) { id } }`, vars: () => ({}) },
+  { type: 'Mutation', name: 'approveFiling', permission: 'cases:handle', doc: `mutation { approveFiling(id: "1") { id } }`, vars: () => ({}) },
+  { type: 'Mutation', name: 'rejectFiling', permission: 'cases:handle', doc: `mutation { rejectFiling(id: "1", reason: "role") { id } }`, vars: () => ({}) },
+  { type: 'Mutation', name: 'transferCase', permission: 'cases:handle', doc: `mutation { transferCase(id: "1", reason: "role") { id } }`, vars: () => ({}) },
+  { type: 'Mutation', name: 'startInvestigation', permission: 'cases:handle', doc: `mutation { startInvestigation(id: "1") { id } }`, vars: () => ({}) },
+  { type: 'Mutation', name: 'addEvidence', permission: 'cases:handle', doc: `mutation { addEvidence(input: { caseId: "1", note: "role" }) { id } }`, vars: () => ({}) },
+  { type: 'Mutation', name: 'issuePriorNotice', permission: 'cases:handle', doc: `mutation { issuePriorNotice(id: "1") { id } }`, vars: () => ({}) },
+  { type: 'Mutation', name: 'decidePenalty', permission: 'cases:handle', doc: `mutation { decidePenalty(input: { caseId: "1", fineAmount: "1", legalBasis: [{ law: "l", article: "a" }] }) { id } }`, vars: () => ({}) },
+  { type: 'Mutation', name: 'recordExecution', permission: 'cases:handle', doc: `mutation { recordExecution(id: "1", note: "role") { id } }`, vars: () => ({}) },
+  { type: 'Mutation', name: 'closeCase', permission: 'cases:handle', doc: `mutation { closeCase(id: "1") { id } }`, vars: () => ({}) },
   { type: 'Mutation', name: 'setRuleEnabled', permission: 'rules:manage', doc: `mutation { setRuleEnabled(input: { ruleId: "licence-missing", regionCode: "370102", enabled: false }) { id } }`, vars: () => ({}) },
   { type: 'Mutation', name: 'startCrawl', permission: 'crawl:start', doc: `mutation { startCrawl(input: { kind: SHOPS, regionCode: "370102" }) { id } }`, vars: () => ({}) },
   { type: 'Mutation', name: 'login', permission: null, doc: DOC.login, vars: () => ({ u: 'x370102-analyst', p: 'hongdun-demo' }) },

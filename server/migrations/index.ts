@@ -1,4 +1,5 @@
 import type { MigrationObject } from '@mikro-orm/core';
+import { CasesMigration } from './20261204-cases.migration';
 import { CluesMigration } from './20261203-clues.migration';
 import { FindingsMigration } from './20261202-findings.migration';
 import { InitialMigration } from './20261128-initial.migration';
@@ -14,4 +15,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: '20261201-evidence', class: EvidenceMigration },
   { name: '20261202-findings', class: FindingsMigration },
   { name: '20261203-clues', class: CluesMigration },
+  { name: '20261204-cases', class: CasesMigration },
 ];

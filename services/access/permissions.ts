@@ -30,14 +30,18 @@ export enum Permission {
   CLUES_READ = 'clues:read',
   /** raise, enter, register, assign, handle, feed back and archive clues */
   CLUES_HANDLE = 'clues:handle',
+  /** read cases (案件), their evidence, history and documents */
+  CASES_READ = 'cases:read',
+  /** take steps on cases; which role may take which step is the case flow's table (services/cases/case-flow.ts) */
+  CASES_HANDLE = 'cases:handle',
 }
 
 export const ALL_PERMISSIONS: readonly Permission[] = Object.values(Permission);
 
 /** Permissions of each staff role. */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
-  [Role.LEADER]: [Permission.REGISTRY_READ, Permission.AUDIT_READ, Permission.MARKET_READ, Permission.CLUES_READ],
-  [Role.ANALYST]: [Permission.REGISTRY_READ, Permission.MARKET_READ, Permission.CRAWL_START, Permission.CLUES_READ],
+  [Role.LEADER]: [Permission.REGISTRY_READ, Permission.AUDIT_READ, Permission.MARKET_READ, Permission.CLUES_READ, Permission.CASES_READ, Permission.CASES_HANDLE],
+  [Role.ANALYST]: [Permission.REGISTRY_READ, Permission.MARKET_READ, Permission.CRAWL_START, Permission.CLUES_READ, Permission.CASES_READ],
   [Role.INSPECTOR]: [
     Permission.REGISTRY_READ,
     Permission.REGISTRY_WRITE,
@@ -45,6 +49,8 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     Permission.MARKET_READ,
     Permission.CLUES_READ,
     Permission.CLUES_HANDLE,
+    Permission.CASES_READ,
+    Permission.CASES_HANDLE,
   ],
   [Role.ADMIN]: [
     Permission.REGISTRY_READ,
@@ -59,6 +65,8 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     Permission.RULES_MANAGE,
     Permission.CLUES_READ,
     Permission.CLUES_HANDLE,
+    Permission.CASES_READ,
+    Permission.CASES_HANDLE,
   ],
   [Role.SYSTEM]: [],
 };

@@ -1,0 +1,263 @@
+/**
+ * Cases (案件) through GraphQL on a small demo province: a clue raised from a finding (written
+ * directly), assigned and handled as 立案, opens a case; the whole flow proposed → filed → investigating
+ * (a capture attached) → notified → decided → executed → closed with who/role/when/why at every step;
+ * every illegal transition and wrong role refused with nothing changed; other counties NOT_FOUND; the
+ * not-filed and transferred paths; the three documents as HTML (and PDF where Chromium is present).
+ */
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runAsSystem } from '../services/system-actor';
+import { type GqlResult, startTestPlatform, type TestPlatform } from './support/platform';
+
+let p: TestPlatform;
+const HAS_CHROMIUM = existsSync('/usr/bin/chromium');
+
+async function sql<T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> {
+  return runAsSystem('cases test', () => p.orm.em.fork().getConnection().execute(text, params)) as Promise<T[]>;
+}
+
+function ok(r: GqlResult): any {
+  expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
+  return r.data;
+}
+
+function codes(r: GqlResult): string[] {
+  return (r.errors ?? []).map((e) => String(e.extensions?.code));
+}
+
+async function fingerprint(): Promise<Record<string, string>> {
+  const tables = ['legal_case', 'case_clue', 'case_event', 'case_evidence', 'clue', 'audit_entry'];
+  const [row] = await sql<Record<string, string>>(
+    `select ${tables.map((t) => `(select count(*) || ':' || md5(coalesce(string_agg(x::text, '|' order by x.id), '')) from ${t} x) as ${t}`).join(', ')}`,
+  );
+  return { ...row };
+}
+
+async function refused(code: string, call: () => Promise<GqlResult>, message?: RegExp): Promise<GqlResult> {
+  const before = await fingerprint();
+  const r = await call();
+  expect(codes(r), JSON.stringify(r.errors)).toEqual([code]);
+  if (message) expect(r.errors![0].message).toMatch(message);
+  expect(await fingerprint()).toEqual(before);
+  return r;
+}
+
+let shopId: number;
+let county: string;
+let otherCounty: string;
+const users = { inspector: '', leader: '', admin: '', analyst: '', outsider: '' };
+const tok = { inspector: '', leader: '', admin: '', analyst: '', outsider: '' };
+const tokens = async (role: keyof typeof users) => tok[role];
+
+let findingSeq = 0;
+async function addFinding(ruleId: string): Promise<string> {
+  findingSeq += 1;
+  const [row] = await sql<{ id: number }>(
+    `insert into finding (rule_id, severity, shop_id, region_code, observed_at, detail, trigger, legal_basis)
+     select ?, 'medium', s.id, s.region_code, now() - (? || ' minutes')::interval, '店铺首页未亮照', '{}'::jsonb, '[{"law":"电子商务法","article":"第十五条"}]'::jsonb
+     from shop s where s.id = ? returning id`,
+    [ruleId, String(findingSeq), shopId],
+  );
+  return String(row.id);
+}
+
+/** A clue raised from a new finding, registered, assigned and handled with the given outcome. */
+async function handledClue(ruleId: string, outcome = 'CASE_FILED'): Promise<string> {
+  const t = await tokens('inspector');
+  const clue = ok(await p.gql(`mutation($f: ID!) { raiseClueFromFinding(findingId: $f) { id } }`, { f: await addFinding(ruleId) }, t)).raiseClueFromFinding;
+  ok(await p.gql(`mutation($id: ID!) { registerClue(id: $id) { id } }`, { id: clue.id }, t));
+  ok(await p.gql(`mutation($id: ID!) { assignClue(input: { clueId: $id }) { id } }`, { id: clue.id }, t));
+  ok(await p.gql(`mutation($id: ID!, $o: ClueOutcome!) { handleClue(input: { clueId: $id, outcome: $o, note: "经核查属实" }) { id } }`, { id: clue.id, o: outcome }, await p.login(users.admin)));
+  return clue.id;
+}
+
+const CASE_FIELDS = `id caseNumber status regionCode title facts legalBasis fineAmount confiscation stageDeadline overdue
+  shop { id } handlingUnit { id } clues { id } evidence { kind url sha256 tool observedAt note addedBy }
+  events { action fromStatus toStatus note actorName actorRole at }`;
+
+const m = {
+  open: (clueIds: string[], t: string) => p.gql(`mutation($c: [ID!]!) { openCase(input: { clueIds: $c, facts: "未在首页显著位置公示营业执照信息" }) { ${CASE_FIELDS} } }`, { c: clueIds }, t),
+  approve: (id: string, t: string) => p.gql(`mutation($id: ID!) { approveFiling(id: $id, note: "同意立案") { ${CASE_FIELDS} } }`, { id }, t),
+  reject: (id: string, reason: string, t: string) => p.gql(`mutation($id: ID!, $r: String!) { rejectFiling(id: $id, reason: $r) { ${CASE_FIELDS} } }`, { id, r: reason }, t),
+  transfer: (id: string, reason: string, t: string) => p.gql(`mutation($id: ID!, $r: String!) { transferCase(id: $id, reason: $r, to: "公安机关") { ${CASE_FIELDS} } }`, { id, r: reason }, t),
+  investigate: (id: string, t: string) => p.gql(`mutation($id: ID!) { startInvestigation(id: $id) { ${CASE_FIELDS} } }`, { id }, t),
+  evidence: (input: Record<string, unknown>, t: string) => p.gql(`mutation($i: AddEvidenceInput!) { addEvidence(input: $i) { ${CASE_FIELDS} } }`, { i: input }, t),
+  notice: (id: string, t: string) => p.gql(`mutation($id: ID!) { issuePriorNotice(id: $id, note: "已送达告知书") { ${CASE_FIELDS} } }`, { id }, t),
+  decide: (input: Record<string, unknown>, t: string) => p.gql(`mutation($i: DecidePenaltyInput!) { decidePenalty(input: $i) { ${CASE_FIELDS} } }`, { i: input }, t),
+  execute: (id: string, t: string) => p.gql(`mutation($id: ID!) { recordExecution(id: $id, note: "罚款已缴纳") { ${CASE_FIELDS} } }`, { id }, t),
+  close: (id: string, t: string) => p.gql(`mutation($id: ID!) { closeCase(id: $id, note: "结案") { ${CASE_FIELDS} } }`, { id }, t),
+};
+
+const PENALTY = { fineAmount: '5000', legalBasis: [{ law: '中华人民共和国电子商务法', article: '第七十六条' }], confiscation: '违法所得<1200>元', decision: '责令改正' };
+
+beforeAll(async () => {
+  p = await startTestPlatform({ seed: 'hongdun', entities: 20 });
+  const [shop] = await sql<{ id: number; region_code: string }>(
+    `select s.id, s.region_code from shop s join unit u on u.id = s.responsible_unit_id where u.level = 'station' order by s.id limit 1`,
+  );
+  shopId = shop.id;
+  county = shop.region_code.slice(0, 6);
+  const [other] = await sql<{ code: string }>(`select code from unit where level = 'county' and code <> ? order by code limit 1`, [county]);
+  otherCounty = other.code;
+  Object.assign(users, { inspector: `x${county}-inspector`, leader: `x${county}-leader`, admin: `x${county}-admin`, analyst: `x${county}-analyst`, outsider: `x${otherCounty}-leader` });
+  for (const role of Object.keys(users) as (keyof typeof users)[]) tok[role] = await p.login(users[role]);
+}, 300_000);
+
+afterAll(async () => {
+  await p?.shutdown();
+});
+
+describe('cases', () => {
+  let caseId: string;
+  let clueId: string;
+  const sha = 'ab'.repeat(32);
+  const url = 'https://shop.example/store/1?a=1&b=<2>';
+
+  it('opens a case only from clues handled as case_filed', async () => {
+    const inspector = await tokens('inspector');
+    const verified = await handledClue('absolute-terms', 'VERIFIED');
+    await refused('BAD_USER_INPUT', () => m.open([verified], inspector), /outcome case_filed/);
+    clueId = await handledClue('licence-missing');
+    // a leader may not open a case (inspector, admin)
+    await refused('FORBIDDEN', () => m.open([clueId], tok.leader), /openCase may be taken by inspector or admin/);
+    await refused('NOT_FOUND', () => m.open([clueId], tok.outsider));
+    const opened = ok(await m.open([clueId], inspector)).openCase;
+    caseId = opened.id;
+    expect(opened).toMatchObject({ status: 'PROPOSED', caseNumber: null, shop: { id: String(shopId) }, clues: [{ id: clueId }], stageDeadline: null });
+    expect(opened.events).toEqual([expect.objectContaining({ action: 'OPENED', fromStatus: null, toStatus: 'PROPOSED', actorName: users.inspector, actorRole: 'inspector' })]);
+    await refused('BAD_USER_INPUT', () => m.open([clueId], inspector), /already in case/);
+  });
+
+  it('refuses illegal transitions and wrong roles, with nothing changed', async () => {
+    const inspector = await tokens('inspector');
+    const leader = await tokens('leader');
+    await refused('FORBIDDEN', () => m.approve(caseId, inspector), /approveFiling may be taken by leader or admin only; you are inspector/);
+    await refused('BAD_USER_INPUT', () => m.investigate(caseId, inspector), /is proposed: startInvestigation is not allowed; allowed: approveFiling, rejectFiling, transferCase/);
+    await refused('BAD_USER_INPUT', () => m.decide({ caseId, ...PENALTY }, leader), /is proposed: decidePenalty is not allowed/);
+    await refused('BAD_USER_INPUT', () => m.evidence({ caseId, note: '笔录' }, inspector), /is proposed: addEvidence is not allowed/);
+    await refused('FORBIDDEN', () => m.approve(caseId, tok.analyst));
+    await refused('NOT_FOUND', () => m.approve(caseId, tok.outsider));
+    await refused('NOT_FOUND', () => p.gql(`query($id: ID!) { case(id: $id) { id } }`, { id: caseId }, tok.outsider));
+  });
+
+  it('runs the whole flow: filing, investigation with a capture, notice, decision, execution, closure', async () => {
+    const inspector = await tokens('inspector');
+    const leader = await tokens('leader');
+    const before = Date.now();
+    const filed = ok(await m.approve(caseId, leader)).approveFiling;
+    expect(filed.status).toBe('FILED');
+    expect(filed.caseNumber).toMatch(new RegExp(`^鲁市监网案〔${new Date().getFullYear()}〕\\d+号$`));
+    const days = (Date.parse(filed.stageDeadline) - before) / 86_400_000;
+    expect(days).toBeGreaterThan(89.99);
+    expect(days).toBeLessThan(90.01);
+    await refused('BAD_USER_INPUT', () => m.close(caseId, leader), /is filed: closeCase is not allowed/);
+    const investigating = ok(await m.investigate(caseId, inspector)).startInvestigation;
+    expect(investigating.status).toBe('INVESTIGATING');
+    expect(investigating.stageDeadline).toBe(filed.stageDeadline);
+    await refused('BAD_USER_INPUT', () => m.close(caseId, leader), /is investigating: closeCase is not allowed; allowed: addEvidence, issuePriorNotice, transferCase/);
+    await refused('BAD_USER_INPUT', () => m.decide({ caseId, ...PENALTY }, leader), /is investigating: decidePenalty is not allowed/);
+    // a capture of the case's shop, as the crawler's evidence store writes it
+    const [{ region_code }] = await sql<{ region_code: string }>(`select region_code from shop where id = ?`, [shopId]);
+    const [cap] = await sql<{ id: string }>(
+      `insert into evidence_capture (shop_id, region_code, seq, kind, url, observed_at, status, content_type, sha256, bytes, crawler, record_hash)
+       values (?, ?, coalesce((select max(seq) from evidence_capture where shop_id = ?), 0) + 1, 'response', ?, '2026-11-20T02:03:04Z', 200, 'text/html', ?, 10, 'hongdun-shop-spider/0.1 run 7', ?) returning id::text as id`,
+      [shopId, region_code, shopId, url, sha, 'cd'.repeat(32)],
+    );
+    await refused('FORBIDDEN', () => m.evidence({ caseId, evidenceCaptureId: cap.id }, leader), /addEvidence may be taken by inspector only/);
+    await refused('NOT_FOUND', () => m.evidence({ caseId, evidenceCaptureId: '999999999' }, inspector));
+    await refused('BAD_USER_INPUT', () => m.evidence({ caseId }, inspector), /note/);
+    const withCapture = ok(await m.evidence({ caseId, evidenceCaptureId: cap.id }, inspector)).addEvidence;
+    expect(withCapture.status).toBe('INVESTIGATING');
+    expect(withCapture.evidence).toEqual([expect.objectContaining({ kind: 'CAPTURE', url, sha256: sha, tool: 'hongdun-shop-spider/0.1 run 7', observedAt: '2026-11-20T02:03:04.000Z', addedBy: users.inspector })]);
+    await refused('BAD_USER_INPUT', () => m.evidence({ caseId, evidenceCaptureId: cap.id }, inspector), /already evidence/);
+    ok(await m.evidence({ caseId, note: '询问笔录：当事人承认未亮照' }, inspector));
+    const notified = ok(await m.notice(caseId, inspector)).issuePriorNotice;
+    expect(notified.status).toBe('NOTIFIED');
+    expect((Date.parse(notified.stageDeadline) - Date.now()) / 86_400_000).toBeGreaterThan(6.99);
+    await refused('BAD_USER_INPUT', () => m.evidence({ caseId, note: '迟到' }, inspector), /is notified: addEvidence is not allowed; allowed: decidePenalty/);
+    await refused('BAD_USER_INPUT', () => m.decide({ caseId, ...PENALTY, fineAmount: '-1' }, leader), /fineAmount/);
+    await refused('BAD_USER_INPUT', () => m.decide({ caseId, ...PENALTY, legalBasis: [] }, leader), /legalBasis/);
+    await refused('FORBIDDEN', () => m.decide({ caseId, ...PENALTY }, inspector), /decidePenalty may be taken by leader or admin/);
+    await refused('BAD_USER_INPUT', () => p.gql(`query($id: ID!) { caseDocument(caseId: $id, kind: PENALTY_DECISION) { html } }`, { id: caseId }, inspector), /needs a decided case/);
+    const decided = ok(await m.decide({ caseId, ...PENALTY }, leader)).decidePenalty;
+    expect(decided).toMatchObject({ status: 'DECIDED', fineAmount: '5000.00', confiscation: '违法所得<1200>元', legalBasis: PENALTY.legalBasis });
+    await refused('BAD_USER_INPUT', () => m.close(caseId, leader), /is decided: closeCase is not allowed; allowed: recordExecution/);
+    await refused('FORBIDDEN', () => m.execute(caseId, leader));
+    ok(await m.execute(caseId, inspector));
+    const closed = ok(await m.close(caseId, leader)).closeCase;
+    expect(closed).toMatchObject({ status: 'CLOSED', stageDeadline: null });
+    for (const attempt of [() => m.approve(caseId, leader), () => m.transfer(caseId, '移送', leader), () => m.close(caseId, leader), () => m.investigate(caseId, inspector)]) {
+      await refused('BAD_USER_INPUT', attempt, /is closed: .* not allowed; allowed: none/);
+    }
+    expect(closed.events.map((e: any) => [e.action, e.fromStatus, e.toStatus, e.actorName, e.actorRole])).toEqual([
+      ['OPENED', null, 'PROPOSED', users.inspector, 'inspector'],
+      ['FILING_APPROVED', 'PROPOSED', 'FILED', users.leader, 'leader'],
+      ['INVESTIGATION_STARTED', 'FILED', 'INVESTIGATING', users.inspector, 'inspector'],
+      ['EVIDENCE_ADDED', 'INVESTIGATING', 'INVESTIGATING', users.inspector, 'inspector'],
+      ['EVIDENCE_ADDED', 'INVESTIGATING', 'INVESTIGATING', users.inspector, 'inspector'],
+      ['PRIOR_NOTICE_ISSUED', 'INVESTIGATING', 'NOTIFIED', users.inspector, 'inspector'],
+      ['PENALTY_DECIDED', 'NOTIFIED', 'DECIDED', users.leader, 'leader'],
+      ['EXECUTION_RECORDED', 'DECIDED', 'EXECUTED', users.inspector, 'inspector'],
+      ['CLOSED', 'EXECUTED', 'CLOSED', users.leader, 'leader'],
+    ]);
+    const audits = await sql<{ operation: string }>(`select operation from audit_entry where entity_type = 'Case' and entity_id = ? order by id`, [caseId]);
+    expect(audits.map((a) => a.operation)).toEqual(['openCase', 'approveFiling', 'startInvestigation', 'addEvidence', 'addEvidence', 'issuePriorNotice', 'decidePenalty', 'recordExecution', 'closeCase']);
+    // listed and filtered
+    const list = ok(await p.gql(`{ cases(first: 10, filter: { statuses: [CLOSED] }) { totalCount nodes { id } } }`, {}, await p.login(users.analyst))).cases;
+    expect(list).toEqual({ totalCount: 1, nodes: [{ id: caseId }] });
+    expect(ok(await p.gql(`{ cases(first: 10) { totalCount } }`, {}, await p.login(users.outsider))).cases.totalCount).toBe(0);
+  });
+
+  it('renders the three documents as escaped HTML (and PDF where Chromium is present)', async () => {
+    const analyst = await p.login(users.analyst);
+    const fields = `kind title html pdfBase64`;
+    const notice = ok(await p.gql(`query($id: ID!) { clueAssignmentNotice(clueId: $id) { ${fields} } }`, { id: clueId }, analyst)).clueAssignmentNotice;
+    expect(notice.title).toBe('线索交办通知书');
+    expect(notice.html).toContain('<html lang="zh-CN">');
+    expect(notice.html).toContain('@page { size: A4');
+    const record = ok(await p.gql(`query($id: ID!) { caseDocument(caseId: $id, kind: EVIDENCE_RECORD) { ${fields} } }`, { id: caseId }, analyst)).caseDocument;
+    expect(record).toMatchObject({ kind: 'EVIDENCE_RECORD', title: '电子数据提取笔录' });
+    expect(record.html).toContain(sha);
+    expect(record.html).toContain('https://shop.example/store/1?a=1&amp;b=&lt;2&gt;');
+    expect(record.html).not.toContain('<2>');
+    expect(record.html).toContain('hongdun-shop-spider/0.1 run 7');
+    expect(record.html).toContain('2026-11-20 10:03:04');
+    const decision = ok(await p.gql(`query($id: ID!) { caseDocument(caseId: $id, kind: PENALTY_DECISION) { ${fields} } }`, { id: caseId }, analyst)).caseDocument;
+    expect(decision.title).toBe('行政处罚决定书');
+    expect(decision.html).toContain('5000.00');
+    expect(decision.html).toContain('《中华人民共和国电子商务法》第七十六条');
+    expect(decision.html).toContain('违法所得&lt;1200&gt;元');
+    const [party] = await sql<{ name: string; uscc: string | null }>(
+      `select coalesce(e.name, s.name) as name, e.uscc from shop s left join online_entity e on e.id = s.entity_id where s.id = ?`,
+      [shopId],
+    );
+    expect(decision.html).toContain(party.name.replace(/&/g, '&amp;'));
+    if (party.uscc) expect(decision.html).toContain(party.uscc);
+    if (HAS_CHROMIUM || process.env.CI === 'true') {
+      for (const doc of [notice, record, decision]) expect(Buffer.from(doc.pdfBase64, 'base64').subarray(0, 4).toString()).toBe('%PDF');
+    } else {
+      expect(notice.pdfBase64).toBeNull();
+    }
+    await refused('NOT_FOUND', () => p.gql(`query($id: ID!) { caseDocument(caseId: $id, kind: EVIDENCE_RECORD) { html } }`, { id: caseId }, tok.outsider));
+  }, 120_000);
+
+  it('not filed (不予立案) and transferred (移送), each with a reason', async () => {
+    const inspector = await tokens('inspector');
+    const leader = await tokens('leader');
+    const a = ok(await m.open([await handledClue('prohibited-goods')], inspector)).openCase;
+    await refused('BAD_USER_INPUT', () => m.reject(a.id, '  ', leader), /reason/);
+    const rejected = ok(await m.reject(a.id, '违法行为轻微并及时改正，没有造成危害后果', leader)).rejectFiling;
+    expect(rejected).toMatchObject({ status: 'NOT_FILED', caseNumber: null });
+    expect(rejected.events.at(-1)).toMatchObject({ action: 'FILING_REJECTED', note: '违法行为轻微并及时改正，没有造成危害后果' });
+    await refused('BAD_USER_INPUT', () => m.approve(a.id, leader), /is not_filed: approveFiling is not allowed; allowed: none/);
+    const b = ok(await m.open([await handledClue('fake-original-price')], inspector)).openCase;
+    ok(await m.approve(b.id, await p.login(users.admin)));
+    ok(await m.investigate(b.id, inspector));
+    await refused('FORBIDDEN', () => m.transfer(b.id, '涉嫌犯罪', inspector));
+    const transferred = ok(await m.transfer(b.id, '涉嫌犯罪，移送公安机关', leader)).transferCase;
+    expect(transferred).toMatchObject({ status: 'TRANSFERRED', stageDeadline: null });
+    expect(transferred.events.at(-1)).toMatchObject({ action: 'TRANSFERRED', fromStatus: 'INVESTIGATING', note: '涉嫌犯罪，移送公安机关' });
+    await refused('BAD_USER_INPUT', () => m.notice(b.id, inspector), /is transferred/);
+  });
+});
