@@ -1,6 +1,6 @@
 import { Entity, Enum, Filter, Index, ManyToOne, type Opt, PrimaryKey, Property, type Ref, Unique } from '@mikro-orm/core';
 import { GraphQLJSONObject } from 'graphql-scalars';
-import { Field, GraphQLISODateTime, ID, ObjectType } from 'type-graphql';
+import { Field, GraphQLISODateTime, ID, Int, ObjectType } from 'type-graphql';
 import { Clue } from './clue.entity';
 import { jurisdictionFilter, type JurisdictionBound } from './jurisdiction';
 import { Shop } from './shop.entity';
@@ -197,6 +197,18 @@ export class CaseEvidence implements JurisdictionBound {
   @Field(() => String, { nullable: true })
   @Property({ type: 'text', nullable: true })
   note: string | null = null;
+
+  @Field(() => String, { nullable: true, description: 'an uploaded file: its name as given' })
+  @Property({ type: 'string', length: 255, nullable: true })
+  fileName: string | null = null;
+
+  @Field(() => Int, { nullable: true, description: 'an uploaded file: its size in bytes' })
+  @Property({ type: 'integer', nullable: true })
+  sizeBytes: number | null = null;
+
+  @Field(() => String, { nullable: true, description: 'an uploaded file: its media type, from its magic bytes' })
+  @Property({ type: 'string', length: 100, nullable: true })
+  mediaType: string | null = null;
 
   @Field(() => String)
   @Property({ type: 'string', length: 100 })

@@ -117,3 +117,29 @@ export class RuleSetting implements JurisdictionBound {
   @Property({ type: 'datetime', defaultRaw: 'now()', onUpdate: () => new Date() })
   updatedAt: Date & Opt = new Date();
 }
+
+/**
+ * One version of the rule lexicon (absolute terms and exceptions, urgency phrases, regulated and prohibited
+ * goods); the newest is in force. Province-wide: `regionCode` is the province, so only a province-level actor
+ * may write one (the access rule's write check), and every version is audited.
+ */
+@Entity({ tableName: 'rule_lexicon' })
+export class RuleLexicon implements JurisdictionBound {
+  @PrimaryKey({ type: 'integer' })
+  id!: number;
+
+  @Property({ type: 'json' })
+  lexicon!: Record<string, unknown>;
+
+  @Property({ type: 'string', length: 100 })
+  updatedBy!: string;
+
+  @Property({ type: 'text', nullable: true })
+  note: string | null = null;
+
+  @Property({ type: 'string', length: 12 })
+  regionCode: string & Opt = '37';
+
+  @Property({ type: 'datetime', defaultRaw: 'now()' })
+  createdAt: Date & Opt = new Date();
+}

@@ -4,7 +4,7 @@ import { AuditEntry } from './audit-entry.entity';
 import { Case, CaseClue, CaseEvent, CaseEvidence } from './case.entity';
 import { Clue, ClueEvent, ClueFinding } from './clue.entity';
 import { CrawlRun } from './crawl-run.entity';
-import { Finding, RuleSetting } from './finding.entity';
+import { Finding, RuleLexicon, RuleSetting } from './finding.entity';
 import { ImportBatch } from './import-batch.entity';
 import { Listing } from './listing.entity';
 import { OnlineEntity } from './online-entity.entity';
@@ -15,10 +15,10 @@ import { Shop } from './shop.entity';
 import { Unit } from './unit.entity';
 import { User } from './user.entity';
 
-export const ALL_ENTITIES = [Region, Unit, User, Session, ApiKey, OnlineEntity, Shop, ShopEvent, AuditEntry, ImportBatch, Listing, CrawlRun, Finding, RuleSetting, Clue, ClueFinding, ClueEvent, Case, CaseClue, CaseEvidence, CaseEvent];
+export const ALL_ENTITIES = [Region, Unit, User, Session, ApiKey, OnlineEntity, Shop, ShopEvent, AuditEntry, ImportBatch, Listing, CrawlRun, Finding, RuleSetting, RuleLexicon, Clue, ClueFinding, ClueEvent, Case, CaseClue, CaseEvidence, CaseEvent];
 
 /** Entities whose every change is written to the audit log. */
-export const AUDITED_ENTITIES: ReadonlySet<Function> = new Set([OnlineEntity, Shop, User, ApiKey, Unit, Session, RuleSetting, Finding, Clue, Case]);
+export const AUDITED_ENTITIES: ReadonlySet<Function> = new Set([OnlineEntity, Shop, User, ApiKey, Unit, Session, RuleSetting, RuleLexicon, Finding, Clue, Case]);
 
 export * from './api-key.entity';
 export * from './audit-entry.entity';

@@ -1,11 +1,12 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Case, CaseClue, CaseEvent, CaseEvidence, Clue, Shop, Unit } from '../entities';
-import { AddEvidenceInput, CaseConnection, CaseDocumentKindInput, CaseFilterInput, DecidePenaltyInput, DocumentType, OpenCaseInput } from '../schema/cases.types';
+import { AddCaseFileInput, AddEvidenceInput, CaseConnection, CaseDocumentKindInput, CaseFilterInput, DecidePenaltyInput, DocumentType, OpenCaseInput } from '../schema/cases.types';
 import { PageArgs } from '../schema/connection';
 import { Permission } from '../services/access/permissions';
 import { caseDocument, CaseDocumentKind, clueAssignmentNotice, type GeneratedDocument, renderPdf } from '../services/cases/case-documents';
 import {
+  addCaseFile,
   addEvidence,
   approveFiling,
   closeCase,
@@ -101,6 +102,12 @@ export class CaseResolver {
   @Mutation(() => Case, { description: 'Attaches a capture or a note to a filed or investigating case (inspector)' })
   addEvidence(@Ctx() { em }: Context, @Arg('input', () => AddEvidenceInput) input: AddEvidenceInput): Promise<Case> {
     return addEvidence(em, input.caseId, input);
+  }
+
+  @Authorized(Permission.CASES_HANDLE)
+  @Mutation(() => Case, { description: 'Attaches an uploaded file (PDF, image, docx, xlsx, text/CSV; typed by its content) to a filed or investigating case (inspector)' })
+  addCaseFile(@Ctx() { em, config }: Context, @Arg('input', () => AddCaseFileInput) input: AddCaseFileInput): Promise<Case> {
+    return addCaseFile(em, input.caseId, input, { evidenceDir: config.evidenceDir, maxBytes: config.caseFileMaxBytes });
   }
 
   @Authorized(Permission.CASES_HANDLE)

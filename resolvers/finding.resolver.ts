@@ -2,9 +2,11 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Authorized, Ctx, FieldResolver, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Finding, Listing, Shop } from '../entities';
 import { PageArgs } from '../schema/connection';
-import { FindingConnection, FindingFilterInput, RuleType, SetRuleEnabledInput } from '../schema/findings.types';
+import { GraphQLJSONObject } from 'graphql-scalars';
+import { FindingConnection, FindingFilterInput, RuleLexiconType, RuleType, SetRuleEnabledInput } from '../schema/findings.types';
 import { Permission } from '../services/access/permissions';
 import { listFindings, listRules, setRuleEnabled } from '../services/findings/findings';
+import { currentLexicon, updateLexicon } from '../services/findings/lexicon';
 import type { Context } from './context';
 import { selects } from './selection';
 
@@ -31,6 +33,22 @@ export class FindingResolver {
   @Mutation(() => RuleType, { description: 'Switches a rule check on or off for a region in your jurisdiction (and everything under it)' })
   setRuleEnabled(@Ctx() { em }: Context, @Arg('input', () => SetRuleEnabledInput) input: SetRuleEnabledInput) {
     return setRuleEnabled(em, input);
+  }
+
+  @Authorized(Permission.MARKET_READ)
+  @Query(() => RuleLexiconType, { description: 'The lexicon in force for the rule checks' })
+  ruleLexicon(@Ctx() { em }: Context) {
+    return currentLexicon(em);
+  }
+
+  @Authorized(Permission.RULES_MANAGE)
+  @Mutation(() => RuleLexiconType, { description: 'Puts a new version of the rule lexicon in force (province administrators; checked field by field)' })
+  updateRuleLexicon(
+    @Ctx() { em }: Context,
+    @Arg('lexicon', () => GraphQLJSONObject) lexicon: Record<string, unknown>,
+    @Arg('note', () => String, { nullable: true }) note: string | undefined,
+  ) {
+    return updateLexicon(em, lexicon, note);
   }
 
   @FieldResolver(() => Shop, { nullable: true })

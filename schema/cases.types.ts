@@ -61,6 +61,24 @@ export class AddEvidenceInput {
   note?: string;
 }
 
+@InputType('AddCaseFileInput')
+export class AddCaseFileInput {
+  @Field(() => ID)
+  caseId!: string;
+
+  @Field(() => String, { description: 'the file name; its extension must agree with the content (.pdf .png .jpg .jpeg .gif .webp .docx .xlsx .txt .csv)' })
+  @MaxLength(255)
+  fileName!: string;
+
+  @Field(() => String, { description: 'file content, base64 (at most CASE_FILE_MAX_BYTES decoded)' })
+  contentBase64!: string;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(20_000)
+  note?: string;
+}
+
 @InputType('LegalProvisionInput')
 export class LegalProvisionInput {
   @Field(() => String)

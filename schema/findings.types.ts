@@ -1,5 +1,6 @@
+import { GraphQLJSONObject } from 'graphql-scalars';
 import { IsOptional, Matches } from 'class-validator';
-import { Field, GraphQLISODateTime, ID, InputType, ObjectType } from 'type-graphql';
+import { Field, GraphQLISODateTime, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { Finding, FindingSeverity, FindingStatus } from '../entities';
 import { ConnectionType } from './connection';
 
@@ -80,4 +81,22 @@ export class SetRuleEnabledInput {
 
   @Field(() => Boolean)
   enabled!: boolean;
+}
+
+@ObjectType('RuleLexicon', { description: 'The lexicon the rule checks read: absolute terms and their lawful exceptions, urgency phrases, regulated categories and permits, prohibited and restricted goods' })
+export class RuleLexiconType {
+  @Field(() => Int, { nullable: true, description: 'null: the built-in default, never replaced' })
+  version!: number | null;
+
+  @Field(() => GraphQLJSONObject)
+  lexicon!: Record<string, unknown>;
+
+  @Field(() => String, { nullable: true })
+  updatedBy!: string | null;
+
+  @Field(() => String, { nullable: true })
+  note!: string | null;
+
+  @Field(() => GraphQLISODateTime, { nullable: true })
+  createdAt!: Date | null;
 }

@@ -58,8 +58,10 @@ export interface Config {
   jobsLockMs: number;
   /** CRAWL_INGEST_BATCH (5000): pages buffered by a crawl before they are written (larger batches write faster, hold more memory) */
   crawlIngestBatch: number;
-  /** EVIDENCE_DIR (./data/evidence): content-addressed folder of captured pages and screenshots */
+  /** EVIDENCE_DIR (./data/evidence): content-addressed folder of captured pages and screenshots (and uploaded case files) */
   evidenceDir: string;
+  /** CASE_FILE_MAX_BYTES (20971520): largest file accepted by addCaseFile (20 MiB, decoded) */
+  caseFileMaxBytes: number;
 }
 
 function int(name: string, fallback: number): number {
@@ -108,6 +110,7 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     crawlSchedules: bool('CRAWL_SCHEDULES', true),
     jobsLockMs: int('JOBS_LOCK_MS', 30_000) || 1000,
     evidenceDir: process.env.EVIDENCE_DIR || defaultEvidenceDir(process.env.DATA_DIR),
+    caseFileMaxBytes: int('CASE_FILE_MAX_BYTES', 20 * 1024 * 1024),
     ...overrides,
   };
 }

@@ -152,7 +152,8 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
   app.use(
     '/graphql',
     authenticateRequest,
-    express.json({ limit: Math.ceil(config.importMaxBytes * 1.4) + 64 * 1024 }),
+    // inline base64 files (imports, case files): 4/3 of the larger limit, plus room for the rest of the request
+    express.json({ limit: Math.ceil(Math.max(config.importMaxBytes, config.caseFileMaxBytes) * 1.4) + 64 * 1024 }),
     expressMiddleware(apollo, {
       context: async ({ req, res }): Promise<Context> => {
         const em = orm.em.fork();

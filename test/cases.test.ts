@@ -5,8 +5,11 @@
  * every illegal transition and wrong role refused with nothing changed; other counties NOT_FOUND; the
  * not-filed and transferred paths; the three documents as HTML (and PDF where Chromium is present).
  */
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BlobStore } from '../crawlers/evidence/blob-store';
+import { inspectCaseFile } from '../services/cases/case-files';
 import { runAsSystem } from '../services/system-actor';
 import { type GqlResult, startTestPlatform, type TestPlatform } from './support/platform';
 
@@ -260,4 +263,97 @@ describe('cases', () => {
     expect(transferred.events.at(-1)).toMatchObject({ action: 'TRANSFERRED', fromStatus: 'INVESTIGATING', note: '涉嫌犯罪，移送公安机关' });
     await refused('BAD_USER_INPUT', () => m.notice(b.id, inspector), /is transferred/);
   });
+});
+
+describe('case files (uploaded evidence)', () => {
+  const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n', 'latin1');
+  const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0', 'latin1')]);
+  const EXE = Buffer.concat([Buffer.from('MZ', 'latin1'), Buffer.alloc(62, 0x90)]);
+  const FILE_FIELDS = `id status evidence { kind sha256 fileName sizeBytes mediaType note addedBy } events { action note actorName actorRole }`;
+  const upload = (input: Record<string, unknown>, t: string) => p.gql(`mutation($i: AddCaseFileInput!) { addCaseFile(input: $i) { ${FILE_FIELDS} } }`, { i: input }, t);
+  const b64 = (b: Buffer) => b.toString('base64');
+  let caseId: string;
+
+  beforeAll(async () => {
+    const inspector = await tokens('inspector');
+    const opened = ok(await m.open([await handledClue('license-missing')], inspector)).openCase;
+    caseId = opened.id;
+    ok(await m.approve(caseId, await tokens('leader')));
+    ok(await m.investigate(caseId, inspector));
+  });
+
+  it('stores a PDF and a PNG in the evidence blob folder under their SHA-256 and lists them as evidence', async () => {
+    const inspector = await tokens('inspector');
+    const auditBefore = Number((await sql<{ n: string }>(`select count(*) as n from audit_entry`))[0].n);
+    const pdf = ok(await upload({ caseId, fileName: '营业执照截图说明.pdf', contentBase64: b64(PDF), note: '当事人提供' }, inspector)).addCaseFile;
+    const png = ok(await upload({ caseId, fileName: 'shop-home.PNG', contentBase64: b64(PNG) }, inspector)).addCaseFile;
+    expect(pdf.status).toBe('INVESTIGATING');
+    const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+    expect(png.evidence).toEqual([
+      expect.objectContaining({ kind: 'FILE', sha256: sha(PDF), fileName: '营业执照截图说明.pdf', sizeBytes: PDF.length, mediaType: 'application/pdf', note: '当事人提供', addedBy: users.inspector }),
+      expect.objectContaining({ kind: 'FILE', sha256: sha(PNG), fileName: 'shop-home.PNG', sizeBytes: PNG.length, mediaType: 'image/png', note: null }),
+    ]);
+    expect(png.events.at(-1)).toMatchObject({ action: 'EVIDENCE_ADDED', actorName: users.inspector, actorRole: 'inspector' });
+    const store = new BlobStore(p.config.evidenceDir);
+    expect(await store.read(sha(PDF))).toEqual(PDF);
+    expect(await store.check(sha(PNG))).toBe('ok');
+    const [event] = await sql<{ details: any }>(`select details from case_event where case_id = ? and action = 'evidence_added' order by id limit 1`, [caseId]);
+    expect(event.details).toMatchObject({ kind: 'file', fileName: '营业执照截图说明.pdf', sha256: sha(PDF), sizeBytes: PDF.length, mediaType: 'application/pdf' });
+    expect(Number((await sql<{ n: string }>(`select count(*) as n from audit_entry`))[0].n)).toBeGreaterThan(auditBefore);
+    // the same bytes again: the blob is left as it is, a second evidence row is recorded
+    ok(await upload({ caseId, fileName: 'copy.pdf', contentBase64: b64(PDF) }, inspector));
+    expect(await store.read(sha(PDF))).toEqual(PDF);
+    const doc = ok(await p.gql(`query($id: ID!) { caseDocument(caseId: $id, kind: EVIDENCE_RECORD) { html } }`, { id: caseId }, inspector)).caseDocument;
+    expect(doc.html).toContain('营业执照截图说明.pdf');
+    expect(doc.html).toContain(sha(PNG));
+  });
+
+  it('refuses executables, lying extensions, invalid base64 and wrong roles, with nothing changed', async () => {
+    const inspector = await tokens('inspector');
+    await refused('BAD_USER_INPUT', () => upload({ caseId, fileName: 'tool.exe', contentBase64: b64(EXE) }, inspector), /extension "\.exe" is not accepted/);
+    await refused('BAD_USER_INPUT', () => upload({ caseId, fileName: 'tool.pdf', contentBase64: b64(EXE) }, inspector), /Windows executable \(MZ header\)/);
+    await refused('BAD_USER_INPUT', () => upload({ caseId, fileName: 'photo.pdf', contentBase64: b64(PNG) }, inspector), /PNG image, but the name says "\.pdf"/);
+    await refused('BAD_USER_INPUT', () => upload({ caseId, fileName: 'a.pdf', contentBase64: 'JVBERi0x!!4K' }, inspector), /not valid base64/);
+    await refused('BAD_USER_INPUT', () => upload({ caseId, fileName: 'a.pdf', contentBase64: 'JVBERi0xLjQK-_' }, inspector), /not valid base64/);
+    await refused('BAD_USER_INPUT', () => upload({ caseId, fileName: 'a.txt', contentBase64: b64(Buffer.from([0x61, 0x00, 0x62])) }, inspector), /unrecognised binary content/);
+    await refused('FORBIDDEN', () => upload({ caseId, fileName: 'a.pdf', contentBase64: b64(PDF) }, tok.leader), /addEvidence may be taken by inspector only/);
+    await refused('NOT_FOUND', () => upload({ caseId, fileName: 'a.pdf', contentBase64: b64(PDF) }, tok.outsider));
+  });
+
+  it('refuses a file over CASE_FILE_MAX_BYTES and accepts text, CSV and office files by their content', () => {
+    expect(() => inspectCaseFile('big.pdf', b64(PDF), 16)).toThrow(/too large/);
+    expect(() => inspectCaseFile('big.pdf', b64(Buffer.concat([PDF, Buffer.alloc(4096, 0x20)])), 1024)).toThrow(/too large: at most 1024 bytes \(CASE_FILE_MAX_BYTES\)/);
+    expect(inspectCaseFile('ok.pdf', b64(PDF), PDF.length).mediaType).toBe('application/pdf');
+    expect(inspectCaseFile('询问笔录.txt', b64(Buffer.from('询问笔录：当事人承认未亮照\n')), 1024).mediaType).toMatch(/^text\/plain/);
+    expect(inspectCaseFile('list.csv', b64(Buffer.from('a,b\n1,2\n')), 1024).mediaType).toMatch(/^text\/csv/);
+    const docx = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.from('....[Content_Types].xml....word/document.xml')]);
+    expect(inspectCaseFile('笔录.docx', b64(docx), 1024).mediaType).toMatch(/wordprocessingml/);
+    expect(() => inspectCaseFile('笔录.xlsx', b64(docx), 1024)).toThrow(/not a Excel workbook|not a .*xlsx/);
+    expect(() => inspectCaseFile('archive.zip', b64(docx), 1024)).toThrow(/extension "\.zip" is not accepted/);
+    expect(() => inspectCaseFile('notes.csv', b64(PDF), 1024)).toThrow(/PDF, but the name says "\.csv"/);
+    expect(() => inspectCaseFile('a.pdf', 'JVBERi0xLjQK=', 1024)).toThrow(/not valid base64/);
+  });
+
+  it('refuses oversize uploads through GraphQL under the configured limit', async () => {
+    const small = await startTestPlatform({ seed: 'hongdun', entities: 20, config: { caseFileMaxBytes: 32 } });
+    try {
+      const run = (text: string, params: unknown[] = []) => runAsSystem('cases test', () => small.orm.em.fork().getConnection().execute(text, params)) as Promise<any[]>;
+      const [shop] = await run(`select s.id, s.region_code from shop s join unit u on u.id = s.responsible_unit_id where u.level = 'station' order by s.id limit 1`);
+      const [kase] = await run(
+        `insert into legal_case (status, region_code, shop_id, title, facts, created_by) values ('investigating', ?, ?, '限额测试', '限额测试', 'test') returning id`,
+        [shop.region_code, shop.id],
+      );
+      const t = await small.login(`x${shop.region_code.slice(0, 6)}-inspector`);
+      const send = (bytes: Buffer) => small.gql(`mutation($i: AddCaseFileInput!) { addCaseFile(input: $i) { evidence { sizeBytes } } }`, { i: { caseId: String(kase.id), fileName: 'f.pdf', contentBase64: b64(bytes) } }, t);
+      const over = await send(Buffer.concat([PDF.subarray(0, 9), Buffer.alloc(24, 0x20)]));
+      expect(codes(over)).toEqual(['BAD_USER_INPUT']);
+      expect(over.errors![0].message).toMatch(/too large.*at most 32 bytes \(CASE_FILE_MAX_BYTES\)/);
+      const fits = await send(Buffer.concat([PDF.subarray(0, 9), Buffer.alloc(23, 0x20)]));
+      expect(fits.errors).toBeUndefined();
+      expect(fits.data.addCaseFile.evidence).toEqual([{ sizeBytes: 32 }]);
+      expect(small.config.caseFileMaxBytes).toBe(32);
+    } finally {
+      await small.shutdown();
+    }
+  }, 300_000);
 });

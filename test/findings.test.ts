@@ -195,3 +195,36 @@ describe('rules', () => {
     expect(badFilter.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 });
+
+describe('the rule lexicon', () => {
+  it('starts as the built-in default', async () => {
+    const r = ok(await p.gql(`{ ruleLexicon { version lexicon updatedBy } }`, {}, await p.login('sd-analyst'))).ruleLexicon;
+    expect(r.version).toBeNull();
+    expect(r.lexicon.absoluteTerms).toContain('国家级');
+  });
+
+  it('is replaced by a province administrator only, checked field by field, audited, and used by the next check', async () => {
+    const current = ok(await p.gql(`{ ruleLexicon { lexicon } }`, {}, await p.login('sd-admin'))).ruleLexicon.lexicon;
+    const county = await p.gql(`mutation($l: JSONObject!) { updateRuleLexicon(lexicon: $l) { version } }`, { l: current }, await p.login('x370102-admin'));
+    expect(county.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const broken = { ...current, urgencyPhrases: undefined };
+    delete (broken as Record<string, unknown>).urgencyPhrases;
+    const missing = await p.gql(`mutation($l: JSONObject!) { updateRuleLexicon(lexicon: $l) { version } }`, { l: broken }, await p.login('sd-admin'));
+    expect(missing.errors?.[0]?.message).toMatch(/lexicon\.urgencyPhrases: missing/);
+    const wrongType = await p.gql(`mutation($l: JSONObject!) { updateRuleLexicon(lexicon: $l) { version } }`, { l: { ...current, absoluteTerms: 'x' } }, await p.login('sd-admin'));
+    expect(wrongType.errors?.[0]?.message).toMatch(/lexicon\.absoluteTerms: expected a list/);
+
+    // a word of a real listing title becomes a prohibited keyword: the next check finds it
+    const [row] = await sql<{ title: string }>(`select l.title from listing_observation o join listing l on l.id = o.listing_id where o.observed_at = ?::timestamptz order by l.id limit 1`, [runs[2].observedAt]);
+    const word = row.title.split(/\s+/).filter((w) => [...w].length >= 3).pop()!;
+    const next = { ...current, prohibited: { ...current.prohibited, goods: [...current.prohibited.goods, { keyword: word, kind: 'prohibited', groupZh: '测试禁售' }] } };
+    const saved = ok(await p.gql(`mutation($l: JSONObject!) { updateRuleLexicon(lexicon: $l, note: "test") { version updatedBy note } }`, { l: next }, await p.login('sd-admin'))).updateRuleLexicon;
+    expect(saved.version).toBeGreaterThan(0);
+    expect(saved.note).toBe('test');
+    await checkRules(p.orm, { observedAt: new Date(runs[2].observedAt), regionCode: '37', runId: null });
+    const [{ n }] = await sql<{ n: number }>(`select count(*)::int as n from finding where rule_id = 'prohibited-goods' and observed_at = ?::timestamptz`, [runs[2].observedAt]);
+    expect(Number(n)).toBeGreaterThan(0);
+    const audit = await sql<{ n: number }>(`select count(*)::int as n from audit_entry where operation = 'updateRuleLexicon'`);
+    expect(Number(audit[0].n)).toBe(1);
+  });
+});

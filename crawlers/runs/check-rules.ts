@@ -8,7 +8,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { executorFromEntityManager, type SqlExecutor } from '../../analytics/store';
 import { runAsSystem } from '../../services/system-actor';
-import { DEFAULT_LEXICON, evaluateListing, evaluateShop, type ListingFacts, RULES, type RuleContext, type RuleHit, type ShopFacts } from '../rules';
+import { DEFAULT_LEXICON, evaluateListing, evaluateShop, type Lexicon, type ListingFacts, RULES, type RuleContext, type RuleHit, type ShopFacts } from '../rules';
 
 const DAY = 86_400_000;
 /** Days of price history a listing's facts carry (the original-price rule looks back 7). */
@@ -45,9 +45,20 @@ export async function ruleSwitches(db: SqlExecutor): Promise<(ruleId: string, re
 
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 
-/** Checks every rule over the rows of one moment and records the findings. */
-export function checkRules(orm: MikroORM, moment: RuleCheckMoment, ctx: RuleContext = { lexicon: DEFAULT_LEXICON }): Promise<RuleCheckOutcome> {
-  return runAsSystem('rule checks', () => check(executorFromEntityManager(orm.em.fork()), moment, ctx));
+/** The lexicon in force: the newest version in `rule_lexicon`, else the built-in default. */
+export async function lexiconInForce(db: SqlExecutor): Promise<Lexicon> {
+  const rows = await db.query<{ lexicon: Lexicon | string }>(`select lexicon from rule_lexicon order by id desc limit 1`);
+  if (rows.length === 0) return DEFAULT_LEXICON;
+  const value = rows[0].lexicon;
+  return typeof value === 'string' ? (JSON.parse(value) as Lexicon) : value;
+}
+
+/** Checks every rule over the rows of one moment and records the findings (with the lexicon in force unless `ctx` gives one). */
+export function checkRules(orm: MikroORM, moment: RuleCheckMoment, ctx?: RuleContext): Promise<RuleCheckOutcome> {
+  return runAsSystem('rule checks', async () => {
+    const db = executorFromEntityManager(orm.em.fork());
+    return check(db, moment, ctx ?? { lexicon: await lexiconInForce(db) });
+  });
 }
 
 async function check(db: SqlExecutor, moment: RuleCheckMoment, ctx: RuleContext): Promise<RuleCheckOutcome> {

@@ -1,7 +1,9 @@
 import type { MigrationObject } from '@mikro-orm/core';
+import { CaseFilesMigration } from './20261205-case-files.migration';
 import { CasesMigration } from './20261204-cases.migration';
 import { CluesMigration } from './20261203-clues.migration';
 import { FindingsMigration } from './20261202-findings.migration';
+import { LexiconMigration } from './20261205-lexicon.migration';
 import { InitialMigration } from './20261128-initial.migration';
 import { TimeseriesMigration } from './20261129-timeseries.migration';
 import { EvidenceMigration } from './20261201-evidence.migration';
@@ -16,4 +18,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: '20261202-findings', class: FindingsMigration },
   { name: '20261203-clues', class: CluesMigration },
   { name: '20261204-cases', class: CasesMigration },
+  { name: '20261205-case-files', class: CaseFilesMigration },
+  { name: '20261205-lexicon', class: LexiconMigration },
 ];

@@ -106,11 +106,12 @@ async function partyOf(em: EntityManager, kase: Case): Promise<{ name: string; u
   return { name: entity?.name ?? shop.name, uscc: entity?.uscc ?? null, shopName: shop.name, shopUrl: shop.url };
 }
 
-/** 电子数据提取笔录: one row per captured piece of evidence (URL, capture time, tool, SHA-256). */
+/** 电子数据提取笔录: one row per captured piece of evidence (URL, capture time, tool, SHA-256), then the uploaded files. */
 async function evidenceRecord(em: EntityManager, kase: Case): Promise<GeneratedDocument> {
-  const [party, captures] = await Promise.all([
+  const [party, captures, files] = await Promise.all([
     partyOf(em, kase),
     em.find(CaseEvidence, { case: kase.id, kind: CaseEvidenceKind.CAPTURE }, { orderBy: { id: 'asc' } }),
+    em.find(CaseEvidence, { case: kase.id, kind: CaseEvidenceKind.FILE }, { orderBy: { id: 'asc' } }),
   ]);
   const title = '电子数据提取笔录';
   const rows = captures
@@ -130,7 +131,18 @@ async function evidenceRecord(em: EntityManager, kase: Case): Promise<GeneratedD
 <tr><th style="width:6%">序号</th><th style="width:32%">网址（URL）</th><th style="width:17%">提取时间</th><th style="width:15%">提取工具</th><th style="width:30%">SHA-256 哈希值</th></tr>
 ${rows || '<tr><td colspan="5">（无）</td></tr>'}
 </table>
-<div class="sign">提取人（签名）：　　　　　　见证人（签名）：<br>${esc(zhDate(new Date()))}</div>`;
+${
+  files.length
+    ? `<p>附件：调查中收集的电子文件，按 SHA-256 哈希值存入证据库。</p>
+<table>
+<tr><th style="width:6%">序号</th><th style="width:30%">文件名</th><th style="width:14%">大小（字节）</th><th style="width:20%">收集时间</th><th style="width:30%">SHA-256 哈希值</th></tr>
+${files
+  .map((e, i) => `<tr><td>${i + 1}</td><td>${esc(e.fileName)}</td><td>${esc(String(e.sizeBytes ?? ''))}</td><td>${esc(zhTime(e.at))}</td><td class="mono">${esc(e.sha256)}</td></tr>`)
+  .join('\n')}
+</table>
+`
+    : ''
+}<div class="sign">提取人（签名）：　　　　　　见证人（签名）：<br>${esc(zhDate(new Date()))}</div>`;
   return { kind: CaseDocumentKind.EVIDENCE_RECORD, title, html: page(title, body) };
 }
 

@@ -24,9 +24,11 @@ import {
   type LegalProvision,
   Unit,
 } from '../../entities';
+import { BlobStore } from '../../crawlers/evidence/blob-store';
 import { runCommand } from '../command';
 import { NotFoundError, UserInputError } from '../errors';
 import { type CaseStep, nextCaseStatus, requireCaseRole, STAGE_DEADLINE_DAYS } from './case-flow';
+import { inspectCaseFile } from './case-files';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -239,6 +241,50 @@ export function addEvidence(em: EntityManager, id: string | number, input: AddEv
     });
     await tem.flush();
     return { note: evidence.note, details: { evidenceId: evidence.id, kind: CaseEvidenceKind.CAPTURE, evidenceCaptureId: capture.id, sha256: evidence.sha256 }, keepDeadline: true };
+  });
+}
+
+export interface AddCaseFileInput {
+  fileName: string;
+  contentBase64: string;
+  note?: string | null;
+}
+
+export interface CaseFileOptions {
+  /** the evidence blob folder (config.evidenceDir) */
+  evidenceDir: string;
+  /** CASE_FILE_MAX_BYTES */
+  maxBytes: number;
+}
+
+/**
+ * Attaches an uploaded file to a filed or investigating case (the step rule of addEvidence): decoded
+ * strictly, size-limited, typed by its magic bytes (the extension must agree), its bytes stored in the
+ * evidence blob folder under their SHA-256 (never rewritten), recorded as evidence of kind 'file'.
+ */
+export function addCaseFile(em: EntityManager, id: string | number, input: AddCaseFileInput, options: CaseFileOptions): Promise<Case> {
+  return caseStep(em, id, 'addEvidence', CaseAction.EVIDENCE_ADDED, async (tem, kase) => {
+    const actor = currentActor().name.slice(0, 100);
+    const note = optionalText(input.note, 'note', 20_000);
+    const file = inspectCaseFile(input.fileName, input.contentBase64, options.maxBytes);
+    const blob = await new BlobStore(options.evidenceDir).put(file.bytes);
+    const evidence = tem.create(CaseEvidence, {
+      case: kase,
+      kind: CaseEvidenceKind.FILE,
+      sha256: blob.sha256,
+      fileName: file.fileName,
+      sizeBytes: file.bytes.length,
+      mediaType: file.mediaType,
+      note,
+      addedBy: actor,
+      regionCode: kase.regionCode,
+    });
+    await tem.flush();
+    return {
+      note,
+      details: { evidenceId: evidence.id, kind: CaseEvidenceKind.FILE, fileName: file.fileName, sha256: blob.sha256, sizeBytes: file.bytes.length, mediaType: file.mediaType },
+      keepDeadline: true,
+    };
   });
 }
 
