@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
+import type { MikroORM } from '@mikro-orm/postgresql';
 import { Command, Option } from 'commander';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -14,7 +15,7 @@ import { loadDemoProvince } from '../services/demo/load-demo-province';
 import { importEntities } from '../services/registry/import/import-entities.command';
 import { crawlPolicy } from '../services/crawl/start-crawl';
 import { runAsSystem } from '../services/system-actor';
-import { loadConfig } from './config';
+import { type Config, loadConfig } from './config';
 import { openDatabase } from './database';
 import { buildHongdunSchema } from './graphql';
 import { BullMqJobRunner } from './jobs/bullmq-runner';
@@ -56,6 +57,19 @@ function progressBar(label: string) {
   };
 }
 
+/** Loads the demo province into an empty database before serving (unless DEMO=false). */
+function demoOnFirstStart(config: Config): (orm: MikroORM) => Promise<void> {
+  return async (orm) => {
+    if (!config.demo) return;
+    const summary = await loadDemoProvince(orm.em.fork(), {
+      seed: config.demoSeed,
+      entities: config.demoEntities,
+      onProgress: (stage, done, total) => progressBar(`demo province: ${stage}`)(done, total),
+    });
+    if (!summary.skipped) logger.info(summary, 'demo province loaded');
+  };
+}
+
 // a .env file in the working directory, if present (see .env.example); the environment wins
 if (fs.existsSync('.env')) {
   const fromFile = Object.entries(require('node:util').parseEnv(fs.readFileSync('.env', 'utf8')) as Record<string, string>);
@@ -70,18 +84,7 @@ program
   .option('--no-worker', 'do not run job handlers in this process (with REDIS_URL, run `hongdun worker` instead)')
   .action(async (opts: { worker: boolean }) => {
     const config = loadConfig();
-    const platform = await startPlatform(config, {
-      worker: opts.worker,
-      beforeServe: async (orm) => {
-        if (!config.demo) return;
-        const summary = await loadDemoProvince(orm.em.fork(), {
-          seed: config.demoSeed,
-          entities: config.demoEntities,
-          onProgress: (stage, done, total) => progressBar(`demo province: ${stage}`)(done, total),
-        });
-        if (!summary.skipped) logger.info(summary, 'demo province loaded');
-      },
-    });
+    const platform = await startPlatform(config, { worker: opts.worker, beforeServe: demoOnFirstStart(config) });
     process.stdout.write(`\n红盾 Hongdun is running: ${platform.url}/graphql  (GraphiQL in a browser; demo logins in README.md)\n\n`);
     onShutdown(() => platform.close());
   });
@@ -166,17 +169,7 @@ demo
     const seeds = [...market.platforms.map((x) => x.directoryUrl), market.siteDirectoryUrl];
     const config = loadConfig({ crawlAllowedOrigins: [market.url], crawlSeeds: seeds, crawlSchedules: false });
     process.stdout.write(`demo marketplace: ${market.url}/  (${market.shopIds.length} shops; robots.txt, three platforms and own sites)\n`);
-    const platform = await startPlatform(config, {
-      beforeServe: async (orm) => {
-        if (!config.demo) return;
-        const summary = await loadDemoProvince(orm.em.fork(), {
-          seed: config.demoSeed,
-          entities: config.demoEntities,
-          onProgress: (stage, done, total) => progressBar(`demo province: ${stage}`)(done, total),
-        });
-        if (!summary.skipped) logger.info(summary, 'demo province loaded');
-      },
-    });
+    const platform = await startPlatform(config, { beforeServe: demoOnFirstStart(config) });
     const deps = crawlDeps(platform.orm, config);
     const days = await crawlSimulatedDays(deps, market, { days: dayCount, policy: crawlPolicy(config), onDay: (d) => {
       for (const { kind, outcome: out, ms } of d.runs) {
