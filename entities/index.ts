@@ -3,11 +3,13 @@ import { ApiKey } from './api-key.entity';
 import { AuditEntry } from './audit-entry.entity';
 import { Case, CaseClue, CaseEvent, CaseEvidence } from './case.entity';
 import { Clue, ClueEvent, ClueFinding } from './clue.entity';
+import { Complaint, ComplaintEvent } from './complaint.entity';
 import { CrawlRun } from './crawl-run.entity';
 import { Finding, RuleLexicon, RuleSetting } from './finding.entity';
 import { ImportBatch } from './import-batch.entity';
 import { Listing } from './listing.entity';
 import { OnlineEntity } from './online-entity.entity';
+import { PatrolPlan, PatrolRecord, PatrolTask } from './patrol.entity';
 import { Region } from './region.entity';
 import { Session } from './session.entity';
 import { ShopEvent } from './shop-event.entity';
@@ -15,21 +17,23 @@ import { Shop } from './shop.entity';
 import { Unit } from './unit.entity';
 import { User } from './user.entity';
 
-export const ALL_ENTITIES = [Region, Unit, User, Session, ApiKey, OnlineEntity, Shop, ShopEvent, AuditEntry, ImportBatch, Listing, CrawlRun, Finding, RuleSetting, RuleLexicon, Clue, ClueFinding, ClueEvent, Case, CaseClue, CaseEvidence, CaseEvent];
+export const ALL_ENTITIES = [Region, Unit, User, Session, ApiKey, OnlineEntity, Shop, ShopEvent, AuditEntry, ImportBatch, Listing, CrawlRun, Finding, RuleSetting, RuleLexicon, Clue, ClueFinding, ClueEvent, Case, CaseClue, CaseEvidence, CaseEvent, PatrolPlan, PatrolTask, PatrolRecord, Complaint, ComplaintEvent];
 
 /** Entities whose every change is written to the audit log. */
-export const AUDITED_ENTITIES: ReadonlySet<Function> = new Set([OnlineEntity, Shop, User, ApiKey, Unit, Session, RuleSetting, RuleLexicon, Finding, Clue, Case]);
+export const AUDITED_ENTITIES: ReadonlySet<Function> = new Set([OnlineEntity, Shop, User, ApiKey, Unit, Session, RuleSetting, RuleLexicon, Finding, Clue, Case, PatrolPlan, PatrolRecord, Complaint]);
 
 export * from './api-key.entity';
 export * from './audit-entry.entity';
 export * from './case.entity';
 export * from './clue.entity';
+export * from './complaint.entity';
 export * from './crawl-run.entity';
 export * from './finding.entity';
 export * from './import-batch.entity';
 export * from './jurisdiction';
 export * from './listing.entity';
 export * from './online-entity.entity';
+export * from './patrol.entity';
 export * from './region.entity';
 export * from './session.entity';
 export * from './shop-event.entity';

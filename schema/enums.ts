@@ -1,6 +1,17 @@
 import { registerEnumType } from 'type-graphql';
 import {
   CaseAction,
+  ComplaintAction,
+  ComplaintChannel,
+  ComplaintFeedback,
+  ComplaintKind,
+  ComplaintResult,
+  ComplaintStatus,
+  PatrolMode,
+  PatrolOutcome,
+  PatrolPlanKind,
+  PatrolPlanStatus,
+  PatrolTaskStatus,
   CaseEvidenceKind,
   CaseStatus,
   ClueAction,
@@ -79,3 +90,14 @@ registerEnumType(ClueAction, { name: 'ClueAction', description: 'One step of a c
 registerEnumType(CaseStatus, { name: 'CaseStatus', description: 'proposed → filed (立案) → investigating → notified (告知) → decided → executed → closed (结案); or not filed / transferred' });
 registerEnumType(CaseAction, { name: 'CaseAction', description: 'One step of a case\'s flow' });
 registerEnumType(CaseEvidenceKind, { name: 'CaseEvidenceKind', description: 'capture (evidence store), file, or note' });
+registerEnumType(PatrolPlanKind, { name: 'PatrolPlanKind', description: 'routine (日常巡查, by shop class and risk) or a special campaign (专项)' });
+registerEnumType(PatrolPlanStatus, { name: 'PatrolPlanStatus', description: 'active (generating tasks) or closed' });
+registerEnumType(PatrolTaskStatus, { name: 'PatrolTaskStatus', description: 'open, done (a record was filed) or cancelled' });
+registerEnumType(PatrolMode, { name: 'PatrolMode', description: 'online (网上巡查) or on-site (实地巡查)' });
+registerEnumType(PatrolOutcome, { name: 'PatrolOutcome', description: 'compliant (未发现问题), rectification ordered (责令整改), or a clue raised' });
+registerEnumType(ComplaintKind, { name: 'ComplaintKind', description: 'complaint (投诉, a consumer dispute, mediated) or report (举报, a violation reported)' });
+registerEnumType(ComplaintChannel, { name: 'ComplaintChannel', description: 'staff, the public form, or another system (12315) through an API key' });
+registerEnumType(ComplaintStatus, { name: 'ComplaintStatus', description: 'received → accepted (受理) or rejected (不予受理) → mediating (调解) → resolved → closed (回访)' });
+registerEnumType(ComplaintResult, { name: 'ComplaintResult', description: 'How a complaint ended: agreement, no agreement, withdrawn, terminated, or a report handled' });
+registerEnumType(ComplaintFeedback, { name: 'ComplaintFeedback', description: 'The consumer\'s feedback (回访)' });
+registerEnumType(ComplaintAction, { name: 'ComplaintAction', description: 'One step of a complaint' });

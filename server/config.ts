@@ -62,6 +62,12 @@ export interface Config {
   evidenceDir: string;
   /** CASE_FILE_MAX_BYTES (20971520): largest file accepted by addCaseFile (20 MiB, decoded) */
   caseFileMaxBytes: number;
+  /** PUBLIC_COMPLAINTS_PER_HOUR (5): complaints one network address may submit through the public form per hour (0 closes the form) */
+  publicComplaintsPerHour: number;
+  /** PUBLIC_FILE_MAX_BYTES (5242880): largest attachment of a public complaint (5 MiB, decoded); at most 5 attachments */
+  publicFileMaxBytes: number;
+  /** PATROL_SCHEDULES (true): generate each month's patrol tasks on its first day (and catch up at start-up) */
+  patrolSchedules: boolean;
 }
 
 function int(name: string, fallback: number): number {
@@ -111,6 +117,9 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     jobsLockMs: int('JOBS_LOCK_MS', 30_000) || 1000,
     evidenceDir: process.env.EVIDENCE_DIR || defaultEvidenceDir(process.env.DATA_DIR),
     caseFileMaxBytes: int('CASE_FILE_MAX_BYTES', 20 * 1024 * 1024),
+    publicComplaintsPerHour: int('PUBLIC_COMPLAINTS_PER_HOUR', 5),
+    publicFileMaxBytes: int('PUBLIC_FILE_MAX_BYTES', 5 * 1024 * 1024),
+    patrolSchedules: bool('PATROL_SCHEDULES', true),
     ...overrides,
   };
 }

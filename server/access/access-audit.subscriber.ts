@@ -68,10 +68,13 @@ function plain(value: unknown): unknown {
   return value;
 }
 
+/** Never written to the audit log: secrets, and complainants' personal data (readable by more units than the complaint). */
+const REDACTED_KEYS: ReadonlySet<string> = new Set(['passwordHash', 'secretHash', 'tokenHash', 'complainantName', 'complainantPhone', 'complainantEmail', 'submitterKey']);
+
 function pick(source: Record<string, unknown> | undefined, keys: string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const key of keys) {
-    if (key === 'passwordHash' || key === 'secretHash' || key === 'tokenHash') {
+    if (REDACTED_KEYS.has(key)) {
       out[key] = '[redacted]';
     } else {
       out[key] = plain(source?.[key]);

@@ -34,14 +34,34 @@ export enum Permission {
   CASES_READ = 'cases:read',
   /** take steps on cases; which role may take which step is the case flow's table (services/cases/case-flow.ts) */
   CASES_HANDLE = 'cases:handle',
+  /** read patrol plans, tasks, records and coverage (巡查) */
+  PATROLS_READ = 'patrols:read',
+  /** create and close patrol plans and special campaigns (专项), generate their tasks */
+  PATROLS_PLAN = 'patrols:plan',
+  /** file patrol records (online and on-site) for tasks and shops in one's jurisdiction */
+  PATROLS_HANDLE = 'patrols:handle',
+  /** read complaints (投诉举报); the complainant's personal data only for the handling unit and its superiors */
+  COMPLAINTS_READ = 'complaints:read',
+  /** take in complaints and take them through acceptance, mediation, result and feedback */
+  COMPLAINTS_HANDLE = 'complaints:handle',
 }
 
 export const ALL_PERMISSIONS: readonly Permission[] = Object.values(Permission);
 
 /** Permissions of each staff role. */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
-  [Role.LEADER]: [Permission.REGISTRY_READ, Permission.AUDIT_READ, Permission.MARKET_READ, Permission.CLUES_READ, Permission.CASES_READ, Permission.CASES_HANDLE],
-  [Role.ANALYST]: [Permission.REGISTRY_READ, Permission.MARKET_READ, Permission.CRAWL_START, Permission.CLUES_READ, Permission.CASES_READ],
+  [Role.LEADER]: [
+    Permission.REGISTRY_READ,
+    Permission.AUDIT_READ,
+    Permission.MARKET_READ,
+    Permission.CLUES_READ,
+    Permission.CASES_READ,
+    Permission.CASES_HANDLE,
+    Permission.PATROLS_READ,
+    Permission.PATROLS_PLAN,
+    Permission.COMPLAINTS_READ,
+  ],
+  [Role.ANALYST]: [Permission.REGISTRY_READ, Permission.MARKET_READ, Permission.CRAWL_START, Permission.CLUES_READ, Permission.CASES_READ, Permission.PATROLS_READ, Permission.COMPLAINTS_READ],
   [Role.INSPECTOR]: [
     Permission.REGISTRY_READ,
     Permission.REGISTRY_WRITE,
@@ -51,6 +71,10 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     Permission.CLUES_HANDLE,
     Permission.CASES_READ,
     Permission.CASES_HANDLE,
+    Permission.PATROLS_READ,
+    Permission.PATROLS_HANDLE,
+    Permission.COMPLAINTS_READ,
+    Permission.COMPLAINTS_HANDLE,
   ],
   [Role.ADMIN]: [
     Permission.REGISTRY_READ,
@@ -67,12 +91,29 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     Permission.CLUES_HANDLE,
     Permission.CASES_READ,
     Permission.CASES_HANDLE,
+    Permission.PATROLS_READ,
+    Permission.PATROLS_PLAN,
+    Permission.PATROLS_HANDLE,
+    Permission.COMPLAINTS_READ,
+    Permission.COMPLAINTS_HANDLE,
   ],
   [Role.SYSTEM]: [],
 };
 
-/** Scopes an API key may be given: reading and, for trusted systems, writing the register. */
-export const API_KEY_SCOPES: readonly Permission[] = [Permission.REGISTRY_READ, Permission.REGISTRY_WRITE, Permission.REGISTRY_IMPORT, Permission.MARKET_READ];
+/**
+ * Scopes an API key may be given: reading and, for trusted systems, writing the register; reading patrols
+ * and complaints (complainants' personal data always masked for keys); taking in complaints forwarded by
+ * another system (the national 12315 platform).
+ */
+export const API_KEY_SCOPES: readonly Permission[] = [
+  Permission.REGISTRY_READ,
+  Permission.REGISTRY_WRITE,
+  Permission.REGISTRY_IMPORT,
+  Permission.MARKET_READ,
+  Permission.PATROLS_READ,
+  Permission.COMPLAINTS_READ,
+  Permission.COMPLAINTS_HANDLE,
+]
 
 /** Marker for operations open to any authenticated caller (`me`, `logout`). */
 export const authenticatedOnly = 'authenticated';
