@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BlobStore } from '../crawlers/evidence/blob-store';
+import { addWorkingDays, chinaDay, endOfChinaDay } from '../services/calendar/working-days';
 import { inspectCaseFile } from '../services/cases/case-files';
 import { runAsSystem } from '../services/system-actor';
 import { type GqlResult, startTestPlatform, type TestPlatform } from './support/platform';
@@ -177,7 +178,8 @@ describe('cases', () => {
     ok(await m.evidence({ caseId, note: '询问笔录：当事人承认未亮照' }, inspector));
     const notified = ok(await m.notice(caseId, inspector)).issuePriorNotice;
     expect(notified.status).toBe('NOTIFIED');
-    expect((Date.parse(notified.stageDeadline) - Date.now()) / 86_400_000).toBeGreaterThan(6.99);
+    // 5 working days on China's calendar, to the end of the day (China time)
+    expect(notified.stageDeadline).toBe(endOfChinaDay(addWorkingDays(chinaDay(), 5)).toISOString());
     await refused('BAD_USER_INPUT', () => m.evidence({ caseId, note: '迟到' }, inspector), /is notified: addEvidence is not allowed; allowed: decidePenalty/);
     await refused('BAD_USER_INPUT', () => m.decide({ caseId, ...PENALTY, fineAmount: '-1' }, leader), /fineAmount/);
     await refused('BAD_USER_INPUT', () => m.decide({ caseId, ...PENALTY, legalBasis: [] }, leader), /legalBasis/);

@@ -47,14 +47,15 @@ export const CASE_TRANSITIONS: Readonly<Record<CaseStatus, Partial<Record<CaseSt
 };
 
 /**
- * Calendar days each stage has once entered (null: no deadline). Filed: 90 days to decide (kept through
- * the investigation); notified: 7 calendar days for the party's statement (the law's 5 working days,
- * approximated in calendar days); decided: 15 days to execute.
+ * How long each stage has once entered (absent: no deadline). Filed: 90 calendar days to decide (kept
+ * through the investigation; 《市场监督管理行政处罚程序规定》); notified: 5 working days for the party's
+ * statement or request for a hearing, counted on China's working-day calendar (调休 included); decided:
+ * 15 calendar days to pay the fine.
  */
-export const STAGE_DEADLINE_DAYS: Readonly<Partial<Record<CaseStatus, number>>> = {
-  [CaseStatus.FILED]: 90,
-  [CaseStatus.NOTIFIED]: 7,
-  [CaseStatus.DECIDED]: 15,
+export const STAGE_DEADLINES: Readonly<Partial<Record<CaseStatus, { days: number } | { workingDays: number }>>> = {
+  [CaseStatus.FILED]: { days: 90 },
+  [CaseStatus.NOTIFIED]: { workingDays: 5 },
+  [CaseStatus.DECIDED]: { days: 15 },
 };
 
 /** The steps allowed from `status`. */

@@ -27,7 +27,8 @@ import {
 import { BlobStore } from '../../crawlers/evidence/blob-store';
 import { runCommand } from '../command';
 import { NotFoundError, UserInputError } from '../errors';
-import { type CaseStep, nextCaseStatus, requireCaseRole, STAGE_DEADLINE_DAYS } from './case-flow';
+import { addWorkingDays, chinaDay, endOfChinaDay } from '../calendar/working-days';
+import { type CaseStep, nextCaseStatus, requireCaseRole, STAGE_DEADLINES } from './case-flow';
 import { inspectCaseFile } from './case-files';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -78,8 +79,10 @@ async function caseForStep(em: EntityManager, id: string | number): Promise<Case
 }
 
 function deadlineFor(status: CaseStatus, now: number): Date | null {
-  const days = STAGE_DEADLINE_DAYS[status];
-  return days == null ? null : new Date(now + days * DAY_MS);
+  const rule = STAGE_DEADLINES[status];
+  if (!rule) return null;
+  if ('days' in rule) return new Date(now + rule.days * DAY_MS);
+  return endOfChinaDay(addWorkingDays(chinaDay(new Date(now)), rule.workingDays));
 }
 
 /**
