@@ -18,6 +18,7 @@ import { describeDatabase, openDatabase, timeSeriesOf } from './database';
 import { buildHongdunSchema, complexityPlugin, formatError, httpStatusPlugin, validationRules } from './graphql';
 import { graphiqlAssets, graphiqlPage } from './http/graphiql';
 import { createMetrics, type Metrics } from './http/metrics';
+import { publicComplaintsRouter } from './http/public-complaints';
 import { BullMqJobRunner } from './jobs/bullmq-runner';
 import { InProcessJobRunner } from './jobs/in-process-runner';
 import type { JobRunner } from './jobs/job-runner';
@@ -103,6 +104,9 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
     }
     next();
   });
+
+  // the public complaint form: no login, rate-limited per address, answers a receipt only
+  app.use(publicComplaintsRouter(orm, config));
 
   const apollo = new ApolloServer<Context>({
     schema,

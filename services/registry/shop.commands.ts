@@ -24,8 +24,8 @@ function recordEvent(em: EntityManager, shop: Shop, kind: ShopEventKind, note: s
   em.create(ShopEvent, { shop, kind, note, details, regionCode: shop.regionCode, actorName: actor.name, actorUnitId: actor.unitId });
 }
 
-/** Adds a shop to the register by hand (unfiled until filed). */
-export function createShop(em: EntityManager, input: CreateShopInput): Promise<Shop> {
+/** Adds a shop to the register (unfiled until filed); `origin` is the note of its 'discovered' event. */
+export function createShop(em: EntityManager, input: CreateShopInput, origin = 'added by hand'): Promise<Shop> {
   return runCommand(em, 'createShop', async (tem) => {
     const regionCode = requireRegion(input.regionCode);
     const url = input.url.trim();
@@ -45,7 +45,7 @@ export function createShop(em: EntityManager, input: CreateShopInput): Promise<S
       entity: entity ? ref(entity) : null,
       responsibleUnit: await responsibleUnitFor(tem, regionCode).then((u) => (u ? ref(u) : null)),
     });
-    recordEvent(tem, shop, ShopEventKind.DISCOVERED, 'added by hand');
+    recordEvent(tem, shop, ShopEventKind.DISCOVERED, origin);
     return shop;
   });
 }
