@@ -141,6 +141,10 @@ export class PatrolPlan {
   @Field(() => GraphQLISODateTime, { nullable: true })
   @Property({ type: 'datetime', nullable: true })
   closedAt: Date | null = null;
+
+  @Field(() => String, { nullable: true, description: 'why the plan was closed' })
+  @Property({ type: 'text', nullable: true })
+  closeReason: string | null = null;
 }
 
 /**

@@ -13,6 +13,7 @@ import { actorForUser } from '../services/access/actors';
 import { setupPlatform } from '../services/access/setup-platform.command';
 import { loadDemoProvince } from '../services/demo/load-demo-province';
 import { importEntities } from '../services/registry/import/import-entities.command';
+import { currentMonth, generatePatrolTasks } from '../services/patrols/patrol-generation';
 import { crawlPolicy } from '../services/crawl/start-crawl';
 import { runAsSystem } from '../services/system-actor';
 import { type Config, loadConfig } from './config';
@@ -319,6 +320,25 @@ importCmd
         if (report.errors.length > 50) process.stdout.write(`… and ${report.errors.length - 50} more (use --json for all)\n`);
       }
       process.exitCode = report.status === 'rejected' ? 2 : report.rejected > 0 ? 1 : 0;
+    } finally {
+      await orm.close();
+    }
+  });
+
+const patrolsCmd = program.command('patrols').description('patrols (巡查)');
+patrolsCmd
+  .command('generate')
+  .description('generate a month\'s patrol tasks from the active plans (idempotent: a rerun creates nothing)')
+  .option('--month <YYYY-MM>', 'the month (default the current month, China time)')
+  .option('--plan <id>', 'only this plan')
+  .action(async (opts: { month?: string; plan?: string }) => {
+    const config = loadConfig();
+    const orm = await openDatabase(config);
+    try {
+      const month = opts.month ?? currentMonth();
+      const started = Date.now();
+      const result = await runAsSystem('cli:patrols generate', () => generatePatrolTasks(orm.em.fork(), { month, planId: opts.plan ?? null }));
+      process.stdout.write(`${month}: ${result.created} tasks created, ${result.existing} existing, ${result.plans} plans (${Date.now() - started} ms)\n`);
     } finally {
       await orm.close();
     }

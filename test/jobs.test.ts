@@ -119,7 +119,7 @@ const prefix = `hongdun-test-${randomBytes(4).toString('hex')}`;
 runnerContract('BullMQ job runner on Redis', () => new BullMqJobRunner(REDIS_URL, prefix), hasRedis);
 
 describe.skipIf(!hasRedis)('BullMQ schedules', () => {
-  it('declares the nightly cleanup as one job scheduler, however often the platform starts', async () => {
+  it('declares the nightly cleanup and the monthly patrol generation as one job scheduler each, however often the platform starts', async () => {
     const a = new BullMqJobRunner(REDIS_URL, `${prefix}-sched`);
     const b = new BullMqJobRunner(REDIS_URL, `${prefix}-sched`);
     try {
@@ -127,7 +127,10 @@ describe.skipIf(!hasRedis)('BullMQ schedules', () => {
       await registerPlatformJobs(b, db.orm, loadConfig({ dataDir: 'memory://' }));
       await registerPlatformJobs(a, db.orm, loadConfig({ dataDir: 'memory://' }));
       const schedulers = await a.schedulers();
-      expect(schedulers).toEqual([{ key: 'session-cleanup-nightly', name: JOBS.SESSION_CLEANUP }]);
+      expect(schedulers.sort((x, y) => x.key.localeCompare(y.key))).toEqual([
+        { key: 'patrol-generate-monthly', name: JOBS.PATROL_GENERATE },
+        { key: 'session-cleanup-nightly', name: JOBS.SESSION_CLEANUP },
+      ]);
     } finally {
       await a.close();
       await b.close();

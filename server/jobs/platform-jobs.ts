@@ -4,6 +4,7 @@ import { type CrawlDeps, executeCrawlRun, markRunGivenUp } from '../../crawlers/
 import { evidenceSink, openEvidenceStore } from '../../crawlers/evidence';
 import { CrawlKind, CrawlRun, Session, ShopClassification } from '../../entities';
 import { createCrawlRun } from '../../services/crawl/crawl-runs';
+import { currentMonth, generatePatrolTasks, PATROL_GENERATE_JOB } from '../../services/patrols/patrol-generation';
 import { CRAWL_JOB, crawlPolicy } from '../../services/crawl/start-crawl';
 import { runAsSystem } from '../../services/system-actor';
 import type { Config } from '../config';
@@ -24,7 +25,22 @@ export const JOBS = {
   CRAWL_LISTINGS: CRAWL_JOB[CrawlKind.LISTINGS],
   /** the rule checks over a crawl run's snapshots and observations: findings */
   CHECK_RULES: 'check-rules',
+  /** generates a month's patrol tasks from the active plans (idempotent) */
+  PATROL_GENERATE: PATROL_GENERATE_JOB,
 } as const;
+
+/**
+ * A cron pattern, in this process's time zone (the one the runners read cron in), for 01:00 China time
+ * (UTC+8) on the first day of each month: `0 1 1 * *` where the process runs in China time, `0 17 L * *`
+ * (the last day of the previous month, 17:00) where it runs in UTC. Read at start-up.
+ */
+export function chinaMonthStartCron(now = new Date()): string {
+  const offsetMin = -now.getTimezoneOffset();
+  // minutes after local midnight of the previous month's last day at which it is 01:00 on the 1st in China
+  const at = 17 * 60 + offsetMin;
+  if (at >= 24 * 60) return `${(at - 24 * 60) % 60} ${Math.floor((at - 24 * 60) / 60)} 1 * *`;
+  return `${at % 60} ${Math.floor(at / 60)} L * *`;
+}
 
 
 /** What the crawl jobs need: the database, its time-series store, the evidence folder, the spiders' settings. */
@@ -111,6 +127,24 @@ export async function registerPlatformJobs(runner: JobRunner, orm: MikroORM, con
       return checkRules(orm, { observedAt: run.observedAt, regionCode: run.regionCode, runId: run.id });
     },
   });
+  runner.define({
+    name: JOBS.PATROL_GENERATE,
+    attempts: 3,
+    backoffMs: 5000,
+    // data: { month?: 'YYYY-MM' (default the current China month), planId? }
+    handler: (data) =>
+      runAsSystem('job: patrol generate', () =>
+        generatePatrolTasks(orm.em.fork(), {
+          month: typeof data.month === 'string' && data.month ? data.month : currentMonth(),
+          planId: data.planId == null ? null : String(data.planId),
+        }),
+      ),
+  });
+  if (config.patrolSchedules) {
+    await runner.schedule({ id: 'patrol-generate-monthly', job: JOBS.PATROL_GENERATE, cron: chinaMonthStartCron(), data: {} });
+    // catch-up: this month's tasks, in case the platform was down on the 1st (idempotent)
+    await runner.enqueue(JOBS.PATROL_GENERATE, { month: currentMonth() });
+  }
   if (config.crawlSchedules && config.crawlSeeds.length > 0) {
     for (const s of CRAWL_SCHEDULES) {
       await runner.schedule({ id: s.id, job: CRAWL_JOB[s.kind], cron: s.cron, data: { schedule: s.id, classifications: s.classifications ?? null } });

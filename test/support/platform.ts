@@ -27,7 +27,7 @@ export interface TestPlatform extends Platform {
 export async function startTestPlatform(options: { entities?: number; seed?: string; config?: Partial<Config> } = {}): Promise<TestPlatform> {
   const db = await openTestDatabase();
   await loadDemoProvince(db.orm.em.fork(), { seed: options.seed ?? 'test', entities: options.entities ?? 400 });
-  const config = loadConfig({ port: 0, databaseUrl: db.url, dataDir: 'memory://', redisUrl: undefined, demo: false, ...options.config });
+  const config = loadConfig({ port: 0, databaseUrl: db.url, dataDir: 'memory://', redisUrl: undefined, demo: false, patrolSchedules: false, ...options.config });
   const platform = await startPlatform(config, { orm: db.orm });
   const tokens = new Map<string, string>();
   const gql = async (query: string, variables?: Record<string, unknown>, token?: string) => {
