@@ -3,6 +3,8 @@ import { AuditResolver } from './audit.resolver';
 import { AuthResolver } from './auth.resolver';
 import { CaseResolver } from './case.resolver';
 import { ClueResolver } from './clue.resolver';
+import { PATROL_RESOLVERS } from './patrol.resolver';
+import { ComplaintResolver } from './complaint.resolver';
 import { CrawlResolver } from './crawl.resolver';
 import { EntityResolver } from './entity.resolver';
 import { FindingResolver } from './finding.resolver';
@@ -31,4 +33,6 @@ export const RESOLVERS = [
   FindingResolver,
   ClueResolver,
   CaseResolver,
+  ComplaintResolver,
+  ...PATROL_RESOLVERS,
 ] as const;

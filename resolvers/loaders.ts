@@ -1,7 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { raw } from '@mikro-orm/core';
 import DataLoader from 'dataloader';
-import { ClueEvent, ClueFinding, Finding, Listing, Shop, ShopEvent, Unit } from '../entities';
+import { Clue, ClueEvent, ClueFinding, ComplaintEvent, Finding, Listing, PatrolRecord, PatrolTask, Shop, ShopEvent, Unit } from '../entities';
+import { planTaskCounts } from '../services/patrols/patrol.queries';
 
 /**
  * Request-scoped batching for fields that are not plain references (those batch through MikroORM's
@@ -45,6 +46,36 @@ export function createLoaders(em: EntityManager) {
       const findings = links.length ? await em.find(Finding, { id: { $in: links.map((l) => l.finding.id) } }) : [];
       const byId = new Map(findings.map((f) => [f.id, f]));
       return ids.map((id) => links.filter((l) => l.clue.id === id).flatMap((l) => byId.get(l.finding.id) ?? []));
+    }),
+    /** a complaint's events, oldest first */
+    complaintEvents: new DataLoader<number, ComplaintEvent[]>(async (ids) => {
+      const events = await em.find(ComplaintEvent, { complaint: { $in: [...ids] } }, { orderBy: { at: 'asc', id: 'asc' } });
+      return ids.map((id) => events.filter((e) => e.complaint.id === id));
+    }),
+    /** a complaint's clue, within the caller's jurisdiction (null outside it) */
+    complaintClueById: new DataLoader<number, Clue | null>(async (ids) => {
+      const clues = await em.find(Clue, { id: { $in: [...ids] } });
+      return ids.map((id) => clues.find((c) => c.id === id) ?? null);
+    }),
+    /** a patrol record's clue, within the caller's jurisdiction (null outside it) */
+    patrolClueById: new DataLoader<number, Clue | null>(async (ids) => {
+      const clues = await em.find(Clue, { id: { $in: [...ids] } });
+      return ids.map((id) => clues.find((c) => c.id === id) ?? null);
+    }),
+    /** patrol tasks by id, within the caller's jurisdiction */
+    patrolTaskById: new DataLoader<number, PatrolTask | null>(async (ids) => {
+      const tasks = await em.find(PatrolTask, { id: { $in: [...ids] } });
+      return ids.map((id) => tasks.find((t) => t.id === id) ?? null);
+    }),
+    /** the latest record filed for a patrol task */
+    patrolRecordOfTask: new DataLoader<number, PatrolRecord | null>(async (ids) => {
+      const records = await em.find(PatrolRecord, { task: { $in: [...ids] } }, { orderBy: { id: 'desc' } });
+      return ids.map((id) => records.find((r) => r.task?.id === id) ?? null);
+    }),
+    /** a patrol plan's task counts in the caller's jurisdiction */
+    patrolTaskCounts: new DataLoader<number, { open: number; done: number; cancelled: number; overdue: number }>(async (ids) => {
+      const counts = await planTaskCounts(em, ids);
+      return ids.map((id) => counts.get(id) ?? { open: 0, done: 0, cancelled: 0, overdue: 0 });
     }),
     shopCountOfEntity: new DataLoader<number, number>(async (ids) => {
       const qb = em.createQueryBuilder(Shop, 's').select(['s.entity', raw('count(*) as count')]).where({ entity: { $in: [...ids] } }).groupBy('s.entity');

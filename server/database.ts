@@ -59,6 +59,9 @@ export function describeDatabase(config: Config): string {
   return `embedded PGlite (${config.dataDir})`;
 }
 
+/** PostgreSQL's type oid of `date`. */
+const DATE_OID = 1082;
+
 /**
  * Opens the database: the PostgreSQL server at DATABASE_URL, or else an embedded PGlite whose data
  * lives in DATA_DIR (`memory://` for a throwaway one). Applies pending migrations.
@@ -75,7 +78,8 @@ export async function openDatabase(config: Config): Promise<MikroORM> {
   } else {
     const dir = config.dataDir;
     if (!dir.startsWith('memory://')) fs.mkdirSync(dir, { recursive: true });
-    const pglite = await PGlite.create(dir);
+    // dates as 'YYYY-MM-DD' text, as node-postgres gives them (PGlite would make them midnight-UTC Date objects)
+    const pglite = await PGlite.create(dir, { parsers: { [DATE_OID]: (value: string) => value } });
     orm = await MikroORM.init({
       ...baseOptions(),
       driver: PGliteDriver as unknown as typeof PostgreSqlDriver,

@@ -100,7 +100,7 @@ async function countIn(table: 'shop' | 'online_entity' | 'audit_entry', prefixes
   return Number(row.n);
 }
 
-const FINGERPRINTED = ['online_entity', 'shop', 'shop_event', 'audit_entry', 'api_key', 'import_batch', 'unit', 'clue', 'clue_event', 'legal_case', 'case_event', 'case_evidence'] as const;
+const FINGERPRINTED = ['online_entity', 'shop', 'shop_event', 'audit_entry', 'api_key', 'import_batch', 'unit', 'clue', 'clue_event', 'legal_case', 'case_event', 'case_evidence', 'patrol_plan', 'patrol_task', 'patrol_record', 'complaint', 'complaint_event'] as const;
 
 /**
  * Row count and an md5 of every row of each table: equal fingerprints mean nothing was written. An API
@@ -960,6 +960,29 @@ const ALL_OPERATIONS: Operation[] = [
   { type: 'Mutation', name: 'handleClue', permission: 'clues:handle', doc: `mutation { handleClue(input: { clueId: "1", outcome: VERIFIED, note: "role" }) { id } }`, vars: () => ({}) },
   { type: 'Mutation', name: 'feedbackClue', permission: 'clues:handle', doc: `mutation { feedbackClue(id: "1", note: "role") { id } }`, vars: () => ({}) },
   { type: 'Mutation', name: 'archiveClue', permission: 'clues:handle', doc: `mutation { archiveClue(id: "1", reason: "role") { id } }`, vars: () => ({}) },
+  { type: 'Query', name: 'complaints', permission: 'complaints:read', doc: `{ complaints { totalCount } }`, vars: () => ({}) },
+  { type: 'Query', name: 'complaint', permission: 'complaints:read', doc: `{ complaint(id: "1") { id } }`, vars: () => ({}) },
+  { type: 'Query', name: 'complaintCountsByUnit', permission: 'complaints:read', doc: `{ complaintCountsByUnit(from: "2026-11-01", to: "2026-11-30") { received } }`, vars: () => ({}) },
+  { type: 'Query', name: 'complaintsCsv', permission: 'complaints:read', doc: `{ complaintsCsv }`, vars: () => ({}) },
+  { type: 'Mutation', name: 'submitComplaint', permission: 'complaints:handle', doc: `mutation { submitComplaint(input: { kind: COMPLAINT, complainant: { name: "王小明" }, shopId: "1", title: "t", description: "d" }) { id } }`, vars: () => ({}) },
+  { type: 'Mutation', name: 'acceptComplaint', permission: 'complaints:handle', doc: `mutation { acceptComplaint(id: "1") { id } }`, vars: () => ({}) },
+  { type: 'Mutation', name: 'rejectComplaint', permission: 'complaints:handle', doc: `mutation { rejectComplaint(id: "1", reason: "r") { id } }`, vars: () => ({}) },
+  { type: 'Mutation', name: 'startComplaintMediation', permission: 'complaints:handle', doc: `mutation { startComplaintMediation(id: "1") { id } }`, vars: () => ({}) },
+  { type: 'Mutation', name: 'resolveComplaint', permission: 'complaints:handle', doc: `mutation { resolveComplaint(input: { id: "1", result: AGREEMENT }) { id } }`, vars: () => ({}) },
+  { type: 'Mutation', name: 'closeComplaint', permission: 'complaints:handle', doc: `mutation { closeComplaint(input: { id: "1", feedback: SATISFIED }) { id } }`, vars: () => ({}) },
+  { type: 'Mutation', name: 'raiseClueFromComplaint', permission: 'complaints:handle', doc: `mutation { raiseClueFromComplaint(id: "1") { id } }`, vars: () => ({}) },
+  { type: 'Mutation', name: 'reassignComplaint', permission: 'complaints:handle', doc: `mutation { reassignComplaint(id: "1", unitId: "1", reason: "r") { id } }`, vars: () => ({}) },
+  { type: 'Query', name: 'patrolPlans', permission: 'patrols:read', doc: `{ patrolPlans { id } }`, vars: () => ({}) },
+  { type: 'Query', name: 'patrolPlan', permission: 'patrols:read', doc: `{ patrolPlan(id: "1") { id } }`, vars: () => ({}) },
+  { type: 'Query', name: 'patrolTasks', permission: 'patrols:read', doc: `{ patrolTasks(first: 1) { totalCount } }`, vars: () => ({}) },
+  { type: 'Query', name: 'patrolRecords', permission: 'patrols:read', doc: `{ patrolRecords(first: 1) { totalCount } }`, vars: () => ({}) },
+  { type: 'Query', name: 'patrolRecord', permission: 'patrols:read', doc: `{ patrolRecord(id: "1") { id } }`, vars: () => ({}) },
+  { type: 'Query', name: 'patrolCoverage', permission: 'patrols:read', doc: `{ patrolCoverage(from: "2026-11-01", to: "2026-11-30") { coverage } }`, vars: () => ({}) },
+  { type: 'Query', name: 'campaignProgress', permission: 'patrols:read', doc: `{ campaignProgress(planId: "1") { targeted } }`, vars: () => ({}) },
+  { type: 'Mutation', name: 'createPatrolPlan', permission: 'patrols:plan', doc: `mutation { createPatrolPlan(input: { kind: ROUTINE, name: "x" }) { id } }`, vars: () => ({}) },
+  { type: 'Mutation', name: 'closePatrolPlan', permission: 'patrols:plan', doc: `mutation { closePatrolPlan(id: "1", reason: "x") { id } }`, vars: () => ({}) },
+  { type: 'Mutation', name: 'generatePatrolTasks', permission: 'patrols:plan', doc: `mutation { generatePatrolTasks(month: "2026-12") { created } }`, vars: () => ({}) },
+  { type: 'Mutation', name: 'filePatrolRecord', permission: 'patrols:handle', doc: `mutation { filePatrolRecord(input: { shopId: "1", mode: ONLINE, outcome: COMPLIANT, checklist: [{ key: "licence-shown", result: PASS }] }) { id } }`, vars: () => ({}) },
   { type: 'Query', name: 'cases', permission: 'cases:read', doc: `{ cases { totalCount } }`, vars: () => ({}) },
   { type: 'Query', name: 'case', permission: 'cases:read', doc: `{ case(id: "1") { id } }`, vars: () => ({}) },
   { type: 'Query', name: 'caseDocument', permission: 'cases:read', doc: `{ caseDocument(caseId: "1", kind: EVIDENCE_RECORD) { html } }`, vars: () => ({}) },
