@@ -5,6 +5,7 @@ import { Finding } from './finding.entity';
 import { jurisdictionFilter, type JurisdictionBound } from './jurisdiction';
 import { Shop } from './shop.entity';
 import { Unit } from './unit.entity';
+import { now } from './clock';
 
 /** Where a clue (线索) came from. */
 export enum ClueSource {
@@ -131,11 +132,11 @@ export class Clue implements JurisdictionBound {
 
   @Field(() => GraphQLISODateTime)
   @Property({ type: 'datetime', defaultRaw: 'now()' })
-  createdAt: Date & Opt = new Date();
+  createdAt: Date & Opt = now();
 
   @Field(() => GraphQLISODateTime)
-  @Property({ type: 'datetime', defaultRaw: 'now()', onUpdate: () => new Date() })
-  updatedAt: Date & Opt = new Date();
+  @Property({ type: 'datetime', defaultRaw: 'now()', onUpdate: () => now() })
+  updatedAt: Date & Opt = now();
 }
 
 /** A finding behind a clue (a finding belongs to at most one clue). */
@@ -157,7 +158,7 @@ export class ClueFinding implements JurisdictionBound {
   regionCode!: string;
 
   @Property({ type: 'datetime', defaultRaw: 'now()' })
-  at: Date & Opt = new Date();
+  at: Date & Opt = now();
 }
 
 /** One step of a clue's flow: who, when, from which status to which, and why (append-only). */
@@ -208,5 +209,5 @@ export class ClueEvent implements JurisdictionBound {
 
   @Field(() => GraphQLISODateTime)
   @Property({ type: 'datetime', defaultRaw: 'now()' })
-  at: Date & Opt = new Date();
+  at: Date & Opt = now();
 }

@@ -6,6 +6,7 @@ import { jurisdictionFilter, type JurisdictionBound } from './jurisdiction';
 import type { StoredFile } from './patrol.entity';
 import { Shop } from './shop.entity';
 import { Unit } from './unit.entity';
+import { now } from './clock';
 
 /** 投诉 (a consumer's dispute, mediated) or 举报 (a report of a violation, checked as a clue). */
 export enum ComplaintKind {
@@ -215,11 +216,11 @@ export class Complaint implements JurisdictionBound {
 
   @Field(() => GraphQLISODateTime)
   @Property({ type: 'datetime', defaultRaw: 'now()' })
-  createdAt: Date & Opt = new Date();
+  createdAt: Date & Opt = now();
 
   @Field(() => GraphQLISODateTime)
-  @Property({ type: 'datetime', defaultRaw: 'now()', onUpdate: () => new Date() })
-  updatedAt: Date & Opt = new Date();
+  @Property({ type: 'datetime', defaultRaw: 'now()', onUpdate: () => now() })
+  updatedAt: Date & Opt = now();
 }
 
 /** One step of a complaint: who, when, from which status to which, and why (append-only). */
@@ -269,5 +270,5 @@ export class ComplaintEvent implements JurisdictionBound {
 
   @Field(() => GraphQLISODateTime)
   @Property({ type: 'datetime', defaultRaw: 'now()' })
-  at: Date & Opt = new Date();
+  at: Date & Opt = now();
 }

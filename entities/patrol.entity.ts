@@ -4,6 +4,7 @@ import { Clue } from './clue.entity';
 import { jurisdictionFilter, type JurisdictionBound } from './jurisdiction';
 import { Shop } from './shop.entity';
 import { Unit } from './unit.entity';
+import { now } from './clock';
 
 /** Routine patrols (日常巡查) recur by shop class and risk; a special campaign (专项) is one sweep over a target set. */
 export enum PatrolPlanKind {
@@ -136,7 +137,7 @@ export class PatrolPlan {
 
   @Field(() => GraphQLISODateTime)
   @Property({ type: 'datetime', defaultRaw: 'now()' })
-  createdAt: Date & Opt = new Date();
+  createdAt: Date & Opt = now();
 
   @Field(() => GraphQLISODateTime, { nullable: true })
   @Property({ type: 'datetime', nullable: true })
@@ -197,7 +198,7 @@ export class PatrolTask implements JurisdictionBound {
 
   @Field(() => GraphQLISODateTime)
   @Property({ type: 'datetime', defaultRaw: 'now()' })
-  createdAt: Date & Opt = new Date();
+  createdAt: Date & Opt = now();
 }
 
 /** A stored file (photo, attachment): its bytes live in the evidence blob folder under their SHA-256. */
@@ -298,5 +299,5 @@ export class PatrolRecord implements JurisdictionBound {
 
   @Field(() => GraphQLISODateTime)
   @Property({ type: 'datetime', defaultRaw: 'now()' })
-  createdAt: Date & Opt = new Date();
+  createdAt: Date & Opt = now();
 }

@@ -8,13 +8,14 @@
  */
 import { getDayDetail, getHolidaysInRange } from 'chinese-days';
 import { UserInputError } from '../errors';
+import { now } from '../../entities/clock';
 
 const DAY_MS = 24 * 3600 * 1000;
 const CHINA_OFFSET_MS = 8 * 3600 * 1000;
 const DAY_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** The calendar date in China (UTC+8) of an instant. */
-export function chinaDay(at: Date = new Date()): string {
+export function chinaDay(at: Date = now()): string {
   return new Date(at.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10);
 }
 

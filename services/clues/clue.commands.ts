@@ -30,6 +30,7 @@ import { responsibleUnitFor } from '../registry/registry-rules';
 import { getShop } from '../registry/shop.queries';
 import { type ClueStep, nextStatus } from './clue-flow';
 import { visibleUnit } from './clue.queries';
+import { now } from '../../entities/clock';
 
 /** Days an assigned unit has to handle a clue unless the assignment says otherwise. */
 export const DEFAULT_CLUE_DEADLINE_DAYS = 15;
@@ -106,7 +107,7 @@ function raiseOnce(em: EntityManager, findingId: string | number): Promise<Clue>
     );
     if (open) {
       tem.create(ClueFinding, { clue: open, finding, regionCode: open.regionCode });
-      open.updatedAt = new Date();
+      open.updatedAt = now();
       recordEvent(tem, open, ClueAction.MERGED, open.status, `finding ${finding.id} of the same shop and rule`, { findingId: finding.id, observedAt: finding.observedAt.toISOString() });
       return open;
     }
@@ -184,12 +185,12 @@ export function assignClue(em: EntityManager, id: string | number, input: Assign
       if (!unit) throw new UserInputError(`no unit holds region ${clue.regionCode}; give unitId`, 'unitId');
       if (!coversJurisdiction(currentActor().prefixes, unit.jurisdiction)) throw new UserInputError(`the unit holding region ${clue.regionCode} lies outside your jurisdiction`, 'unitId');
     }
-    const now = Date.now();
-    const deadline = input.deadline ?? new Date(now + DEFAULT_CLUE_DEADLINE_DAYS * 24 * 3600 * 1000);
-    if (Number.isNaN(deadline.getTime()) || deadline.getTime() <= now) throw new UserInputError('deadline: must lie in the future', 'deadline');
+    const nowMs = now().getTime();
+    const deadline = input.deadline ?? new Date(nowMs + DEFAULT_CLUE_DEADLINE_DAYS * 24 * 3600 * 1000);
+    if (Number.isNaN(deadline.getTime()) || deadline.getTime() <= nowMs) throw new UserInputError('deadline: must lie in the future', 'deadline');
     clue.assignedUnit = ref(unit);
     clue.deadline = deadline;
-    clue.assignedAt = new Date(now);
+    clue.assignedAt = new Date(nowMs);
     step(tem, clue, 'assignClue', ClueAction.ASSIGNED, optionalText(input.note), { unitId: unit.id, unitCode: unit.code, unitName: unit.name, deadline: deadline.toISOString() });
     return clue;
   });
@@ -215,7 +216,7 @@ export function handleClue(em: EntityManager, id: string | number, outcome: Clue
       }
     }
     clue.outcome = outcome;
-    clue.handledAt = new Date();
+    clue.handledAt = now();
     step(tem, clue, 'handleClue', ClueAction.HANDLED, text, { outcome });
     return clue;
   });

@@ -38,6 +38,7 @@ import { createShop } from '../registry/shop.commands';
 import { getShop } from '../registry/shop.queries';
 import { runAsSystem } from '../system-actor';
 import { type ComplaintStep, nextStatus } from './complaint-flow';
+import { now } from '../../entities/clock';
 
 /** Working days to decide on acceptance after receipt (《市场监督管理投诉举报处理暂行办法》第十五条). */
 export const ACCEPTANCE_WORKING_DAYS = 7;
@@ -206,7 +207,7 @@ export function checkBusinessRegion(code: string, field = 'regionCode'): string 
  * Checks an intake without touching the database: every problem found, each naming its field. Files
  * are decoded strictly, size-limited and typed by their magic bytes (inspectCaseFile).
  */
-export function checkIntake(input: ComplaintIntakeInput, rules: IntakeRules, now = new Date()): { value: CheckedIntake | null; problems: InputProblem[] } {
+export function checkIntake(input: ComplaintIntakeInput, rules: IntakeRules, at = now()): { value: CheckedIntake | null; problems: InputProblem[] } {
   const problems: InputProblem[] = [];
   const kind = Object.values(ComplaintKind).includes(input?.kind) ? input.kind : null;
   if (!kind) problems.push({ field: 'kind', message: `kind: give one of ${Object.values(ComplaintKind).join(', ')}` });
@@ -247,7 +248,7 @@ export function checkIntake(input: ComplaintIntakeInput, rules: IntakeRules, now
   let orderDate: string | null = null;
   if (orderDateText) {
     orderDate = attempt(problems, 'order.orderDate', () => checkDay(orderDateText, 'orderDate'));
-    if (orderDate && orderDate > chinaDay(now)) {
+    if (orderDate && orderDate > chinaDay(at)) {
       problems.push({ field: 'order.orderDate', message: `order.orderDate: ${orderDate} lies in the future` });
       orderDate = null;
     }
@@ -275,11 +276,11 @@ export function checkIntake(input: ComplaintIntakeInput, rules: IntakeRules, now
     });
   }
 
-  let receivedAt = now;
+  let receivedAt = at;
   if (input?.receivedAt != null) {
     if (rules.publicForm) problems.push({ field: 'receivedAt', message: 'receivedAt: not accepted from the public form' });
     else if (!(input.receivedAt instanceof Date) || Number.isNaN(input.receivedAt.getTime())) problems.push({ field: 'receivedAt', message: 'receivedAt: not a time' });
-    else if (input.receivedAt.getTime() > now.getTime() + SKEW_MS) problems.push({ field: 'receivedAt', message: 'receivedAt: lies in the future' });
+    else if (input.receivedAt.getTime() > at.getTime() + SKEW_MS) problems.push({ field: 'receivedAt', message: 'receivedAt: lies in the future' });
     else receivedAt = input.receivedAt;
   }
 
@@ -536,10 +537,10 @@ function complaintStep(
 export function acceptComplaint(em: EntityManager, id: string | number, note?: string | null): Promise<Complaint> {
   const text = optionalText(note, 'note');
   return complaintStep(em, id, 'acceptComplaint', ComplaintAction.ACCEPTED, async (_tem, complaint) => {
-    const now = new Date();
-    complaint.decidedAt = now;
-    complaint.resolutionDueOn = addWorkingDays(chinaDay(now), RESOLUTION_WORKING_DAYS);
-    return { note: text, details: { resolutionDueOn: complaint.resolutionDueOn, onTime: chinaDay(now) <= complaint.acceptanceDueOn } };
+    const at = now();
+    complaint.decidedAt = at;
+    complaint.resolutionDueOn = addWorkingDays(chinaDay(at), RESOLUTION_WORKING_DAYS);
+    return { note: text, details: { resolutionDueOn: complaint.resolutionDueOn, onTime: chinaDay(at) <= complaint.acceptanceDueOn } };
   });
 }
 
@@ -547,9 +548,9 @@ export function acceptComplaint(em: EntityManager, id: string | number, note?: s
 export function rejectComplaint(em: EntityManager, id: string | number, reason: string): Promise<Complaint> {
   const text = requireText(reason, 'reason');
   return complaintStep(em, id, 'rejectComplaint', ComplaintAction.REJECTED, async (_tem, complaint) => {
-    const now = new Date();
-    complaint.decidedAt = now;
-    return { note: text, details: { onTime: chinaDay(now) <= complaint.acceptanceDueOn } };
+    const at = now();
+    complaint.decidedAt = at;
+    return { note: text, details: { onTime: chinaDay(at) <= complaint.acceptanceDueOn } };
   });
 }
 
@@ -580,7 +581,7 @@ export function resolveComplaint(em: EntityManager, id: string | number, input: 
     }
     complaint.result = input.result;
     complaint.amountRecovered = amountRecovered;
-    complaint.resolvedAt = new Date();
+    complaint.resolvedAt = now();
     return { note: text, details: { result: input.result, amountRecovered } };
   });
 }
@@ -596,7 +597,7 @@ export function closeComplaint(em: EntityManager, id: string | number, input: Cl
   const text = optionalText(input.note, 'note');
   return complaintStep(em, id, 'closeComplaint', ComplaintAction.CLOSED, async (_tem, complaint) => {
     complaint.feedback = input.feedback;
-    complaint.closedAt = new Date();
+    complaint.closedAt = now();
     return { note: text, details: { feedback: input.feedback } };
   });
 }

@@ -25,6 +25,7 @@ import { runCommand } from '../command';
 import { UserInputError } from '../errors';
 import { likeEscape } from '../pagination';
 import { dayOf, getPatrolPlan, planVisibleSql } from './patrol-plans';
+import { now } from '../../entities/clock';
 
 /** The job that generates a month's tasks (data: { month?: 'YYYY-MM', planId? }; default the current China month). */
 export const PATROL_GENERATE_JOB = 'patrol-generate';
@@ -54,8 +55,8 @@ export function checkMonth(month: string): string {
 }
 
 /** The current month in China (YYYY-MM). */
-export function currentMonth(now = new Date()): string {
-  return chinaDay(now).slice(0, 7);
+export function currentMonth(at = now()): string {
+  return chinaDay(at).slice(0, 7);
 }
 
 /**

@@ -26,6 +26,7 @@ import { chinaDay, checkDay } from '../calendar/working-days';
 import { runCommand } from '../command';
 import { NotFoundError, UserInputError } from '../errors';
 import { requireRegion } from '../registry/registry-rules';
+import { now } from '../../entities/clock';
 
 /**
  * A `date` column as `YYYY-MM-DD`: the PostgreSQL driver returns the text, embedded PGlite a Date at UTC
@@ -271,7 +272,7 @@ export function closePatrolPlan(em: EntityManager, id: string | number, reason: 
     }
     if (plan.status === PatrolPlanStatus.CLOSED) throw new UserInputError(`patrol plan ${plan.id} is already closed`, 'id');
     plan.status = PatrolPlanStatus.CLOSED;
-    plan.closedAt = new Date();
+    plan.closedAt = now();
     plan.closeReason = closeReason;
     await tem.flush();
     // every task of the plan lies in the owner's scope, hence in the caller's jurisdiction; the rule stays explicit

@@ -34,6 +34,7 @@ import { runCommand } from '../command';
 import { NotFoundError, UserInputError } from '../errors';
 import { getShop } from '../registry/shop.queries';
 import { dayOf, DEFAULT_CHECKLIST } from './patrol-plans';
+import { now } from '../../entities/clock';
 
 /** Photos a record may carry. */
 export const MAX_PATROL_PHOTOS = 10;
@@ -142,10 +143,10 @@ export function filePatrolRecord(em: EntityManager, input: FilePatrolRecordInput
       shop = await getShop(tem, input.shopId!);
     }
 
-    const now = Date.now();
-    const patrolledAt = input.patrolledAt ?? new Date(now);
+    const nowMs = now().getTime();
+    const patrolledAt = input.patrolledAt ?? new Date(nowMs);
     if (Number.isNaN(patrolledAt.getTime())) throw new UserInputError('patrolledAt: not a time', 'patrolledAt');
-    if (patrolledAt.getTime() > now + FUTURE_SKEW_MS) throw new UserInputError('patrolledAt: lies in the future', 'patrolledAt');
+    if (patrolledAt.getTime() > nowMs + FUTURE_SKEW_MS) throw new UserInputError('patrolledAt: lies in the future', 'patrolledAt');
     if (task && patrolledAt < startOfChinaDay(dayOf(task.periodStart))) {
       throw new UserInputError(`patrolledAt: before the task's period, which starts ${dayOf(task.periodStart)}`, 'patrolledAt');
     }
@@ -162,7 +163,7 @@ export function filePatrolRecord(em: EntityManager, input: FilePatrolRecordInput
         if (!failed.length) throw new UserInputError('outcome: rectification ordered, but no checklist item failed', 'outcome');
         if (!input.rectifyBy) throw new UserInputError('rectifyBy: give the day by which the shop must rectify', 'rectifyBy');
         rectifyBy = checkDay(input.rectifyBy, 'rectifyBy');
-        if (rectifyBy <= chinaDay(new Date(now))) throw new UserInputError(`rectifyBy: ${rectifyBy} must lie in the future`, 'rectifyBy');
+        if (rectifyBy <= chinaDay(new Date(nowMs))) throw new UserInputError(`rectifyBy: ${rectifyBy} must lie in the future`, 'rectifyBy');
         break;
       case PatrolOutcome.CLUE_RAISED:
         if (!input.clue) throw new UserInputError('clue: give the clue\'s title and description', 'clue');
@@ -236,7 +237,7 @@ export function filePatrolRecord(em: EntityManager, input: FilePatrolRecordInput
     });
     if (task) {
       task.status = PatrolTaskStatus.DONE;
-      task.doneAt = new Date(now);
+      task.doneAt = new Date(nowMs);
     }
     await tem.flush();
     return record;
