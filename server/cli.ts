@@ -12,6 +12,7 @@ import { type Actor, runAs, User } from '../entities';
 import { actorForUser } from '../services/access/actors';
 import { setupPlatform } from '../services/access/setup-platform.command';
 import { loadDemoProvince } from '../services/demo/load-demo-province';
+import { loadDemoWork } from '../services/demo/load-demo-work';
 import { importEntities } from '../services/registry/import/import-entities.command';
 import { currentMonth, generatePatrolTasks } from '../services/patrols/patrol-generation';
 import { crawlPolicy } from '../services/crawl/start-crawl';
@@ -22,7 +23,7 @@ import { buildHongdunSchema } from './graphql';
 import { BullMqJobRunner } from './jobs/bullmq-runner';
 import { crawlDeps, registerPlatformJobs } from './jobs/platform-jobs';
 import { logger } from './logger';
-import { startPlatform } from './platform';
+import { type Platform, startPlatform } from './platform';
 
 /** Stops cleanly on SIGINT/SIGTERM: finish what runs, close connections, exit. */
 function onShutdown(close: () => Promise<void>): void {
@@ -71,6 +72,32 @@ function demoOnFirstStart(config: Config): (orm: MikroORM) => Promise<void> {
   };
 }
 
+/**
+ * The demo's supervision work (patrol plans, the month's tasks and records, complaints), loaded in the
+ * background once the platform serves (DEMO=true; a few minutes for the full province on PGlite). Returns
+ * how to stop it: between two steps, so the next start goes on where it stopped.
+ */
+function demoWorkInBackground(platform: Platform, config: Config): () => Promise<void> {
+  if (!config.demo) return async () => {};
+  const controller = new AbortController();
+  const done = loadDemoWork(platform.orm, {
+    seed: config.demoSeed,
+    evidenceDir: config.evidenceDir,
+    maxFileBytes: config.caseFileMaxBytes,
+    publicFileMaxBytes: config.publicFileMaxBytes,
+    signal: controller.signal,
+    onProgress: (stage, n, total) => {
+      if (n === total) logger.info({ stage, n }, 'demo work');
+    },
+  }).catch((err) => {
+    if (!controller.signal.aborted) logger.error({ err }, 'loading the demo supervision work failed');
+  });
+  return async () => {
+    controller.abort();
+    await done;
+  };
+}
+
 // a .env file in the working directory, if present (see .env.example); the environment wins
 if (fs.existsSync('.env')) {
   const fromFile = Object.entries(require('node:util').parseEnv(fs.readFileSync('.env', 'utf8')) as Record<string, string>);
@@ -86,8 +113,12 @@ program
   .action(async (opts: { worker: boolean }) => {
     const config = loadConfig();
     const platform = await startPlatform(config, { worker: opts.worker, beforeServe: demoOnFirstStart(config) });
+    const stopDemoWork = demoWorkInBackground(platform, config);
     process.stdout.write(`\n红盾 Hongdun is running: ${platform.url}/graphql  (GraphiQL in a browser; demo logins in README.md)\n\n`);
-    onShutdown(() => platform.close());
+    onShutdown(async () => {
+      await stopDemoWork();
+      await platform.close();
+    });
   });
 
 program
@@ -157,6 +188,26 @@ demo
   });
 
 demo
+  .command('work')
+  .description('load the demo supervision work into the demo province: patrol plans, this month\'s tasks and records, complaints (what `serve` does in the background on first start)')
+  .action(async () => {
+    const config = loadConfig();
+    const orm = await openDatabase(config);
+    try {
+      const summary = await loadDemoWork(orm, {
+        seed: config.demoSeed,
+        evidenceDir: config.evidenceDir,
+        maxFileBytes: config.caseFileMaxBytes,
+        publicFileMaxBytes: config.publicFileMaxBytes,
+        onProgress: (stage, done, total) => progressBar(`demo work: ${stage}`)(done, total),
+      });
+      process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    } finally {
+      await orm.close();
+    }
+  });
+
+demo
   .command('crawl')
   .description('start the demo marketplace, crawl it over several simulated days, and serve GraphQL with the changes found')
   .option('--days <n>', 'simulated days to crawl (day 0 … n-1)', '4')
@@ -190,7 +241,9 @@ demo
       return;
     }
     process.stdout.write(`红盾 Hongdun is running: ${platform.url}/graphql — Ctrl-C stops it and the marketplace\n`);
+    const stopDemoWork = demoWorkInBackground(platform, config);
     onShutdown(async () => {
+      await stopDemoWork();
       await platform.close();
       await market.close();
     });
