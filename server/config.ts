@@ -68,6 +68,18 @@ export interface Config {
   publicFileMaxBytes: number;
   /** PATROL_SCHEDULES (true): generate each month's patrol tasks on its first day (and catch up at start-up) */
   patrolSchedules: boolean;
+  /**
+   * TRUST_PROXY (unset): behind a reverse proxy, which proxies to trust for the client's address (Express's
+   * `trust proxy`: a hop count such as `1`, or addresses/subnets such as `loopback, 10.0.0.0/8`); the public
+   * form's per-address limit needs the real address
+   */
+  trustProxy: string | number | undefined;
+}
+
+function trustProxy(raw: string | undefined): string | number | undefined {
+  const value = raw?.trim();
+  if (!value) return undefined;
+  return /^\d+$/.test(value) ? Number(value) : value;
 }
 
 function int(name: string, fallback: number): number {
@@ -120,6 +132,7 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     publicComplaintsPerHour: int('PUBLIC_COMPLAINTS_PER_HOUR', 5),
     publicFileMaxBytes: int('PUBLIC_FILE_MAX_BYTES', 5 * 1024 * 1024),
     patrolSchedules: bool('PATROL_SCHEDULES', true),
+    trustProxy: trustProxy(process.env.TRUST_PROXY),
     ...overrides,
   };
 }

@@ -68,6 +68,7 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
   const app = express();
   const server = http.createServer(app);
   app.disable('x-powered-by');
+  if (config.trustProxy !== undefined) app.set('trust proxy', config.trustProxy);
   app.use(metrics.middleware);
   app.use(
     pinoHttp({
