@@ -340,9 +340,21 @@ function recordEvent(em: EntityManager, complaint: Complaint, action: ComplaintA
  * caller sees (the whole register for the public form, which runs as the system actor).
  */
 export async function matchShopByUrl(em: EntityManager, key: string): Promise<Shop | null> {
-  const host = key.split('/')[0].split('?')[0].replace(/:\d+$/, '');
-  const like = `%${host.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-  const candidates = await em.find(Shop, { $or: [{ domain: host }, { url: { $ilike: like } }, { watchUrl: { $ilike: like } }] }, { orderBy: { id: 'asc' }, limit: 5000 });
+  // the forms a stored address of this key can take: http or https, with or without www., with or
+  // without a trailing slash — looked up exactly (url and watchUrl are unique, hence indexed)
+  const cut = key.search(/[/?]/);
+  const host = cut < 0 ? key : key.slice(0, cut);
+  const rest = cut < 0 ? '' : key.slice(cut);
+  const q = rest.indexOf('?');
+  const pathname = q < 0 ? rest : rest.slice(0, q);
+  const search = q < 0 ? '' : rest.slice(q);
+  const forms = new Set<string>();
+  for (const scheme of ['https://', 'http://']) {
+    for (const h of [host, `www.${host}`]) {
+      for (const path of pathname ? [pathname, `${pathname}/`] : ['', '/']) forms.add(`${scheme}${h}${path}${search}`);
+    }
+  }
+  const candidates = await em.find(Shop, { $or: [{ url: { $in: [...forms] } }, { watchUrl: { $in: [...forms] } }] }, { orderBy: { id: 'asc' } });
   return candidates.find((s) => shopUrlKey(s.url)?.key === key || (s.watchUrl != null && shopUrlKey(s.watchUrl)?.key === key)) ?? null;
 }
 

@@ -24,7 +24,8 @@ import { addDays, chinaDay, monthOf, workingDaysIn } from '../calendar/working-d
 import { runCommand } from '../command';
 import { UserInputError } from '../errors';
 import { likeEscape } from '../pagination';
-import { dayOf, getPatrolPlan, planVisibleSql } from './patrol-plans';
+import { logger } from '../../server/logger';
+import { createPatrolPlan, type CreatePatrolPlanInput, dayOf, getPatrolPlan, planVisibleSql } from './patrol-plans';
 import { now } from '../../entities/clock';
 
 /** The job that generates a month's tasks (data: { month?: 'YYYY-MM', planId? }; default the current China month). */
@@ -230,4 +231,23 @@ export function generatePatrolTasks(em: EntityManager, input: GeneratePatrolTask
     }
     return result;
   });
+}
+
+/** Queues a job (the resolver passes the platform's job runner). */
+export type EnqueueJob = (job: string, data: Record<string, unknown>) => Promise<unknown>;
+
+/**
+ * Creates a plan and, for a campaign, queues the generation of its tasks (one per target shop, spread
+ * over the campaign's working days still ahead). A plan whose generation could not be queued stands;
+ * the monthly job (or `generatePatrolTasks`) generates its tasks later.
+ */
+export async function createPatrolPlanAndQueue(em: EntityManager, input: CreatePatrolPlanInput, enqueue: EnqueueJob): Promise<PatrolPlan> {
+  const plan = await createPatrolPlan(em, input);
+  if (plan.kind === PatrolPlanKind.CAMPAIGN) {
+    const today = chinaDay();
+    const startsOn = dayOf(plan.startsOn);
+    const month = (startsOn > today ? startsOn : today).slice(0, 7);
+    await enqueue(PATROL_GENERATE_JOB, { month, planId: plan.id }).catch((err) => logger.error({ err, planId: plan.id }, 'campaign generation not queued'));
+  }
+  return plan;
 }
