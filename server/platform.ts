@@ -13,6 +13,9 @@ import { executorFromEntityManager } from '../analytics/store';
 import type { Context } from '../resolvers/context';
 import { createLoaders } from '../resolvers/loaders';
 import { authenticate } from '../services/access/authenticate';
+import { NotFoundError, UserInputError } from '../services/errors';
+import { readableStoredFile } from '../services/files/stored-files';
+import { BlobMissingError, BlobStore } from '../crawlers/evidence/blob-store';
 import type { Config } from './config';
 import { describeDatabase, openDatabase, timeSeriesOf } from './database';
 import { buildHongdunSchema, complexityPlugin, formatError, httpStatusPlugin, validationRules } from './graphql';
@@ -153,6 +156,32 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
     if (actor) runAs(actor, () => next());
     else next();
   };
+
+  // uploaded files (case files, patrol photos, complaint attachments) for callers who may read a row naming them
+  app.get('/files/:sha256', authenticateRequest, async (req: Request, res: Response) => {
+    res.set('Cache-Control', 'private, no-store');
+    if (!res.locals.actor) {
+      res.status(401).set('WWW-Authenticate', 'Bearer').json({ errors: [{ message: 'authentication required: send "Authorization: Bearer <token>"', extensions: { code: 'UNAUTHENTICATED' } }] });
+      return;
+    }
+    try {
+      const file = await readableStoredFile(orm.em.fork(), String(req.params.sha256));
+      const bytes = await new BlobStore(config.evidenceDir).read(file.sha256, { verify: true });
+      res
+        .status(200)
+        .type(file.mediaType)
+        .set('X-Content-Type-Options', 'nosniff')
+        .set('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.fileName)}`)
+        .send(bytes);
+    } catch (error) {
+      if (error instanceof NotFoundError || error instanceof BlobMissingError) res.status(404).json({ errors: [{ message: error instanceof NotFoundError ? error.message : 'file not found', extensions: { code: 'NOT_FOUND' } }] });
+      else if (error instanceof UserInputError) res.status(400).json({ errors: [{ message: error.message, extensions: { code: 'BAD_USER_INPUT' } }] });
+      else {
+        logger.error({ err: error }, 'reading a stored file failed');
+        res.status(500).json({ errors: [{ message: 'internal error' }] });
+      }
+    }
+  });
 
   app.use(
     '/graphql',

@@ -117,3 +117,8 @@ export const API_KEY_SCOPES: readonly Permission[] = [
 
 /** Marker for operations open to any authenticated caller (`me`, `logout`). */
 export const authenticatedOnly = 'authenticated';
+
+/** Whether `actor` holds `permission` (system actors hold every one). */
+export function holds(actor: { permissions: ReadonlySet<string> }, permission: Permission): boolean {
+  return actor.permissions.has(permission) || actor.permissions.has('*');
+}
