@@ -43,6 +43,7 @@ async function main() {
       await createPatrolPlan(db.orm.em.fork(), {
         kind: PatrolPlanKind.CAMPAIGN,
         name: '专项检查',
+        theme: '网络交易价格行为',
         startsOn: `${month}-01`,
         endsOn: `${month}-28`,
         target: { classifications: [ShopClassification.PLATFORM_MERCHANT, ShopClassification.OWN_SITE_TRADING], regionPrefixes: ['3701', '3702'] },
@@ -67,12 +68,10 @@ async function main() {
     t = performance.now();
     await runAsSystem('bench', () =>
       db.orm.em.fork().transactional(async (em) => {
-        const connection = em.getConnection();
         for (const task of tasks) {
-          await connection.execute(
+          await em.execute(
             `insert into patrol_task (plan_id, shop_id, unit_id, region_code, period_start, due_on) values (?, ?, ?, ?, ?, ?) on conflict (plan_id, shop_id, period_start) do nothing`,
             [task.plan_id, task.shop_id, task.unit_id, task.region_code, task.period_start, task.due_on],
-            em.getTransactionContext(),
           );
         }
       }),
