@@ -12,40 +12,13 @@ import { BlobStore } from '../crawlers/evidence/blob-store';
 import { addWorkingDays, chinaDay, endOfChinaDay } from '../services/calendar/working-days';
 import { inspectCaseFile } from '../services/cases/case-files';
 import { runAsSystem } from '../services/system-actor';
-import { type GqlResult, startTestPlatform, type TestPlatform } from './support/platform';
+import { codes, ok, workflowChecks } from './support/checks';
+import { startTestPlatform, type TestPlatform } from './support/platform';
 
 let p: TestPlatform;
 const HAS_CHROMIUM = existsSync('/usr/bin/chromium');
 
-async function sql<T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> {
-  return runAsSystem('cases test', () => p.orm.em.fork().getConnection().execute(text, params)) as Promise<T[]>;
-}
-
-function ok(r: GqlResult): any {
-  expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
-  return r.data;
-}
-
-function codes(r: GqlResult): string[] {
-  return (r.errors ?? []).map((e) => String(e.extensions?.code));
-}
-
-async function fingerprint(): Promise<Record<string, string>> {
-  const tables = ['legal_case', 'case_clue', 'case_event', 'case_evidence', 'clue', 'audit_entry'];
-  const [row] = await sql<Record<string, string>>(
-    `select ${tables.map((t) => `(select count(*) || ':' || md5(coalesce(string_agg(x::text, '|' order by x.id), '')) from ${t} x) as ${t}`).join(', ')}`,
-  );
-  return { ...row };
-}
-
-async function refused(code: string, call: () => Promise<GqlResult>, message?: RegExp): Promise<GqlResult> {
-  const before = await fingerprint();
-  const r = await call();
-  expect(codes(r), JSON.stringify(r.errors)).toEqual([code]);
-  if (message) expect(r.errors![0].message).toMatch(message);
-  expect(await fingerprint()).toEqual(before);
-  return r;
-}
+const { sql, refused } = workflowChecks(() => p, 'cases test', ['legal_case', 'case_clue', 'case_event', 'case_evidence', 'clue', 'audit_entry']);
 
 let shopId: number;
 let county: string;

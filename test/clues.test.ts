@@ -5,41 +5,12 @@
  * changed; other jurisdictions and roles refused; overdue clues visible per unit.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runAsSystem } from '../services/system-actor';
-import { type GqlResult, startTestPlatform, type TestPlatform } from './support/platform';
+import { ok, workflowChecks } from './support/checks';
+import { startTestPlatform, type TestPlatform } from './support/platform';
 
 let p: TestPlatform;
 
-async function sql<T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> {
-  return runAsSystem('clues test', () => p.orm.em.fork().getConnection().execute(text, params)) as Promise<T[]>;
-}
-
-function ok(r: GqlResult): any {
-  expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
-  return r.data;
-}
-
-function codes(r: GqlResult): string[] {
-  return (r.errors ?? []).map((e) => String(e.extensions?.code));
-}
-
-/** Row count and md5 of the clue tables and the audit log: equal means nothing was written. */
-async function fingerprint(): Promise<Record<string, string>> {
-  const tables = ['clue', 'clue_event', 'clue_finding', 'audit_entry'];
-  const [row] = await sql<Record<string, string>>(
-    `select ${tables.map((t) => `(select count(*) || ':' || md5(coalesce(string_agg(x::text, '|' order by x.id), '')) from ${t} x) as ${t}`).join(', ')}`,
-  );
-  return { ...row };
-}
-
-async function refused(code: string, call: () => Promise<GqlResult>, message?: RegExp): Promise<GqlResult> {
-  const before = await fingerprint();
-  const r = await call();
-  expect(codes(r), JSON.stringify(r.errors)).toEqual([code]);
-  if (message) expect(r.errors![0].message).toMatch(message);
-  expect(await fingerprint()).toEqual(before);
-  return r;
-}
+const { sql, refused } = workflowChecks(() => p, 'clues test', ['clue', 'clue_event', 'clue_finding', 'audit_entry']);
 
 interface Fixture {
   shopId: number;

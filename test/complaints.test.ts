@@ -10,41 +10,12 @@ import { createHash } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addWorkingDays, chinaDay, isWorkingDay, workingDaysIn } from '../services/calendar/working-days';
-import { runAsSystem } from '../services/system-actor';
-import { type GqlResult, startTestPlatform, type TestPlatform } from './support/platform';
+import { codes, ok, workflowChecks } from './support/checks';
+import { startTestPlatform, type TestPlatform } from './support/platform';
 
 let p: TestPlatform;
 
-async function sql<T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> {
-  return runAsSystem('complaints test', () => p.orm.em.fork().getConnection().execute(text, params)) as Promise<T[]>;
-}
-
-function ok(r: GqlResult): any {
-  expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
-  return r.data;
-}
-
-function codes(r: GqlResult): string[] {
-  return (r.errors ?? []).map((e) => String(e.extensions?.code));
-}
-
-/** Row count and md5 of the tables intake and steps write: equal means nothing was written. */
-async function fingerprint(): Promise<Record<string, string>> {
-  const tables = ['complaint', 'complaint_event', 'shop', 'shop_event', 'clue', 'audit_entry'];
-  const [row] = await sql<Record<string, string>>(
-    `select ${tables.map((t) => `(select count(*) || ':' || md5(coalesce(string_agg(x::text, '|' order by x.id), '')) from ${t} x) as ${t}`).join(', ')}`,
-  );
-  return { ...row };
-}
-
-async function refused(code: string, call: () => Promise<GqlResult>, message?: RegExp): Promise<GqlResult> {
-  const before = await fingerprint();
-  const r = await call();
-  expect(codes(r), JSON.stringify(r.errors)).toEqual([code]);
-  if (message) expect(r.errors![0].message).toMatch(message);
-  expect(await fingerprint()).toEqual(before);
-  return r;
-}
+const { sql, fingerprint, refused } = workflowChecks(() => p, 'complaints test', ['complaint', 'complaint_event', 'shop', 'shop_event', 'clue', 'audit_entry']);
 
 const FIELDS = `id number kind channel status regionCode acceptanceDueOn decidedAt resolutionDueOn result amountRecovered feedback
   acceptanceOverdue acceptedOnTime createdBy receivedAt assignedUnit { id code } shop { id } clue { id source }
@@ -152,12 +123,9 @@ afterAll(async () => {
 const station = () => `${fx.stationCode.toLowerCase()}-inspector`;
 
 describe('complaints', () => {
-  let staffId: string;
-
   it('staff intake → accept → mediate → resolve → close, deadlines on working days, every step an event', async () => {
     const token = await p.login(station());
     const c = ok(await submit({ kind: 'COMPLAINT', complainant: COMPLAINANT, shopId: String(fx.shopId), title: '付款后未发货', description: '电话投诉：付款后十天未发货。', order: { amountPaid: '88.5', orderDate: '2026-09-20' }, receivedAt: '2026-09-30T02:00:00Z' }, token)).submitComplaint;
-    staffId = c.id;
     expect(c.number).toMatch(/^TS20260930\d{6}$/);
     expect(c).toMatchObject({ kind: 'COMPLAINT', channel: 'STAFF', status: 'RECEIVED', regionCode: fx.region, acceptanceDueOn: '2026-10-15', acceptanceOverdue: true, acceptedOnTime: null, assignedUnit: { id: String(fx.stationId) }, shop: { id: String(fx.shopId) }, complainant: FULL, createdBy: station() });
     expect(c.events).toEqual([expect.objectContaining({ action: 'RECEIVED', fromStatus: null, toStatus: 'RECEIVED', actorName: station() })]);

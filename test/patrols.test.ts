@@ -15,41 +15,13 @@ import { openEvidenceStore } from '../crawlers/evidence';
 import { timeSeriesOf } from '../server/database';
 import { workingDaysIn } from '../services/calendar/working-days';
 import { runAsSystem } from '../services/system-actor';
-import { type GqlResult, startTestPlatform, type TestPlatform } from './support/platform';
+import { ok, workflowChecks } from './support/checks';
+import { startTestPlatform, type TestPlatform } from './support/platform';
 
 let p: TestPlatform;
 const evidenceDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hongdun-patrols-'));
 
-async function sql<T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> {
-  return runAsSystem('patrols test', () => p.orm.em.fork().getConnection().execute(text, params)) as Promise<T[]>;
-}
-
-function ok(r: GqlResult): any {
-  expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
-  return r.data;
-}
-
-function codes(r: GqlResult): string[] {
-  return (r.errors ?? []).map((e) => String(e.extensions?.code));
-}
-
-/** Row count and md5 of the patrol tables, clues and the audit log: equal means nothing was written. */
-async function fingerprint(): Promise<Record<string, string>> {
-  const tables = ['patrol_plan', 'patrol_task', 'patrol_record', 'clue', 'audit_entry'];
-  const [row] = await sql<Record<string, string>>(
-    `select ${tables.map((t) => `(select count(*) || ':' || md5(coalesce(string_agg(x::text, '|' order by x.id), '')) from ${t} x) as ${t}`).join(', ')}`,
-  );
-  return { ...row };
-}
-
-async function refused(code: string, call: () => Promise<GqlResult>, message?: RegExp): Promise<GqlResult> {
-  const before = await fingerprint();
-  const r = await call();
-  expect(codes(r), JSON.stringify(r.errors)).toEqual([code]);
-  if (message) expect(r.errors![0].message).toMatch(message);
-  expect(await fingerprint()).toEqual(before);
-  return r;
-}
+const { sql, fingerprint, refused } = workflowChecks(() => p, 'patrols test', ['patrol_plan', 'patrol_task', 'patrol_record', 'clue', 'audit_entry']);
 
 const PLAN_FIELDS = `id kind status name theme scope startsOn endsOn ownerUnit { id code } checklist { key textZh } rules { classification category risk intervalMonths }
   target { classifications categories regionPrefixes includeUnfiled } taskCounts { open done cancelled overdue }`;
