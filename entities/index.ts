@@ -8,6 +8,22 @@ import { CrawlRun } from './crawl-run.entity';
 import { Finding, RuleLexicon, RuleSetting } from './finding.entity';
 import { ImportBatch } from './import-batch.entity';
 import { Listing } from './listing.entity';
+import {
+  ConsumerWarning,
+  DesignatedStaff,
+  InfoReport,
+  InfoReportEvent,
+  InfoReportVersion,
+  LoginEvent,
+  Notice,
+  NoticeRead,
+  NoticeRecipient,
+  NoticeReply,
+  PublicityActivity,
+  TrainingSession,
+  UnitEquipment,
+  WorkPlan,
+} from './office.entity';
 import { OnlineEntity } from './online-entity.entity';
 import { PatrolPlan, PatrolRecord, PatrolTask } from './patrol.entity';
 import { Region } from './region.entity';
@@ -17,10 +33,13 @@ import { Shop } from './shop.entity';
 import { Unit } from './unit.entity';
 import { User } from './user.entity';
 
-export const ALL_ENTITIES = [Region, Unit, User, Session, ApiKey, OnlineEntity, Shop, ShopEvent, AuditEntry, ImportBatch, Listing, CrawlRun, Finding, RuleSetting, RuleLexicon, Clue, ClueFinding, ClueEvent, Case, CaseClue, CaseEvidence, CaseEvent, PatrolPlan, PatrolTask, PatrolRecord, Complaint, ComplaintEvent];
+export const ALL_ENTITIES = [Region, Unit, User, Session, ApiKey, OnlineEntity, Shop, ShopEvent, AuditEntry, ImportBatch, Listing, CrawlRun, Finding, RuleSetting, RuleLexicon, Clue, ClueFinding, ClueEvent, Case, CaseClue, CaseEvidence, CaseEvent, PatrolPlan, PatrolTask, PatrolRecord, Complaint, ComplaintEvent,
+  InfoReport, InfoReportVersion, InfoReportEvent, Notice, NoticeRecipient, NoticeRead, NoticeReply, LoginEvent, TrainingSession,
+  PublicityActivity, ConsumerWarning, DesignatedStaff, UnitEquipment, WorkPlan];
 
 /** Entities whose every change is written to the audit log. */
-export const AUDITED_ENTITIES: ReadonlySet<Function> = new Set([OnlineEntity, Shop, User, ApiKey, Unit, Session, RuleSetting, RuleLexicon, Finding, Clue, Case, PatrolPlan, PatrolRecord, Complaint]);
+export const AUDITED_ENTITIES: ReadonlySet<Function> = new Set([OnlineEntity, Shop, User, ApiKey, Unit, Session, RuleSetting, RuleLexicon, Finding, Clue, Case, PatrolPlan, PatrolRecord, Complaint,
+  InfoReport, Notice, TrainingSession, PublicityActivity, ConsumerWarning, DesignatedStaff, UnitEquipment, WorkPlan]);
 
 export * from './api-key.entity';
 export * from './audit-entry.entity';
@@ -32,6 +51,7 @@ export * from './finding.entity';
 export * from './import-batch.entity';
 export * from './jurisdiction';
 export * from './listing.entity';
+export * from './office.entity';
 export * from './online-entity.entity';
 export * from './patrol.entity';
 export * from './region.entity';

@@ -114,3 +114,14 @@ export function jurisdictionFilter(...properties: string[]) {
 export interface JurisdictionBound {
   regionCode: string;
 }
+
+/**
+ * The region of rows a unit owns (its reports, notices, records of its office work): its first
+ * jurisdiction prefix. Under the access rule such a row is seen by the unit and every unit above it, not
+ * by its siblings or the units below it.
+ */
+export function unitRegion(unit: { jurisdiction: readonly string[]; code?: string }): string {
+  const region = unit.jurisdiction[0];
+  if (!region) throw new Error(`unit ${unit.code ?? ''} has no jurisdiction`);
+  return region;
+}

@@ -1,6 +1,14 @@
 import { registerEnumType } from 'type-graphql';
 import {
   CaseAction,
+  ConsumerWarningStatus,
+  InfoReportAction,
+  InfoReportKind,
+  InfoReportStatus,
+  NoticeKind,
+  PublicityKind,
+  StaffAssignment,
+  TrainingForm,
   ComplaintAction,
   ComplaintChannel,
   ComplaintFeedback,
@@ -101,3 +109,11 @@ registerEnumType(ComplaintStatus, { name: 'ComplaintStatus', description: 'recei
 registerEnumType(ComplaintResult, { name: 'ComplaintResult', description: 'How a complaint ended: agreement, no agreement, withdrawn, terminated, or a report handled' });
 registerEnumType(ComplaintFeedback, { name: 'ComplaintFeedback', description: 'The consumer\'s feedback (回访)' });
 registerEnumType(ComplaintAction, { name: 'ComplaintAction', description: 'One step of a complaint' });
+registerEnumType(InfoReportKind, { name: 'InfoReportKind', description: 'work information (工作信息), case report (案件报送), campaign summary (专项总结), statistics (统计报表)' });
+registerEnumType(InfoReportStatus, { name: 'InfoReportStatus', description: 'draft → submitted (with a reviewer) → approved; or returned with comments → revised → submitted again' });
+registerEnumType(InfoReportAction, { name: 'InfoReportAction', description: 'One step of a report\'s review' });
+registerEnumType(NoticeKind, { name: 'NoticeKind', description: 'notice (通知, down the tree) or message (邮件, between neighbouring units)' });
+registerEnumType(TrainingForm, { name: 'TrainingForm', description: 'lecture, online, meeting (以会代训), on-the-job (岗位练兵), exam' });
+registerEnumType(PublicityKind, { name: 'PublicityKind', description: 'event (e.g. 3·15), media, outreach, online, leaflets' });
+registerEnumType(ConsumerWarningStatus, { name: 'ConsumerWarningStatus', description: 'draft, published (public), withdrawn' });
+registerEnumType(StaffAssignment, { name: 'StaffAssignment', description: 'full-time (专职) or part-time (兼职)' });

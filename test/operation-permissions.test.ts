@@ -194,15 +194,16 @@ describe('operation permissions', () => {
       admin: sorted(ROLE_PERMISSIONS[Role.ADMIN]),
       system: sorted(ROLE_PERMISSIONS[Role.SYSTEM]),
     }).toEqual({
-      leader: ['audit:read', 'cases:handle', 'cases:read', 'clues:read', 'complaints:read', 'market:read', 'patrols:plan', 'patrols:read', 'registry:read'],
-      analyst: ['cases:read', 'clues:read', 'complaints:read', 'crawl:start', 'market:read', 'patrols:read', 'registry:read'],
+      leader: ['audit:read', 'cases:handle', 'cases:read', 'clues:read', 'complaints:read', 'market:read', 'office:read', 'office:review', 'office:work', 'patrols:plan', 'patrols:read', 'registry:read'],
+      analyst: ['cases:read', 'clues:read', 'complaints:read', 'crawl:start', 'market:read', 'office:read', 'office:work', 'patrols:read', 'registry:read'],
       inspector: [
         'cases:handle', 'cases:read', 'clues:handle', 'clues:read', 'complaints:handle', 'complaints:read', 'market:read',
-        'patrols:handle', 'patrols:read', 'registry:import', 'registry:read', 'registry:write',
+        'office:read', 'office:work', 'patrols:handle', 'patrols:read', 'registry:import', 'registry:read', 'registry:write',
       ],
       admin: [
         'apikeys:manage', 'audit:read', 'cases:handle', 'cases:read', 'clues:handle', 'clues:read', 'complaints:handle', 'complaints:read',
-        'crawl:start', 'market:read', 'patrols:handle', 'patrols:plan', 'patrols:read', 'registry:import', 'registry:read', 'registry:write',
+        'crawl:start', 'market:read', 'office:read', 'office:review', 'office:work', 'patrols:handle', 'patrols:plan', 'patrols:read',
+        'registry:import', 'registry:read', 'registry:write',
         'rules:manage', 'units:manage', 'users:manage',
       ],
       system: [],

@@ -5,6 +5,7 @@ import { CluesMigration } from './20261203-clues.migration';
 import { FindingsMigration } from './20261202-findings.migration';
 import { LexiconMigration } from './20261205-lexicon.migration';
 import { PatrolsComplaintsMigration } from './20261206-patrols-complaints.migration';
+import { OfficeMigration } from './20261207-office.migration';
 import { InitialMigration } from './20261128-initial.migration';
 import { TimeseriesMigration } from './20261129-timeseries.migration';
 import { EvidenceMigration } from './20261201-evidence.migration';
@@ -22,4 +23,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: '20261205-case-files', class: CaseFilesMigration },
   { name: '20261205-lexicon', class: LexiconMigration },
   { name: '20261206-patrols-complaints', class: PatrolsComplaintsMigration },
+  { name: '20261207-office', class: OfficeMigration },
 ];

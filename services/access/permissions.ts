@@ -44,6 +44,12 @@ export enum Permission {
   COMPLAINTS_READ = 'complaints:read',
   /** take in complaints and take them through acceptance, mediation, result and feedback */
   COMPLAINTS_HANDLE = 'complaints:handle',
+  /** read the office work of one's unit and the units below: reports, notices, logins, training, publicity, warnings, staffing, equipment, work plans */
+  OFFICE_READ = 'office:read',
+  /** do one's unit's office work: draft and submit reports, read and answer notices, write messages, record training, publicity, warnings, staffing and equipment */
+  OFFICE_WORK = 'office:work',
+  /** review reports from below (approve, return, forward), send notices down the tree, publish consumer warnings and the annual work plan */
+  OFFICE_REVIEW = 'office:review',
 }
 
 export const ALL_PERMISSIONS: readonly Permission[] = Object.values(Permission);
@@ -60,8 +66,21 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     Permission.PATROLS_READ,
     Permission.PATROLS_PLAN,
     Permission.COMPLAINTS_READ,
+    Permission.OFFICE_READ,
+    Permission.OFFICE_WORK,
+    Permission.OFFICE_REVIEW,
   ],
-  [Role.ANALYST]: [Permission.REGISTRY_READ, Permission.MARKET_READ, Permission.CRAWL_START, Permission.CLUES_READ, Permission.CASES_READ, Permission.PATROLS_READ, Permission.COMPLAINTS_READ],
+  [Role.ANALYST]: [
+    Permission.REGISTRY_READ,
+    Permission.MARKET_READ,
+    Permission.CRAWL_START,
+    Permission.CLUES_READ,
+    Permission.CASES_READ,
+    Permission.PATROLS_READ,
+    Permission.COMPLAINTS_READ,
+    Permission.OFFICE_READ,
+    Permission.OFFICE_WORK,
+  ],
   [Role.INSPECTOR]: [
     Permission.REGISTRY_READ,
     Permission.REGISTRY_WRITE,
@@ -75,6 +94,8 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     Permission.PATROLS_HANDLE,
     Permission.COMPLAINTS_READ,
     Permission.COMPLAINTS_HANDLE,
+    Permission.OFFICE_READ,
+    Permission.OFFICE_WORK,
   ],
   [Role.ADMIN]: [
     Permission.REGISTRY_READ,
@@ -96,6 +117,9 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     Permission.PATROLS_HANDLE,
     Permission.COMPLAINTS_READ,
     Permission.COMPLAINTS_HANDLE,
+    Permission.OFFICE_READ,
+    Permission.OFFICE_WORK,
+    Permission.OFFICE_REVIEW,
   ],
   [Role.SYSTEM]: [],
 };
@@ -113,6 +137,7 @@ export const API_KEY_SCOPES: readonly Permission[] = [
   Permission.PATROLS_READ,
   Permission.COMPLAINTS_READ,
   Permission.COMPLAINTS_HANDLE,
+  Permission.OFFICE_READ,
 ]
 
 /** Marker for operations open to any authenticated caller (`me`, `logout`). */
