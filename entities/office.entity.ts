@@ -578,6 +578,14 @@ export class ConsumerWarning implements JurisdictionBound {
   @Property({ type: 'datetime', nullable: true })
   publishedAt: Date | null = null;
 
+  @Field(() => GraphQLISODateTime, { nullable: true })
+  @Property({ type: 'datetime', nullable: true })
+  withdrawnAt: Date | null = null;
+
+  @Field(() => String, { nullable: true, description: 'why it was withdrawn' })
+  @Property({ type: 'text', nullable: true })
+  withdrawalReason: string | null = null;
+
   @Field(() => String)
   @Property({ type: 'string', length: 100 })
   createdBy!: string;

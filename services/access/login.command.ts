@@ -1,5 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type Actor, runAs, Session, User } from '../../entities';
+import { type Actor, LoginEvent, runAs, Session, unitRegion, User } from '../../entities';
+import { now } from '../../entities/clock';
+import { chinaDay } from '../calendar/working-days';
 import { verifyPassword } from './password';
 import { runCommand } from '../command';
 import { actorForUser } from './actors';
@@ -45,7 +47,8 @@ const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAA
 
 /**
  * Checks a username and password and opens a session. Returns the bearer token (only its hash is
- * stored). The login is recorded as the user (lastLoginAt, audited).
+ * stored). The login is recorded as the user (lastLoginAt, audited) and as a LoginEvent of the user's unit
+ * for the daily-login compliance (services/office/logins.ts).
  */
 export async function login(
   em: EntityManager,
@@ -70,6 +73,8 @@ export async function login(
       u.lastLoginAt = new Date();
       u.failedLogins = 0;
       u.lockedUntil = null;
+      // the daily-login record (定期登录), in the same transaction as the session
+      tem.create(LoginEvent, { userId: u.id, unit: u.unit, regionCode: unitRegion(u.unit), day: chinaDay(now()) });
     }),
   );
   return { token, expiresAt, user, actor };
