@@ -4,6 +4,9 @@ import { AuthResolver } from './auth.resolver';
 import { CaseResolver } from './case.resolver';
 import { ClueResolver } from './clue.resolver';
 import { PATROL_RESOLVERS } from './patrol.resolver';
+import { INFO_REPORT_RESOLVERS } from './info-report.resolver';
+import { NOTICE_RESOLVERS } from './notice.resolver';
+import { OFFICE_RECORD_RESOLVERS } from './office-records.resolver';
 import { ComplaintResolver } from './complaint.resolver';
 import { CrawlResolver } from './crawl.resolver';
 import { EntityResolver } from './entity.resolver';
@@ -35,4 +38,7 @@ export const RESOLVERS = [
   CaseResolver,
   ComplaintResolver,
   ...PATROL_RESOLVERS,
+  ...INFO_REPORT_RESOLVERS,
+  ...NOTICE_RESOLVERS,
+  ...OFFICE_RECORD_RESOLVERS,
 ] as const;

@@ -3,6 +3,8 @@ import { raw } from '@mikro-orm/core';
 import DataLoader from 'dataloader';
 import { Clue, ClueEvent, ClueFinding, ComplaintEvent, Finding, Listing, PatrolRecord, PatrolTask, Shop, ShopEvent, Unit } from '../entities';
 import { planTaskCounts } from '../services/patrols/patrol.queries';
+import { eventsOfReports, versionsOfReports } from '../services/office/info-reports';
+import { callerStateOfNotices, senderViewOfNotices } from '../services/office/notices';
 
 /**
  * Request-scoped batching for fields that are not plain references (those batch through MikroORM's
@@ -77,6 +79,18 @@ export function createLoaders(em: EntityManager) {
       const counts = await planTaskCounts(em, ids);
       return ids.map((id) => counts.get(id) ?? { open: 0, done: 0, cancelled: 0, overdue: 0 });
     }),
+    /** units by id (office records: training participants) */
+    unitById: new DataLoader<number, Unit | null>(async (ids) => {
+      const units = await em.find(Unit, { id: { $in: [...ids] } });
+      return ids.map((id) => units.find((u) => u.id === id) ?? null);
+    }),
+    /** an information report's versions and events, oldest first (issue 6, reports) */
+    infoReportVersions: new DataLoader((ids: readonly number[]) => versionsOfReports(em, ids)),
+    infoReportEvents: new DataLoader((ids: readonly number[]) => eventsOfReports(em, ids)),
+    /** a notice as the caller's unit received it (read, unit read, replied) */
+    noticeCallerState: new DataLoader((ids: readonly number[]) => callerStateOfNotices(em, ids)),
+    /** a notice's recipients, receipts and replies for the sender side; null for anyone else */
+    noticeSenderView: new DataLoader((ids: readonly number[]) => senderViewOfNotices(em, ids)),
     shopCountOfEntity: new DataLoader<number, number>(async (ids) => {
       const qb = em.createQueryBuilder(Shop, 's').select(['s.entity', raw('count(*) as count')]).where({ entity: { $in: [...ids] } }).groupBy('s.entity');
       await qb.applyFilters();

@@ -22,6 +22,7 @@ import { buildHongdunSchema, complexityPlugin, formatError, httpStatusPlugin, va
 import { graphiqlAssets, graphiqlPage } from './http/graphiql';
 import { createMetrics, type Metrics } from './http/metrics';
 import { publicComplaintsRouter } from './http/public-complaints';
+import { publicWarningsRouter } from './http/public-warnings';
 import { BullMqJobRunner } from './jobs/bullmq-runner';
 import { InProcessJobRunner } from './jobs/in-process-runner';
 import type { JobRunner } from './jobs/job-runner';
@@ -111,6 +112,8 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
 
   // the public complaint form: no login, rate-limited per address, answers a receipt only
   app.use(publicComplaintsRouter(orm, config));
+  // the public consumer-warning feed: no login, published warnings only (an allow-list of fields)
+  app.use(publicWarningsRouter(orm));
 
   const apollo = new ApolloServer<Context>({
     schema,

@@ -100,7 +100,7 @@ async function countIn(table: 'shop' | 'online_entity' | 'audit_entry', prefixes
   return Number(row.n);
 }
 
-const FINGERPRINTED = ['online_entity', 'shop', 'shop_event', 'audit_entry', 'api_key', 'import_batch', 'unit', 'clue', 'clue_event', 'legal_case', 'case_event', 'case_evidence', 'patrol_plan', 'patrol_task', 'patrol_record', 'complaint', 'complaint_event'] as const;
+const FINGERPRINTED = ['online_entity', 'shop', 'shop_event', 'audit_entry', 'api_key', 'import_batch', 'unit', 'clue', 'clue_event', 'legal_case', 'case_event', 'case_evidence', 'patrol_plan', 'patrol_task', 'patrol_record', 'complaint', 'complaint_event', 'info_report', 'info_report_version', 'info_report_event', 'notice', 'notice_recipient', 'notice_read', 'notice_reply', 'training_session', 'publicity_activity', 'consumer_warning', 'designated_staff', 'unit_equipment', 'work_plan'] as const;
 
 /**
  * Row count and an md5 of every row of each table: equal fingerprints mean nothing was written. An API
@@ -983,6 +983,41 @@ const ALL_OPERATIONS: Operation[] = [
   { type: 'Mutation', name: 'closePatrolPlan', permission: 'patrols:plan', doc: `mutation { closePatrolPlan(id: "1", reason: "x") { id } }`, vars: () => ({}) },
   { type: 'Mutation', name: 'generatePatrolTasks', permission: 'patrols:plan', doc: `mutation { generatePatrolTasks(month: "2026-12") { created } }`, vars: () => ({}) },
   { type: 'Mutation', name: 'filePatrolRecord', permission: 'patrols:handle', doc: `mutation { filePatrolRecord(input: { shopId: "1", mode: ONLINE, outcome: COMPLIANT, checklist: [{ key: "licence-shown", result: PASS }] }) { id } }`, vars: () => ({}) },
+  { type: 'Query', name: 'infoReports', permission: 'office:read', doc: `{ infoReports(first: 1) { totalCount } }`, vars: () => ({}) },
+  { type: 'Query', name: 'infoReport', permission: 'office:read', doc: `{ infoReport(id: "1") { id } }`, vars: () => ({}) },
+  { type: 'Query', name: 'infoReportCountsByUnit', permission: 'office:read', doc: `{ infoReportCountsByUnit(from: "2026-01-01", to: "2026-12-31") { drafted } }`, vars: () => ({}) },
+  { type: 'Query', name: 'noticeInbox', permission: 'office:read', doc: `{ noticeInbox { totalCount } }`, vars: () => ({}) },
+  { type: 'Query', name: 'noticesSent', permission: 'office:read', doc: `{ noticesSent { totalCount } }`, vars: () => ({}) },
+  { type: 'Query', name: 'notice', permission: 'office:read', doc: `{ notice(id: "1") { id } }`, vars: () => ({}) },
+  { type: 'Query', name: 'loginCompliance', permission: 'office:read', doc: `{ loginCompliance(month: "2026-10") { compliance } }`, vars: () => ({}) },
+  { type: 'Query', name: 'trainingSessions', permission: 'office:read', doc: `{ trainingSessions(first: 1) { totalCount } }`, vars: () => ({}) },
+  { type: 'Query', name: 'publicityActivities', permission: 'office:read', doc: `{ publicityActivities(first: 1) { totalCount } }`, vars: () => ({}) },
+  { type: 'Query', name: 'consumerWarnings', permission: 'office:read', doc: `{ consumerWarnings(first: 1) { totalCount } }`, vars: () => ({}) },
+  { type: 'Query', name: 'unitResources', permission: 'office:read', doc: `{ unitResources(unitId: "1") { staff { name } } }`, vars: () => ({}) },
+  { type: 'Query', name: 'resourceMinimums', permission: 'office:read', doc: `{ resourceMinimums { checked } }`, vars: () => ({}) },
+  { type: 'Query', name: 'workPlans', permission: 'office:read', doc: `{ workPlans(first: 1) { totalCount } }`, vars: () => ({}) },
+  { type: 'Query', name: 'workPlanStatus', permission: 'office:read', doc: `{ workPlanStatus(year: 2026) { published } }`, vars: () => ({}) },
+  { type: 'Query', name: 'workPlansFromAbove', permission: 'office:read', doc: `{ workPlansFromAbove(year: 2026) { id } }`, vars: () => ({}) },
+  { type: 'Mutation', name: 'draftInfoReport', permission: 'office:work', doc: `mutation { draftInfoReport(input: { kind: WORK_INFO, title: "t", body: "b", periodStart: "2026-01-01", periodEnd: "2026-03-31" }) { id } }`, vars: () => ({}) },
+  { type: 'Mutation', name: 'reviseInfoReport', permission: 'office:work', doc: `mutation { reviseInfoReport(input: { id: "1", body: "b2" }) { id } }`, vars: () => ({}) },
+  { type: 'Mutation', name: 'submitInfoReport', permission: 'office:work', doc: `mutation { submitInfoReport(id: "1") { id } }`, vars: () => ({}) },
+  { type: 'Mutation', name: 'forwardInfoReport', permission: 'office:review', doc: `mutation { forwardInfoReport(id: "1") { id } }`, vars: () => ({}) },
+  { type: 'Mutation', name: 'approveInfoReport', permission: 'office:review', doc: `mutation { approveInfoReport(id: "1") { id } }`, vars: () => ({}) },
+  { type: 'Mutation', name: 'returnInfoReport', permission: 'office:review', doc: `mutation { returnInfoReport(id: "1", comment: "c") { id } }`, vars: () => ({}) },
+  { type: 'Mutation', name: 'sendNotice', permission: 'office:review', doc: `mutation { sendNotice(input: { title: "t", body: "b", unitIds: ["2"] }) { id } }`, vars: () => ({}) },
+  { type: 'Mutation', name: 'sendMessage', permission: 'office:work', doc: `mutation { sendMessage(input: { toUnitId: "2", title: "t", body: "b" }) { id } }`, vars: () => ({}) },
+  { type: 'Mutation', name: 'markNoticeRead', permission: 'office:read', doc: `mutation { markNoticeRead(id: "1") { id } }`, vars: () => ({}) },
+  { type: 'Mutation', name: 'replyToNotice', permission: 'office:work', doc: `mutation { replyToNotice(input: { noticeId: "1", body: "b" }) { id } }`, vars: () => ({}) },
+  { type: 'Mutation', name: 'recordTrainingSession', permission: 'office:work', doc: `mutation { recordTrainingSession(input: { form: LECTURE, topic: "t", heldOn: "2026-11-02", hours: 2.5, participants: [{ unitId: "1", count: 3 }] }) { id } }`, vars: () => ({}) },
+  { type: 'Mutation', name: 'recordPublicityActivity', permission: 'office:work', doc: `mutation { recordPublicityActivity(input: { kind: EVENT, title: "t", audience: "a", reach: 10, heldOn: "2026-03-15" }) { id } }`, vars: () => ({}) },
+  { type: 'Mutation', name: 'draftConsumerWarning', permission: 'office:work', doc: `mutation { draftConsumerWarning(input: { title: "t", text: "x", category: "网络购物" }) { id } }`, vars: () => ({}) },
+  { type: 'Mutation', name: 'designateStaff', permission: 'office:work', doc: `mutation { designateStaff(input: { unitId: "1", name: "张伟", assignment: FULL_TIME, since: "2026-01-05" }) { id } }`, vars: () => ({}) },
+  { type: 'Mutation', name: 'endStaffDesignation', permission: 'office:work', doc: `mutation { endStaffDesignation(id: "1", until: "2026-12-01") { id } }`, vars: () => ({}) },
+  { type: 'Mutation', name: 'declareEquipment', permission: 'office:work', doc: `mutation { declareEquipment(input: { unitId: "1", computers: 1, printers: 0, cameras: 0, evidenceDevices: 0 }) { id } }`, vars: () => ({}) },
+  { type: 'Mutation', name: 'saveWorkPlan', permission: 'office:work', doc: `mutation { saveWorkPlan(input: { year: 2027, title: "t", body: "b" }) { id } }`, vars: () => ({}) },
+  { type: 'Mutation', name: 'publishConsumerWarning', permission: 'office:review', doc: `mutation { publishConsumerWarning(id: "1") { id } }`, vars: () => ({}) },
+  { type: 'Mutation', name: 'withdrawConsumerWarning', permission: 'office:review', doc: `mutation { withdrawConsumerWarning(id: "1", reason: "r") { id } }`, vars: () => ({}) },
+  { type: 'Mutation', name: 'publishWorkPlan', permission: 'office:review', doc: `mutation { publishWorkPlan(id: "1") { id } }`, vars: () => ({}) },
   { type: 'Query', name: 'cases', permission: 'cases:read', doc: `{ cases { totalCount } }`, vars: () => ({}) },
   { type: 'Query', name: 'case', permission: 'cases:read', doc: `{ case(id: "1") { id } }`, vars: () => ({}) },
   { type: 'Query', name: 'caseDocument', permission: 'cases:read', doc: `{ caseDocument(caseId: "1", kind: EVIDENCE_RECORD) { html } }`, vars: () => ({}) },

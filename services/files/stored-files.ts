@@ -10,6 +10,8 @@ import { CaseEvidence, CaseEvidenceKind, type Complaint, Complaint as ComplaintE
 import { holds, Permission } from '../access/permissions';
 import { complainantFor } from '../complaints/complainant';
 import { NotFoundError, UserInputError } from '../errors';
+import { readableWorkPlanFile } from '../office/work-plans';
+import { readableOfficeReportFile } from '../office/notices';
 
 const SHA256 = /^[0-9a-f]{64}$/;
 
@@ -41,5 +43,17 @@ export async function readableStoredFile(em: EntityManager, sha256: string): Pro
       if (file) return file;
     }
   }
+  // --- information reports, notices and replies (issue 6, reports and notices) ---
+  if (holds(actor, Permission.OFFICE_READ)) {
+    const file = await readableOfficeReportFile(em, sha256);
+    if (file) return file;
+  }
+  // --- end information reports, notices and replies ---
+  // --- work plans (issue 6, office records): attachments of a plan the actor may read ---
+  if (holds(actor, Permission.OFFICE_READ)) {
+    const file = await readableWorkPlanFile(em, sha256);
+    if (file) return file;
+  }
+  // --- end work plans ---
   throw new NotFoundError('file', sha256);
 }
