@@ -12,6 +12,7 @@ import { type Actor, runAs, User } from '../entities';
 import { actorForUser } from '../services/access/actors';
 import { setupPlatform } from '../services/access/setup-platform.command';
 import { loadDemoProvince } from '../services/demo/load-demo-province';
+import { loadDemoOffice } from '../services/demo/load-demo-office';
 import { loadDemoWork } from '../services/demo/load-demo-work';
 import { importEntities } from '../services/registry/import/import-entities.command';
 import { currentMonth, generatePatrolTasks } from '../services/patrols/patrol-generation';
@@ -80,15 +81,8 @@ function demoOnFirstStart(config: Config): (orm: MikroORM) => Promise<void> {
 function demoWorkInBackground(platform: Platform, config: Config): () => Promise<void> {
   if (!config.demo) return async () => {};
   const controller = new AbortController();
-  const done = loadDemoWork(platform.orm, {
-    seed: config.demoSeed,
-    evidenceDir: config.evidenceDir,
-    maxFileBytes: config.caseFileMaxBytes,
-    publicFileMaxBytes: config.publicFileMaxBytes,
-    signal: controller.signal,
-    onProgress: (stage, n, total) => {
-      if (n === total) logger.info({ stage, n }, 'demo work');
-    },
+  const done = loadDemoSupervision(platform.orm, config, controller.signal, (stage, n, total) => {
+    if (n === total) logger.info({ stage, n }, 'demo work');
   }).catch((err) => {
     if (!controller.signal.aborted) logger.error({ err }, 'loading the demo supervision work failed');
   });
@@ -96,6 +90,14 @@ function demoWorkInBackground(platform: Platform, config: Config): () => Promise
     controller.abort();
     await done;
   };
+}
+
+/** The demo's supervision work (this month's patrols and complaints) and its year of office work. */
+async function loadDemoSupervision(orm: MikroORM, config: Config, signal?: AbortSignal, onProgress?: (stage: string, done: number, total: number) => void) {
+  const files = { seed: config.demoSeed, evidenceDir: config.evidenceDir, signal, onProgress };
+  const work = await loadDemoWork(orm, { ...files, maxFileBytes: config.caseFileMaxBytes, publicFileMaxBytes: config.publicFileMaxBytes });
+  const office = await loadDemoOffice(orm, { ...files, maxFileBytes: config.caseFileMaxBytes });
+  return { work, office };
 }
 
 // a .env file in the working directory, if present (see .env.example); the environment wins
@@ -189,18 +191,12 @@ demo
 
 demo
   .command('work')
-  .description('load the demo supervision work into the demo province: patrol plans, this month\'s tasks and records, complaints (what `serve` does in the background on first start)')
+  .description('load the demo supervision work into the demo province: patrol plans, this month\'s tasks and records, complaints, and a year of office work (what `serve` does in the background on first start)')
   .action(async () => {
     const config = loadConfig();
     const orm = await openDatabase(config);
     try {
-      const summary = await loadDemoWork(orm, {
-        seed: config.demoSeed,
-        evidenceDir: config.evidenceDir,
-        maxFileBytes: config.caseFileMaxBytes,
-        publicFileMaxBytes: config.publicFileMaxBytes,
-        onProgress: (stage, done, total) => progressBar(`demo work: ${stage}`)(done, total),
-      });
+      const summary = await loadDemoSupervision(orm, config, undefined, (stage, done, total) => progressBar(`demo work: ${stage}`)(done, total));
       process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     } finally {
       await orm.close();
