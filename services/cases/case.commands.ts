@@ -30,6 +30,7 @@ import { NotFoundError, UserInputError } from '../errors';
 import { addWorkingDays, chinaDay, endOfChinaDay } from '../calendar/working-days';
 import { type CaseStep, nextCaseStatus, requireCaseRole, STAGE_DEADLINES } from './case-flow';
 import { inspectCaseFile } from './case-files';
+import { optionalText, requireText } from '../input';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -50,19 +51,6 @@ function recordEvent(em: EntityManager, kase: Case, action: CaseAction, from: Ca
     actorRole: actor.role.slice(0, 20),
     actorUnitId: actor.unitId,
   });
-}
-
-function requireText(value: string | null | undefined, field: string, max?: number): string {
-  const text = value?.trim() ?? '';
-  if (!text) throw new UserInputError(`${field}: give a ${field}`, field);
-  if (max && text.length > max) throw new UserInputError(`${field}: at most ${max} characters`, field);
-  return text;
-}
-
-function optionalText(value: string | null | undefined, field: string, max = 10_000): string | null {
-  const text = value?.trim() || null;
-  if (text && text.length > max) throw new UserInputError(`${field}: at most ${max} characters`, field);
-  return text;
 }
 
 function idOf(value: string | number, what: string): number | null {

@@ -3,21 +3,16 @@ import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Case, type CaseStatus } from '../../entities';
 import type { Connection } from '../../schema/connection';
-import { NotFoundError, UserInputError } from '../errors';
+import { NotFoundError } from '../errors';
 import { likeEscape, type Page, paginate } from '../pagination';
 import { visibleUnit } from '../clues/clue.queries';
+import { idOf } from '../input';
 
 export interface CaseFilter {
   statuses?: CaseStatus[] | null;
   /** handled by this unit or a unit under it */
   unitId?: string | number | null;
   shopId?: string | number | null;
-}
-
-function idOf(value: string | number, field: string): number {
-  const id = Number(value);
-  if (!Number.isInteger(id) || id <= 0) throw new UserInputError(`${field}: not an id`, field);
-  return id;
 }
 
 /** A page of cases in the caller's jurisdiction, newest first. */

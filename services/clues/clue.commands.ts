@@ -31,6 +31,7 @@ import { getShop } from '../registry/shop.queries';
 import { type ClueStep, nextStatus } from './clue-flow';
 import { visibleUnit } from './clue.queries';
 import { now } from '../../entities/clock';
+import { optionalText, requireText } from '../input';
 
 /** Days an assigned unit has to handle a clue unless the assignment says otherwise. */
 export const DEFAULT_CLUE_DEADLINE_DAYS = 15;
@@ -48,17 +49,6 @@ function recordEvent(em: EntityManager, clue: Clue, action: ClueAction, from: Cl
     actorName: actor.name.slice(0, 100),
     actorUnitId: actor.unitId,
   });
-}
-
-function requireText(value: string | null | undefined, field: string, max?: number): string {
-  const text = value?.trim() ?? '';
-  if (!text) throw new UserInputError(`${field}: give a ${field}`, field);
-  if (max && text.length > max) throw new UserInputError(`${field}: at most ${max} characters`, field);
-  return text;
-}
-
-function optionalText(value: string | null | undefined): string | null {
-  return value?.trim() || null;
 }
 
 /** The clue, locked for the step (concurrent steps on one clue run one after the other). */

@@ -6,8 +6,9 @@ import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Clue, ClueStatus, coversJurisdiction, currentActor, jurisdictionSql, Unit, UnitLevel } from '../../entities';
 import type { Connection } from '../../schema/connection';
-import { NotFoundError, UserInputError } from '../errors';
+import { NotFoundError } from '../errors';
 import { likeEscape, type Page, paginate } from '../pagination';
+import { idOf } from '../input';
 
 export interface ClueFilter {
   statuses?: ClueStatus[] | null;
@@ -17,12 +18,6 @@ export interface ClueFilter {
   overdue?: boolean | null;
   shopId?: string | number | null;
   ruleId?: string | null;
-}
-
-function idOf(value: string | number, field: string): number {
-  const id = Number(value);
-  if (!Number.isInteger(id) || id <= 0) throw new UserInputError(`${field}: not an id`, field);
-  return id;
 }
 
 /** A unit in the caller's jurisdiction (its whole jurisdiction inside the caller's), else NOT_FOUND. */

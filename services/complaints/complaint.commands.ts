@@ -39,6 +39,7 @@ import { getShop } from '../registry/shop.queries';
 import { runAsSystem } from '../system-actor';
 import { type ComplaintStep, nextStatus } from './complaint-flow';
 import { now } from '../../entities/clock';
+import { optionalText, requireText } from '../input';
 
 /** Working days to decide on acceptance after receipt (《市场监督管理投诉举报处理暂行办法》第十五条). */
 export const ACCEPTANCE_WORKING_DAYS = 7;
@@ -488,19 +489,6 @@ export function submitComplaint(em: EntityManager, input: ComplaintIntakeInput, 
 }
 
 // ————————————————————————————————————————— steps —————————————————————————————————————————
-
-function requireText(value: string | null | undefined, field: string, max = 10_000): string {
-  const t = value?.trim() ?? '';
-  if (!t) throw new UserInputError(`${field}: give a ${field}`, field);
-  if (t.length > max) throw new UserInputError(`${field}: at most ${max} characters`, field);
-  return t;
-}
-
-function optionalText(value: string | null | undefined, field: string, max = 10_000): string | null {
-  const t = value?.trim() || null;
-  if (t && t.length > max) throw new UserInputError(`${field}: at most ${max} characters`, field);
-  return t;
-}
 
 /** The complaint, locked for the step; NOT_FOUND when absent or outside the caller's jurisdiction. */
 async function complaintForStep(em: EntityManager, id: string | number): Promise<Complaint> {

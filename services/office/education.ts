@@ -26,7 +26,8 @@ import { visibleUnit } from '../clues/clue.queries';
 import { runCommand } from '../command';
 import { NotFoundError, UserInputError } from '../errors';
 import { likeEscape, type Page, paginate } from '../pagination';
-import { callerUnit, given, idOf, requireText } from './logins';
+import { idOf, requireText } from '../input';
+import { callerUnit, given } from './logins';
 
 /** A day that has already come (today or before), else a UserInputError naming `field`. */
 function pastDay(value: string, field: string): string {

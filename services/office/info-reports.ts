@@ -33,6 +33,7 @@ import { runCommand } from '../command';
 import { NotFoundError, UserInputError } from '../errors';
 import { likeEscape, type Page, paginate } from '../pagination';
 import { AUTHOR_STEPS, type InfoReportStep, nextInfoReportStatus } from './info-report-flow';
+import { optionalText, requireText } from '../input';
 
 /** At most this many files on one report version, notice or reply. */
 export const MAX_OFFICE_ATTACHMENTS = 10;
@@ -76,19 +77,6 @@ export async function storeAttachments(files: ReturnType<typeof inspectAttachmen
     stored.push({ sha256: blob.sha256, fileName: file.fileName, mediaType: file.mediaType, sizeBytes: file.bytes.length });
   }
   return stored;
-}
-
-export function requireText(value: string | null | undefined, field: string, max: number): string {
-  const text = value?.trim() ?? '';
-  if (!text) throw new UserInputError(`${field}: give a ${field}`, field);
-  if (text.length > max) throw new UserInputError(`${field}: at most ${max} characters`, field);
-  return text;
-}
-
-export function optionalText(value: string | null | undefined, field: string, max: number): string | null {
-  const text = value?.trim() || null;
-  if (text && text.length > max) throw new UserInputError(`${field}: at most ${max} characters`, field);
-  return text;
 }
 
 /** The caller's own unit (office work is always done for one's own unit), else FORBIDDEN. */

@@ -18,21 +18,6 @@ export { dayOf };
 
 export const given = (v: unknown): boolean => v != null && v !== '';
 
-/** A positive integer id, else a UserInputError naming `field`. */
-export function idOf(value: string | number, field: string): number {
-  const id = Number(value);
-  if (!Number.isInteger(id) || id <= 0) throw new UserInputError(`${field}: not an id`, field);
-  return id;
-}
-
-/** Trimmed text of 1..max characters, else a UserInputError naming `field`. */
-export function requireText(value: string | null | undefined, field: string, max: number): string {
-  const text = typeof value === 'string' ? value.trim() : '';
-  if (!text) throw new UserInputError(`${field}: give a ${field}`, field);
-  if (text.length > max) throw new UserInputError(`${field}: at most ${max} characters`, field);
-  return text;
-}
-
 /** The caller's own unit: office records belong to a unit (API keys and unit-less callers record none). */
 export async function callerUnit(em: EntityManager, what = 'office records'): Promise<Unit> {
   const actor = currentActor();

@@ -38,7 +38,8 @@ import { runCommand } from '../command';
 import { NotFoundError, UserInputError } from '../errors';
 import { likeEscape, type Page, paginate } from '../pagination';
 import { runAsSystem } from '../system-actor';
-import { type AttachmentInput, inspectAttachments, type OfficeFileOptions, ownUnit, requireText, storeAttachments } from './info-reports';
+import { requireText } from '../input';
+import { type AttachmentInput, inspectAttachments, type OfficeFileOptions, ownUnit, storeAttachments } from './info-reports';
 
 const TITLE_MAX = 200;
 const BODY_MAX = 50_000;

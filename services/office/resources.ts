@@ -12,7 +12,8 @@ import { visibleUnit } from '../clues/clue.queries';
 import { runCommand } from '../command';
 import { NotFoundError, UserInputError } from '../errors';
 import { likeEscape } from '../pagination';
-import { dayOf, reportParent, requireText } from './logins';
+import { requireText } from '../input';
+import { dayOf, reportParent } from './logins';
 
 /** What the norm asks of every bureau and station. */
 export const MINIMUM_STAFF = 1;

@@ -19,7 +19,8 @@ import { runCommand } from '../command';
 import { NotFoundError, UserInputError } from '../errors';
 import { likeEscape, type Page, paginate } from '../pagination';
 import { runAsSystem } from '../system-actor';
-import { callerUnit, childUnitsOf, dayOf, given, reportParent, requireText } from './logins';
+import { requireText } from '../input';
+import { callerUnit, childUnitsOf, dayOf, given, reportParent } from './logins';
 
 export const MAX_WORK_PLAN_ATTACHMENTS = 10;
 export const FIRST_PLAN_YEAR = 2000;

@@ -27,6 +27,7 @@ import { runCommand } from '../command';
 import { NotFoundError, UserInputError } from '../errors';
 import { requireRegion } from '../registry/registry-rules';
 import { now } from '../../entities/clock';
+import { optionalText, requireText } from '../input';
 
 /**
  * A `date` column as `YYYY-MM-DD`: the PostgreSQL driver returns the text, embedded PGlite a Date at UTC
@@ -86,19 +87,6 @@ export interface CreatePatrolPlanInput {
   rules?: RoutineRule[] | null;
   target?: CampaignTarget | null;
   checklist?: ChecklistItem[] | null;
-}
-
-function requireText(value: string | null | undefined, field: string, max: number): string {
-  const text = value?.trim() ?? '';
-  if (!text) throw new UserInputError(`${field}: give a ${field}`, field);
-  if (text.length > max) throw new UserInputError(`${field}: at most ${max} characters`, field);
-  return text;
-}
-
-function optionalText(value: string | null | undefined, field: string, max: number): string | null {
-  const text = value?.trim() ?? '';
-  if (text.length > max) throw new UserInputError(`${field}: at most ${max} characters`, field);
-  return text || null;
 }
 
 /** Prefixes without those another one covers, sorted. */

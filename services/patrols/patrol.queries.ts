@@ -25,12 +25,7 @@ import { visibleUnit } from '../clues/clue.queries';
 import { NotFoundError, UserInputError } from '../errors';
 import { likeEscape, type Page, paginate } from '../pagination';
 import { dayOf, getPatrolPlan, planVisibleSql } from './patrol-plans';
-
-function idOf(value: string | number, field: string): number {
-  const id = Number(value);
-  if (!Number.isInteger(id) || id <= 0) throw new UserInputError(`${field}: not an id`, field);
-  return id;
-}
+import { idOf } from '../input';
 
 const given = (v: unknown): boolean => v != null && v !== '';
 
