@@ -1,6 +1,7 @@
 /** Every entity of the platform, for the ORM configuration. */
 import { ApiKey } from './api-key.entity';
 import { AuditEntry } from './audit-entry.entity';
+import { CalendarDay } from './calendar-day.entity';
 import { Case, CaseClue, CaseEvent, CaseEvidence } from './case.entity';
 import { Clue, ClueEvent, ClueFinding } from './clue.entity';
 import { Complaint, ComplaintEvent } from './complaint.entity';
@@ -35,14 +36,15 @@ import { User } from './user.entity';
 
 export const ALL_ENTITIES = [Region, Unit, User, Session, ApiKey, OnlineEntity, Shop, ShopEvent, AuditEntry, ImportBatch, Listing, CrawlRun, Finding, RuleSetting, RuleLexicon, Clue, ClueFinding, ClueEvent, Case, CaseClue, CaseEvidence, CaseEvent, PatrolPlan, PatrolTask, PatrolRecord, Complaint, ComplaintEvent,
   InfoReport, InfoReportVersion, InfoReportEvent, Notice, NoticeRecipient, NoticeRead, NoticeReply, LoginEvent, TrainingSession,
-  PublicityActivity, ConsumerWarning, DesignatedStaff, UnitEquipment, WorkPlan];
+  PublicityActivity, ConsumerWarning, DesignatedStaff, UnitEquipment, WorkPlan, CalendarDay];
 
 /** Entities whose every change is written to the audit log. */
 export const AUDITED_ENTITIES: ReadonlySet<Function> = new Set([OnlineEntity, Shop, User, ApiKey, Unit, Session, RuleSetting, RuleLexicon, Finding, Clue, Case, PatrolPlan, PatrolRecord, Complaint,
-  InfoReport, Notice, TrainingSession, PublicityActivity, ConsumerWarning, DesignatedStaff, UnitEquipment, WorkPlan]);
+  InfoReport, Notice, TrainingSession, PublicityActivity, ConsumerWarning, DesignatedStaff, UnitEquipment, WorkPlan, CalendarDay]);
 
 export * from './api-key.entity';
 export * from './audit-entry.entity';
+export * from './calendar-day.entity';
 export * from './case.entity';
 export * from './clue.entity';
 export * from './complaint.entity';

@@ -13,6 +13,7 @@ import { executorFromEntityManager, openTimeSeriesStore, type SqlExecutor, store
 import { loadRegions } from '../services/registry/region-catalog';
 import { runAsSystem } from '../services/system-actor';
 import { hasSeveralStatements } from './pglite-statements';
+import { loadCalendarAdjustments } from '../services/calendar/calendar-days';
 
 // Route only true multi-statement texts through PGlite's exec(); see server/pglite-statements.ts.
 (PGliteKnexDialect.prototype as unknown as { _query: unknown })._query = async function (
@@ -98,6 +99,9 @@ export async function openDatabase(config: Config): Promise<MikroORM> {
   // reference data every database needs (the region table), loaded once
   const regions = await runAsSystem('load reference regions', () => loadRegions(orm.em.fork()));
   if (regions > 0) logger.info({ regions }, 'loaded the regions of Shandong');
+  // the province's hand-set working days, over the holiday package
+  const calendarDays = await loadCalendarAdjustments(orm.em.fork());
+  if (calendarDays > 0) logger.info({ calendarDays }, 'hand-set working days in force');
   // the time-series tables: hypertables where TimescaleDB is installed, monthly partitions otherwise
   const store = await runAsSystem('time-series schema', () => openTimeSeriesStore(executorFromEntityManager(orm.em.fork())));
   logger.debug({ implementation: store.implementation }, 'time-series store ready');

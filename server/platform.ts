@@ -15,6 +15,7 @@ import { createLoaders } from '../resolvers/loaders';
 import { authenticate } from '../services/access/authenticate';
 import { NotFoundError, UserInputError } from '../services/errors';
 import { readableStoredFile } from '../services/files/stored-files';
+import { loadCalendarAdjustments } from '../services/calendar/calendar-days';
 import { BlobMissingError, BlobStore } from '../crawlers/evidence/blob-store';
 import type { Config } from './config';
 import { describeDatabase, openDatabase, timeSeriesOf } from './database';
@@ -66,6 +67,12 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
   const timeSeries = timeSeriesOf(orm);
   await registerPlatformJobs(runner, orm, config);
   if (options.worker !== false) await runner.startWorker();
+
+  // hand-set working days entered through another process come into force here within ten minutes
+  const calendarReload = setInterval(() => {
+    loadCalendarAdjustments(orm.em.fork()).catch((err) => logger.warn({ err }, 'reloading the hand-set working days failed'));
+  }, 10 * 60_000);
+  calendarReload.unref();
 
   const metrics = createMetrics();
   const schema = await buildHongdunSchema();
@@ -234,6 +241,7 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
     url,
     close() {
       closing ??= (async () => {
+        clearInterval(calendarReload);
         await apollo.stop();
         await runner.close();
         if (ownsOrm) await orm.close();

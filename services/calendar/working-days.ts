@@ -2,7 +2,9 @@
  * China's working-day calendar for legal deadlines (工作日): weekends and public holidays are off,
  * adjusted weekend working days (调休上班) are on. The holidays and adjustments come from the maintained
  * `chinese-days` package (the State Council's yearly arrangements); a year it does not yet hold (the next
- * year's arrangement is published each November) counts Monday–Friday, and `calendarCovers` says so.
+ * year's arrangement is published each November) counts Monday–Friday, and `calendarCovers` says so —
+ * unless the province has entered the days by hand (table calendar_day, `setCalendarAdjustments`), which
+ * override the package day by day.
  *
  * Days are calendar dates in China's time (UTC+8, no daylight saving), written `YYYY-MM-DD`.
  */
@@ -51,8 +53,22 @@ function weekday(day: string): number {
 
 const coveredYears = new Map<number, boolean>();
 
-/** Whether the package holds the State Council's holiday arrangement for `year`. */
+/** Days the province set by hand: day → working or not (loaded from calendar_day). */
+let adjustments: ReadonlyMap<string, boolean> = new Map();
+
+/** Puts the province's hand-set days in force (replacing the previous set). */
+export function setCalendarAdjustments(days: Iterable<{ day: string; working: boolean }>): void {
+  adjustments = new Map([...days].map((d) => [d.day, d.working]));
+}
+
+/** How many hand-set days are in force. */
+export function calendarAdjustmentCount(): number {
+  return adjustments.size;
+}
+
+/** Whether the package holds the State Council's holiday arrangement for `year` (or the province entered days of it). */
 export function calendarCovers(year: number): boolean {
+  if ([...adjustments.keys()].some((d) => d.startsWith(`${year}-`))) return true;
   let covered = coveredYears.get(year);
   if (covered === undefined) {
     covered = getHolidaysInRange(`${year}-01-01`, `${year}-12-31`, false).length > 0;
@@ -64,6 +80,8 @@ export function calendarCovers(year: number): boolean {
 /** Whether `day` is a working day: a holiday is off, an adjusted weekend working day is on. */
 export function isWorkingDay(day: string): boolean {
   checkDay(day);
+  const set = adjustments.get(day);
+  if (set !== undefined) return set;
   if (!calendarCovers(Number(day.slice(0, 4)))) {
     const w = weekday(day);
     return w !== 0 && w !== 6;

@@ -23,7 +23,7 @@ export function workflowChecks(platform: () => TestPlatform, label: string, tabl
     runAsSystem(label, () => platform().orm.em.fork().getConnection().execute(text, params)) as Promise<T[]>;
   const fingerprint = async (): Promise<Record<string, string>> => {
     const [row] = await sql<Record<string, string>>(
-      `select ${tables.map((t) => `(select count(*) || ':' || md5(coalesce(string_agg(x::text, '|' order by x.id), '')) from ${t} x) as ${t}`).join(', ')}`,
+      `select ${tables.map((t) => `(select count(*) || ':' || md5(coalesce(string_agg(x::text, '|' order by x::text), '')) from ${t} x) as ${t}`).join(', ')}`,
     );
     return { ...row };
   };
