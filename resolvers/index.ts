@@ -1,6 +1,7 @@
 import { ApiKeyResolver } from './api-key.resolver';
 import { AuditResolver } from './audit.resolver';
 import { AuthResolver } from './auth.resolver';
+import { CalendarResolver } from './calendar.resolver';
 import { CaseResolver } from './case.resolver';
 import { ClueResolver } from './clue.resolver';
 import { PATROL_RESOLVERS } from './patrol.resolver';
@@ -12,6 +13,7 @@ import { CrawlResolver } from './crawl.resolver';
 import { EntityResolver } from './entity.resolver';
 import { FindingResolver } from './finding.resolver';
 import { ImportResolver } from './import.resolver';
+import { MetricsResolver } from './metrics.resolver';
 import { ChangeResolver, ListingResolver, ShopMarketResolver } from './market.resolver';
 import { RegionResolver } from './region.resolver';
 import { ShopResolver } from './shop.resolver';
@@ -21,6 +23,7 @@ import { UserResolver } from './user.resolver';
 /** Every resolver module, one per domain. */
 export const RESOLVERS = [
   AuthResolver,
+  CalendarResolver,
   RegionResolver,
   UnitResolver,
   EntityResolver,
@@ -41,4 +44,5 @@ export const RESOLVERS = [
   ...INFO_REPORT_RESOLVERS,
   ...NOTICE_RESOLVERS,
   ...OFFICE_RECORD_RESOLVERS,
+  MetricsResolver,
 ] as const;

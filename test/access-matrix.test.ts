@@ -100,7 +100,7 @@ async function countIn(table: 'shop' | 'online_entity' | 'audit_entry', prefixes
   return Number(row.n);
 }
 
-const FINGERPRINTED = ['online_entity', 'shop', 'shop_event', 'audit_entry', 'api_key', 'import_batch', 'unit', 'clue', 'clue_event', 'legal_case', 'case_event', 'case_evidence', 'patrol_plan', 'patrol_task', 'patrol_record', 'complaint', 'complaint_event', 'info_report', 'info_report_version', 'info_report_event', 'notice', 'notice_recipient', 'notice_read', 'notice_reply', 'training_session', 'publicity_activity', 'consumer_warning', 'designated_staff', 'unit_equipment', 'work_plan'] as const;
+const FINGERPRINTED = ['online_entity', 'shop', 'shop_event', 'audit_entry', 'api_key', 'import_batch', 'unit', 'clue', 'clue_event', 'legal_case', 'case_event', 'case_evidence', 'patrol_plan', 'patrol_task', 'patrol_record', 'complaint', 'complaint_event', 'info_report', 'info_report_version', 'info_report_event', 'notice', 'notice_recipient', 'notice_read', 'notice_reply', 'training_session', 'publicity_activity', 'consumer_warning', 'designated_staff', 'unit_equipment', 'work_plan', 'calendar_day'] as const;
 
 /**
  * Row count and an md5 of every row of each table: equal fingerprints mean nothing was written. An API
@@ -108,7 +108,7 @@ const FINGERPRINTED = ['online_entity', 'shop', 'shop_event', 'audit_entry', 'ap
  */
 async function fingerprint(tables: readonly string[] = FINGERPRINTED): Promise<Record<string, string>> {
   const columns = tables.map(
-    (t) => `(select count(*) || ':' || md5(coalesce(string_agg(${t === 'api_key' ? "(to_jsonb(x) - 'last_used_at')::text" : 'x::text'}, '|' order by x.id), '')) from ${t} x) as ${t}`,
+    (t) => `(select count(*) || ':' || md5(coalesce(string_agg(${t === 'api_key' ? "(to_jsonb(x) - 'last_used_at')::text" : 'x::text'}, '|' order by x::text), '')) from ${t} x) as ${t}`,
   );
   const [row] = await sql<Record<string, string>>(`select ${columns.join(', ')}`);
   return { ...row };
@@ -1018,6 +1018,11 @@ const ALL_OPERATIONS: Operation[] = [
   { type: 'Mutation', name: 'publishConsumerWarning', permission: 'office:review', doc: `mutation { publishConsumerWarning(id: "1") { id } }`, vars: () => ({}) },
   { type: 'Mutation', name: 'withdrawConsumerWarning', permission: 'office:review', doc: `mutation { withdrawConsumerWarning(id: "1", reason: "r") { id } }`, vars: () => ({}) },
   { type: 'Mutation', name: 'publishWorkPlan', permission: 'office:review', doc: `mutation { publishWorkPlan(id: "1") { id } }`, vars: () => ({}) },
+  { type: 'Query', name: 'workingCalendar', permission: 'authenticated', doc: `{ workingCalendar(from: "2026-10-01", to: "2026-10-08") { day working } }`, vars: () => ({}) },
+  { type: 'Mutation', name: 'setCalendarDay', permission: 'calendar:manage', doc: `mutation { setCalendarDay(input: { day: "2031-01-01", working: false, name: "元旦" }) { day } }`, vars: () => ({}) },
+  { type: 'Mutation', name: 'clearCalendarDay', permission: 'calendar:manage', doc: `mutation { clearCalendarDay(day: "2031-01-01") }`, vars: () => ({}) },
+  { type: 'Query', name: 'metrics', permission: 'metrics:read', doc: `{ metrics(keys: ["shops_filed"], from: "2026-11", to: "2026-11") { key value } }`, vars: () => ({}) },
+  { type: 'Query', name: 'metricCatalog', permission: 'metrics:read', doc: `{ metricCatalog { key } }`, vars: () => ({}) },
   { type: 'Query', name: 'cases', permission: 'cases:read', doc: `{ cases { totalCount } }`, vars: () => ({}) },
   { type: 'Query', name: 'case', permission: 'cases:read', doc: `{ case(id: "1") { id } }`, vars: () => ({}) },
   { type: 'Query', name: 'caseDocument', permission: 'cases:read', doc: `{ caseDocument(caseId: "1", kind: EVIDENCE_RECORD) { html } }`, vars: () => ({}) },

@@ -119,7 +119,7 @@ const prefix = `hongdun-test-${randomBytes(4).toString('hex')}`;
 runnerContract('BullMQ job runner on Redis', () => new BullMqJobRunner(REDIS_URL, prefix), hasRedis);
 
 describe.skipIf(!hasRedis)('BullMQ schedules', () => {
-  it('declares the nightly cleanup and the monthly patrol generation as one job scheduler each, however often the platform starts', async () => {
+  it('declares the nightly cleanup, the nightly metrics refresh and the monthly patrol generation as one job scheduler each, however often the platform starts', async () => {
     const a = new BullMqJobRunner(REDIS_URL, `${prefix}-sched`);
     const b = new BullMqJobRunner(REDIS_URL, `${prefix}-sched`);
     try {
@@ -128,6 +128,7 @@ describe.skipIf(!hasRedis)('BullMQ schedules', () => {
       await registerPlatformJobs(a, db.orm, loadConfig({ dataDir: 'memory://' }));
       const schedulers = await a.schedulers();
       expect(schedulers.sort((x, y) => x.key.localeCompare(y.key))).toEqual([
+        { key: 'metrics-refresh-nightly', name: JOBS.METRICS_REFRESH },
         { key: 'patrol-generate-monthly', name: JOBS.PATROL_GENERATE },
         { key: 'session-cleanup-nightly', name: JOBS.SESSION_CLEANUP },
       ]);

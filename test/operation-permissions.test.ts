@@ -17,6 +17,11 @@ import { buildHongdunSchema } from '../server/graphql';
 const PUBLIC = '(public)';
 
 const EXPECTED: Record<string, string> = {
+  'Query.metrics': 'metrics:read',
+  'Query.metricCatalog': 'metrics:read',
+  'Query.workingCalendar': 'authenticated',
+  'Mutation.setCalendarDay': 'calendar:manage',
+  'Mutation.clearCalendarDay': 'calendar:manage',
   'Query.infoReports': 'office:read',
   'Query.infoReport': 'office:read',
   'Query.infoReportCountsByUnit': 'office:read',
@@ -229,15 +234,18 @@ describe('operation permissions', () => {
       admin: sorted(ROLE_PERMISSIONS[Role.ADMIN]),
       system: sorted(ROLE_PERMISSIONS[Role.SYSTEM]),
     }).toEqual({
-      leader: ['audit:read', 'cases:handle', 'cases:read', 'clues:read', 'complaints:read', 'market:read', 'office:read', 'office:review', 'office:work', 'patrols:plan', 'patrols:read', 'registry:read'],
-      analyst: ['cases:read', 'clues:read', 'complaints:read', 'crawl:start', 'market:read', 'office:read', 'office:work', 'patrols:read', 'registry:read'],
+      leader: [
+        'audit:read', 'cases:handle', 'cases:read', 'clues:read', 'complaints:read', 'market:read', 'metrics:read', 'office:read', 'office:review',
+        'office:work', 'patrols:plan', 'patrols:read', 'registry:read',
+      ],
+      analyst: ['cases:read', 'clues:read', 'complaints:read', 'crawl:start', 'market:read', 'metrics:read', 'office:read', 'office:work', 'patrols:read', 'registry:read'],
       inspector: [
-        'cases:handle', 'cases:read', 'clues:handle', 'clues:read', 'complaints:handle', 'complaints:read', 'market:read',
+        'cases:handle', 'cases:read', 'clues:handle', 'clues:read', 'complaints:handle', 'complaints:read', 'market:read', 'metrics:read',
         'office:read', 'office:work', 'patrols:handle', 'patrols:read', 'registry:import', 'registry:read', 'registry:write',
       ],
       admin: [
-        'apikeys:manage', 'audit:read', 'cases:handle', 'cases:read', 'clues:handle', 'clues:read', 'complaints:handle', 'complaints:read',
-        'crawl:start', 'market:read', 'office:read', 'office:review', 'office:work', 'patrols:handle', 'patrols:plan', 'patrols:read',
+        'apikeys:manage', 'audit:read', 'calendar:manage', 'cases:handle', 'cases:read', 'clues:handle', 'clues:read', 'complaints:handle', 'complaints:read',
+        'crawl:start', 'market:read', 'metrics:read', 'office:read', 'office:review', 'office:work', 'patrols:handle', 'patrols:plan', 'patrols:read',
         'registry:import', 'registry:read', 'registry:write',
         'rules:manage', 'units:manage', 'users:manage',
       ],
@@ -253,6 +261,11 @@ describe('operation permissions', () => {
 
 /** A minimal valid document of each operation (arguments only need to pass GraphQL validation). */
 const DOCUMENTS: Record<string, string> = {
+  'Query.metrics': '{ metrics(keys: ["shops_filed"], from: "2026-11", to: "2026-11") { key value } }',
+  'Query.metricCatalog': '{ metricCatalog { key } }',
+  'Query.workingCalendar': '{ workingCalendar(from: "2026-10-01", to: "2026-10-08") { day working } }',
+  'Mutation.setCalendarDay': 'mutation { setCalendarDay(input: { day: "2031-01-01", working: false, name: "元旦" }) { day } }',
+  'Mutation.clearCalendarDay': 'mutation { clearCalendarDay(day: "2031-01-01") }',
   'Query.infoReports': '{ infoReports(first: 1) { totalCount } }',
   'Query.infoReport': '{ infoReport(id: "1") { id } }',
   'Query.infoReportCountsByUnit': '{ infoReportCountsByUnit(from: "2026-01-01", to: "2026-12-31") { drafted } }',

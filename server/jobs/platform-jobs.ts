@@ -1,4 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { currentAndPreviousMonth, refreshMetrics } from '../../analytics/metrics';
 import { checkRules } from '../../crawlers/runs/check-rules';
 import { type CrawlDeps, executeCrawlRun, markRunGivenUp } from '../../crawlers/runs/execute-run';
 import { evidenceSink, openEvidenceStore } from '../../crawlers/evidence';
@@ -27,6 +28,8 @@ export const JOBS = {
   CHECK_RULES: 'check-rules',
   /** generates a month's patrol tasks from the active plans (idempotent) */
   PATROL_GENERATE: PATROL_GENERATE_JOB,
+  /** recomputes the metrics rollup of a month (data { month?: 'YYYY-MM' }; default the current and the previous month) */
+  METRICS_REFRESH: 'metrics-refresh',
 } as const;
 
 /**
@@ -42,6 +45,15 @@ export function chinaMonthStartCron(now = new Date()): string {
   return `${at % 60} ${Math.floor(at / 60)} L * *`;
 }
 
+/**
+ * A daily cron pattern, in this process's time zone, for `hour`:`minute` China time (UTC+8), e.g. 02:30
+ * China time is `30 2 * * *` in China and `30 18 * * *` in UTC. Read at start-up.
+ */
+export function chinaDailyCron(hour: number, minute: number, now = new Date()): string {
+  const offsetMin = -now.getTimezoneOffset();
+  const at = (((hour * 60 + minute - 8 * 60 + offsetMin) % 1440) + 1440) % 1440;
+  return `${at % 60} ${Math.floor(at / 60)} * * *`;
+}
 
 /** What the crawl jobs need: the database, its time-series store, the evidence folder, the spiders' settings. */
 export function crawlDeps(orm: MikroORM, config: Config): CrawlDeps {
@@ -140,6 +152,19 @@ export async function registerPlatformJobs(runner: JobRunner, orm: MikroORM, con
         }),
       ),
   });
+  runner.define({
+    name: JOBS.METRICS_REFRESH,
+    attempts: 3,
+    backoffMs: 5000,
+    // data: { month?: 'YYYY-MM' }: that month; without one the current and the previous month (late entries)
+    handler: async (data) => {
+      const months = typeof data.month === 'string' && data.month ? [data.month] : currentAndPreviousMonth();
+      const results = [];
+      for (const month of months) results.push(await refreshMetrics(orm, month));
+      return results;
+    },
+  });
+  await runner.schedule({ id: 'metrics-refresh-nightly', job: JOBS.METRICS_REFRESH, cron: chinaDailyCron(2, 30), data: {} });
   if (config.patrolSchedules) {
     await runner.schedule({ id: 'patrol-generate-monthly', job: JOBS.PATROL_GENERATE, cron: chinaMonthStartCron(), data: {} });
     // catch-up: this month's tasks, in case the platform was down on the 1st (idempotent)

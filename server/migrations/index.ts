@@ -6,6 +6,8 @@ import { FindingsMigration } from './20261202-findings.migration';
 import { LexiconMigration } from './20261205-lexicon.migration';
 import { PatrolsComplaintsMigration } from './20261206-patrols-complaints.migration';
 import { OfficeMigration } from './20261207-office.migration';
+import { MetricsMigration } from './20261208-metrics.migration';
+import { CalendarMigration } from './20261209-calendar.migration';
 import { InitialMigration } from './20261128-initial.migration';
 import { TimeseriesMigration } from './20261129-timeseries.migration';
 import { EvidenceMigration } from './20261201-evidence.migration';
@@ -24,4 +26,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: '20261205-lexicon', class: LexiconMigration },
   { name: '20261206-patrols-complaints', class: PatrolsComplaintsMigration },
   { name: '20261207-office', class: OfficeMigration },
+  { name: '20261208-metrics', class: MetricsMigration },
+  { name: '20261209-calendar', class: CalendarMigration },
 ];

@@ -50,6 +50,10 @@ export enum Permission {
   OFFICE_WORK = 'office:work',
   /** review reports from below (approve, return, forward), send notices down the tree, publish consumer warnings and the annual work plan */
   OFFICE_REVIEW = 'office:review',
+  /** read the supervision metrics (指标) of one's unit and the units below, and the indicator catalog */
+  METRICS_READ = 'metrics:read',
+  /** set the province's hand-set working days (holidays and adjusted working days the holiday package lacks); province level only, by the access rule */
+  CALENDAR_MANAGE = 'calendar:manage',
 }
 
 export const ALL_PERMISSIONS: readonly Permission[] = Object.values(Permission);
@@ -69,6 +73,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     Permission.OFFICE_READ,
     Permission.OFFICE_WORK,
     Permission.OFFICE_REVIEW,
+    Permission.METRICS_READ,
   ],
   [Role.ANALYST]: [
     Permission.REGISTRY_READ,
@@ -80,6 +85,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     Permission.COMPLAINTS_READ,
     Permission.OFFICE_READ,
     Permission.OFFICE_WORK,
+    Permission.METRICS_READ,
   ],
   [Role.INSPECTOR]: [
     Permission.REGISTRY_READ,
@@ -96,6 +102,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     Permission.COMPLAINTS_HANDLE,
     Permission.OFFICE_READ,
     Permission.OFFICE_WORK,
+    Permission.METRICS_READ,
   ],
   [Role.ADMIN]: [
     Permission.REGISTRY_READ,
@@ -120,6 +127,8 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     Permission.OFFICE_READ,
     Permission.OFFICE_WORK,
     Permission.OFFICE_REVIEW,
+    Permission.METRICS_READ,
+    Permission.CALENDAR_MANAGE,
   ],
   [Role.SYSTEM]: [],
 };
@@ -138,6 +147,7 @@ export const API_KEY_SCOPES: readonly Permission[] = [
   Permission.COMPLAINTS_READ,
   Permission.COMPLAINTS_HANDLE,
   Permission.OFFICE_READ,
+  Permission.METRICS_READ,
 ]
 
 /** Marker for operations open to any authenticated caller (`me`, `logout`). */

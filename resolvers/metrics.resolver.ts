@@ -1,0 +1,31 @@
+import { Arg, Authorized, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { MetricGranularity, metricCatalog, metrics, type MetricRow } from '../analytics/metrics';
+import { MetricDefinitionType, MetricValueType } from '../schema/metrics.types';
+import { Permission } from '../services/access/permissions';
+import type { Context } from './context';
+
+@Resolver()
+export class MetricsResolver {
+  @Authorized(Permission.METRICS_READ)
+  @Query(() => [MetricValueType], {
+    description: 'Supervision metrics (指标) of units and their subtrees per month or year; default unit: your own; children: drill down one level',
+  })
+  metrics(
+    @Ctx() { em }: Context,
+    @Arg('keys', () => [String]) keys: string[],
+    @Arg('from', () => String, { description: 'first month, YYYY-MM' }) from: string,
+    @Arg('to', () => String, { description: 'last month, YYYY-MM' }) to: string,
+    @Arg('unitIds', () => [ID], { nullable: true, description: 'default: your own unit' }) unitIds: string[] | undefined,
+    @Arg('children', () => Boolean, { nullable: true, description: 'the children of each given unit instead (a unit without children stands for itself)' })
+    children: boolean | undefined,
+    @Arg('granularity', () => MetricGranularity, { nullable: true, description: 'default MONTH' }) granularity: MetricGranularity | undefined,
+  ): Promise<MetricRow[]> {
+    return metrics(em, { keys, unitIds, children, from, to, granularity });
+  }
+
+  @Authorized(Permission.METRICS_READ)
+  @Query(() => [MetricDefinitionType], { description: 'The indicator catalog: every indicator with its names, unit, levels, aggregation and formula' })
+  metricCatalog(): MetricDefinitionType[] {
+    return metricCatalog().map((d) => ({ ...d, levels: [...d.levels], sources: [...d.sources], family: d.family ?? null })) as MetricDefinitionType[];
+  }
+}

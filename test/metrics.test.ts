@@ -1,0 +1,359 @@
+/**
+ * Supervision metrics (issue 7) on a small demo province with a month of supervision work, a year of
+ * office work and a few findings and cases written directly: after the refresh, a parent's figures are
+ * exactly its children's plus its own (sums and numerator/denominator of rates), figures equal independent
+ * counts over the raw tables, the access rule holds, bad input is refused, and the refresh is idempotent.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { METRICS, refreshMetrics, monthWindow } from '../analytics/metrics';
+import { RULES } from '../crawlers/rules';
+import { addWorkingDays, chinaDay, workingDaysIn } from '../services/calendar/working-days';
+import { loadDemoOffice } from '../services/demo/load-demo-office';
+import { loadDemoWork } from '../services/demo/load-demo-work';
+import { codes, ok, workflowChecks } from './support/checks';
+import { startTestPlatform, type TestPlatform } from './support/platform';
+
+let p: TestPlatform;
+const { sql } = workflowChecks(() => p, 'metrics test', ['unit_metric_month']);
+const evidenceDir = `/tmp/hongdun-metrics-${process.pid}`;
+
+const today = chinaDay();
+const MONTH = today.slice(0, 7);
+const PREVIOUS = (() => {
+  const [y, m] = MONTH.split('-').map(Number);
+  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
+})();
+const ALL_KEYS = METRICS.map((m) => m.key);
+const byKey = new Map(METRICS.map((m) => [m.key, m]));
+
+const QUERY = `query($keys: [String!]!, $unitIds: [ID!], $children: Boolean, $from: String!, $to: String!, $granularity: MetricGranularity) {
+  metrics(keys: $keys, unitIds: $unitIds, children: $children, from: $from, to: $to, granularity: $granularity) {
+    unit { id code level } period key value numerator denominator
+  }
+}`;
+
+interface Row {
+  unit: { id: string; code: string; level: string };
+  period: string;
+  key: string;
+  value: number | null;
+  numerator: number;
+  denominator: number | null;
+}
+
+let admin: string;
+const refreshTimes: unknown[] = [];
+
+async function read(token: string, vars: Record<string, unknown>): Promise<Row[]> {
+  return ok(await p.gql(QUERY, vars, token)).metrics as Row[];
+}
+
+/** A month's rollup rows as text (refreshed_at left out), to compare refreshes. */
+async function rollupOf(month: string): Promise<{ n: number; digest: string }> {
+  const [r] = await sql<{ n: string; digest: string }>(
+    `select count(*) as n, md5(coalesce(string_agg(unit_id || '|' || key || '|' || region_code || '|' || numerator || '|' || coalesce(denominator::text, '-'), ',' order by unit_id, key), '')) as digest
+     from unit_metric_month where month = ?::date`,
+    [`${month}-01`],
+  );
+  return { n: Number(r.n), digest: r.digest };
+}
+
+beforeAll(async () => {
+  p = await startTestPlatform({ seed: 'hongdun', entities: 150, config: { patrolSchedules: false, evidenceDir } });
+  await loadDemoWork(p.orm, { seed: 'hongdun', evidenceDir, maxFileBytes: 1 << 20, publicFileMaxBytes: 1 << 20, complaintsPerThousandShops: 40 });
+  await loadDemoOffice(p.orm, { seed: 'hongdun', evidenceDir, maxFileBytes: 1 << 20 });
+  // findings and cases of the month, written directly: a few shops, every rule and severity, one fine each
+  const shops = await sql<{ id: number; region_code: string }>(`select id, region_code from shop order by id limit 40`);
+  const at = new Date(Date.now() - 3600_000);
+  for (const [i, s] of shops.entries()) {
+    const rule = RULES[i % RULES.length];
+    await sql(
+      `insert into finding (rule_id, severity, shop_id, region_code, observed_at, detail, trigger, legal_basis) values (?, ?, ?, ?, ?, 'test', '{}', '[]')`,
+      [rule.id, rule.severity, s.id, s.region_code, at],
+    );
+    if (i % 4 === 0) {
+      const [c] = await sql<{ id: number }>(
+        `insert into legal_case (status, region_code, shop_id, title, facts, fine_amount, filed_at, created_by) values ('closed', ?, ?, 'test', 'test', ?, ?, 'test') returning id`,
+        [s.region_code, s.id, `${1000 + i * 10}.50`, at],
+      );
+      for (const action of ['penalty_decided', 'closed']) {
+        await sql(`insert into case_event (case_id, action, to_status, actor_name, actor_role, region_code, at) values (?, ?, 'closed', 'test', 'leader', ?, ?)`, [c.id, action, s.region_code, at]);
+      }
+    }
+  }
+  for (const month of [PREVIOUS, MONTH]) refreshTimes.push(await refreshMetrics(p.orm, month));
+  admin = await p.login('sd-admin');
+}, 900_000);
+
+afterAll(async () => {
+  await p?.shutdown();
+});
+
+describe('metrics rollup', () => {
+  it('has every indicator of the month somewhere, and the data behind it is not trivial', async () => {
+    const rows = await sql<{ key: string }>(`select distinct key from unit_metric_month where month = ?::date`, [`${MONTH}-01`]);
+    const present = new Set(rows.map((r) => r.key));
+    for (const key of ['shops_filed', 'shops_unfiled', 'filing_coverage', 'patrol_tasks_due', 'patrol_tasks_done', 'patrol_coverage', 'findings', 'findings_high',
+      'clues_received', 'cases_filed', 'cases_closed', 'case_fines', 'complaints_received', 'complaints_on_time', 'login_compliance', 'staffing_met', 'equipment_met']) {
+      expect(present, key).toContain(key);
+    }
+    const previous = new Set((await sql<{ key: string }>(`select distinct key from unit_metric_month where month = ?::date`, [`${PREVIOUS}-01`])).map((r) => r.key));
+    for (const key of ['notices_read_on_time', 'training_sessions', 'login_compliance']) expect(previous, key).toContain(key);
+    // every row belongs to a unit and carries its region (the access rule's column)
+    const [bad] = await sql<{ n: number }>(`select count(*)::int as n from unit_metric_month m join unit u on u.id = m.unit_id where m.region_code <> u.jurisdiction[1]`);
+    expect(bad.n).toBe(0);
+  });
+
+  it('a city equals the sum of its counties plus its own rows, for every city and every indicator (sums and rates)', async () => {
+    for (const month of [MONTH, PREVIOUS]) {
+      const cities = await sql<{ id: number }>(`select id from unit where level = 'city' order by code`);
+      const cityIds = cities.map((c) => String(c.id));
+      const parents = await read(admin, { keys: ALL_KEYS, unitIds: cityIds, from: month, to: month });
+      const children = await read(admin, { keys: ALL_KEYS, unitIds: cityIds, children: true, from: month, to: month });
+      const own = await sql<{ unit_id: number; key: string; numerator: string; denominator: string | null }>(
+        `select unit_id, key, numerator::text, denominator::text from unit_metric_month where month = ?::date and unit_id in (${cityIds.map(() => '?').join(', ')})`,
+        [`${month}-01`, ...cityIds],
+      );
+      const parentOf = new Map(
+        (await sql<{ id: number; parent_id: number }>(`select id, parent_id from unit where level = 'county'`)).map((r) => [String(r.id), String(r.parent_id)]),
+      );
+      expect(parents.length).toBe(cities.length * ALL_KEYS.length);
+      let nonZero = 0;
+      for (const row of parents) {
+        const def = byKey.get(row.key)!;
+        const kids = children.filter((c) => c.key === row.key && parentOf.get(c.unit.id) === row.unit.id);
+        expect(kids.length, `${row.unit.code} has counties`).toBeGreaterThan(0);
+        const mine = own.find((o) => String(o.unit_id) === row.unit.id && o.key === row.key);
+        const num = kids.reduce((s, k) => s + k.numerator, 0) + Number(mine?.numerator ?? 0);
+        expect(row.numerator, `${month} ${row.unit.code} ${row.key} numerator`).toBeCloseTo(num, 6);
+        if (row.numerator !== 0) nonZero += 1;
+        if (def.aggregation === 'rate') {
+          const den = kids.reduce((s, k) => s + (k.denominator ?? 0), 0) + Number(mine?.denominator ?? 0);
+          expect(row.denominator, `${month} ${row.unit.code} ${row.key} denominator`).toBeCloseTo(den, 6);
+          expect(row.value).toEqual(den > 0 ? expect.closeTo((num / den) * def.scale, 6) : null);
+        } else {
+          expect(row.denominator).toBeNull();
+          expect(row.value).toBe(row.numerator);
+        }
+      }
+      expect(nonZero).toBeGreaterThan(cities.length * 5);
+    }
+  });
+
+  it('the province equals the sum of its cities plus its own rows; a year sums flows, takes the last month of stocks, divides summed rates', async () => {
+    const month = await read(admin, { keys: ALL_KEYS, from: PREVIOUS, to: MONTH });
+    const year = await read(admin, { keys: ALL_KEYS, from: PREVIOUS, to: MONTH, granularity: 'YEAR' });
+    expect(new Set(month.map((r) => r.unit.code))).toEqual(new Set(['37']));
+    if (PREVIOUS.slice(0, 4) !== MONTH.slice(0, 4)) return; // January: the two months lie in two years
+    expect(year.map((r) => r.period)).toEqual(ALL_KEYS.map(() => MONTH.slice(0, 4)));
+    for (const y of year) {
+      const def = byKey.get(y.key)!;
+      const ms = month.filter((r) => r.key === y.key);
+      const parts = def.time === 'stock' ? ms.filter((r) => r.period === MONTH) : ms;
+      expect(y.numerator, y.key).toBeCloseTo(parts.reduce((s, r) => s + r.numerator, 0), 6);
+      if (def.aggregation === 'rate') {
+        const den = parts.reduce((s, r) => s + (r.denominator ?? 0), 0);
+        expect(y.denominator, y.key).toBeCloseTo(den, 6);
+        if (den > 0) expect(y.value, y.key).toBeCloseTo((y.numerator / den) * def.scale, 6);
+      }
+    }
+    const cities = await read(admin, { keys: ['shops_filed', 'complaints_received', 'patrol_coverage'], children: true, from: MONTH, to: MONTH });
+    for (const key of ['shops_filed', 'complaints_received']) {
+      const [own] = await sql<{ n: string }>(`select coalesce(sum(m.numerator), 0)::text as n from unit_metric_month m join unit u on u.id = m.unit_id where u.level = 'province' and m.key = ? and m.month = ?::date`, [key, `${MONTH}-01`]);
+      const province = month.find((r) => r.key === key && r.period === MONTH)!;
+      expect(province.numerator, key).toBe(cities.filter((c) => c.key === key).reduce((s, c) => s + c.numerator, 0) + Number(own.n));
+    }
+  });
+});
+
+describe('metrics against independent counts over the raw tables', () => {
+  let county: { id: number; code: string };
+  let city: { id: number; code: string };
+  let station: { id: number; code: string; jurisdiction: string[] };
+
+  beforeAll(async () => {
+    [county] = await sql<{ id: number; code: string }>(
+      `select u.id, u.code from unit u join shop s on s.region_code like u.code || '%' where u.level = 'county' and s.filing_status = 'filed'
+       group by u.id, u.code order by count(*) desc, u.code limit 1`,
+    );
+    [city] = await sql<{ id: number; code: string }>(
+      `select u.id, u.code from unit u join complaint c on c.region_code like u.code || '%' where u.level = 'city'
+       group by u.id, u.code order by count(*) desc, u.code limit 1`,
+    );
+    [station] = await sql<{ id: number; code: string; jurisdiction: string[] }>(
+      `select u.id, u.code, u.jurisdiction from unit u where u.level = 'station' and exists (
+         select 1 from patrol_record r join shop s on s.id = r.shop_id where s.filing_status = 'filed' and exists (select 1 from unnest(u.jurisdiction) j where s.region_code like j || '%'))
+       order by u.code limit 1`,
+    );
+    expect(county && city && station).toBeTruthy();
+  });
+
+  const one = async (key: string, unitId: number, month = MONTH) => {
+    const rows = await read(admin, { keys: [key], unitIds: [String(unitId)], from: month, to: month });
+    expect(rows).toHaveLength(1);
+    return rows[0];
+  };
+
+  it('shops filed and filing coverage of a county', async () => {
+    const w = monthWindow(MONTH);
+    const [c] = await sql<{ filed: number; unfiled: number }>(
+      `select count(*) filter (where filing_status = 'filed' and filed_at < ?)::int as filed,
+              count(*) filter (where discovered_at < ? and (filing_status = 'unfiled' or filed_at >= ?))::int as unfiled
+       from shop where region_code like ? and maintenance_status <> 'not_in_jurisdiction'`,
+      [w.end, w.end, w.end, `${county.code}%`],
+    );
+    expect(c.filed).toBeGreaterThan(0);
+    expect((await one('shops_filed', county.id)).value).toBe(c.filed);
+    expect((await one('shops_unfiled', county.id)).value).toBe(c.unfiled);
+    const coverage = await one('filing_coverage', county.id);
+    expect(coverage).toMatchObject({ numerator: c.filed, denominator: c.filed + c.unfiled });
+    expect(coverage.value).toBeCloseTo((100 * c.filed) / (c.filed + c.unfiled), 6);
+  });
+
+  it('complaints received and decided on time in a city', async () => {
+    const w = monthWindow(MONTH);
+    const [c] = await sql<{ received: number; on_time: number }>(
+      `select count(*)::int as received,
+              count(*) filter (where decided_at is not null and (decided_at at time zone 'Asia/Shanghai')::date <= acceptance_due_on)::int as on_time
+       from complaint where region_code like ? and received_at >= ? and received_at < ?`,
+      [`${city.code}%`, w.start, w.end],
+    );
+    expect(c.received).toBeGreaterThan(0);
+    expect((await one('complaints_received', city.id)).value).toBe(c.received);
+    expect(await one('complaints_on_time', city.id)).toMatchObject({ numerator: c.on_time, denominator: c.received });
+  });
+
+  it('patrol coverage and tasks of a station', async () => {
+    const w = monthWindow(MONTH);
+    const [c] = await sql<{ filed: number; patrolled: number }>(
+      `select count(*)::int as filed,
+              count(*) filter (where exists (select 1 from patrol_record r where r.shop_id = s.id and r.patrolled_at >= ? and r.patrolled_at < ?))::int as patrolled
+       from shop s where s.filing_status = 'filed' and s.maintenance_status <> 'not_in_jurisdiction' and s.filed_at < ?
+         and exists (select 1 from unnest(?::text[]) j where s.region_code like j || '%')`,
+      [w.start, w.end, w.end, `{${station.jurisdiction.join(',')}}`],
+    );
+    expect(c.patrolled).toBeGreaterThan(0);
+    const coverage = await one('patrol_coverage', station.id);
+    expect(coverage).toMatchObject({ numerator: c.patrolled, denominator: c.filed });
+    const [t] = await sql<{ due: number; done: number }>(
+      `select count(*)::int as due, count(*) filter (where status = 'done')::int as done from patrol_task
+       where status <> 'cancelled' and due_on between ?::date and ?::date and exists (select 1 from unnest(?::text[]) j where region_code like j || '%')`,
+      [w.first, w.last, `{${station.jurisdiction.join(',')}}`],
+    );
+    expect((await one('patrol_tasks_due', station.id)).value).toBe(t.due);
+    expect((await one('patrol_tasks_done', station.id)).value).toBe(t.done);
+  });
+
+  it('login compliance of a county: its own and its stations\' working days with a login, over working days × units', async () => {
+    const w = monthWindow(PREVIOUS);
+    const days = workingDaysIn(w.first, w.asOf);
+    const [c] = await sql<{ units: number; logged: number }>(
+      `select (select count(*)::int from unit where path like (select path from unit where id = ?) || '%') as units,
+              (select count(*)::int from (select distinct e.unit_id, e.day from login_event e join unit u on u.id = e.unit_id
+                 where u.path like (select path from unit where id = ?) || '%' and e.day = any(?::date[])) x) as logged`,
+      [county.id, county.id, `{${days.join(',')}}`],
+    );
+    const row = await one('login_compliance', county.id, PREVIOUS);
+    expect(c.logged).toBeGreaterThan(0);
+    expect(row).toMatchObject({ numerator: c.logged, denominator: c.units * days.length });
+  });
+
+  it('notices read on time, staffing and equipment minimums, findings, cases and fines of the province', async () => {
+    const w = monthWindow(PREVIOUS);
+    const recipients = await sql<{ sent: string; read: string | null }>(
+      `select to_char(n.sent_at at time zone 'Asia/Shanghai', 'YYYY-MM-DD') as sent, to_char(r.first_read_at at time zone 'Asia/Shanghai', 'YYYY-MM-DD') as read
+       from notice n join notice_recipient r on r.notice_id = n.id where n.kind = 'notice' and n.sent_at >= ? and n.sent_at < ?`,
+      [w.start, w.end],
+    );
+    expect(recipients.length).toBeGreaterThan(0);
+    const onTime = recipients.filter((r) => r.read != null && r.read <= addWorkingDays(r.sent, 3)).length;
+    const [province] = await sql<{ id: number }>(`select id from unit where level = 'province'`);
+    expect(await one('notices_read_on_time', province.id, PREVIOUS)).toMatchObject({ numerator: onTime, denominator: recipients.length });
+
+    const m = monthWindow(MONTH);
+    const [s] = await sql<{ units: number; staffed: number; equipped: number }>(
+      `select count(*)::int as units,
+              count(*) filter (where exists (select 1 from designated_staff d where d.unit_id = u.id and d.since <= ?::date and (d.until is null or d.until > ?::date)))::int as staffed,
+              count(*) filter (where exists (select 1 from unit_equipment e where e.unit_id = u.id and e.computers > 0))::int as equipped
+       from unit u`,
+      [m.asOf, m.asOf],
+    );
+    expect(s.staffed).toBeLessThan(s.units);
+    expect(await one('staffing_met', province.id)).toMatchObject({ numerator: s.staffed, denominator: s.units });
+    expect(await one('equipment_met', province.id)).toMatchObject({ numerator: s.equipped, denominator: s.units });
+
+    const [f] = await sql<{ n: number; high: number; fines: string; cases: number }>(
+      `select (select count(*)::int from finding where observed_at >= ? and observed_at < ?) as n,
+              (select count(*)::int from finding where severity = 'high' and observed_at >= ? and observed_at < ?) as high,
+              (select count(*)::int from legal_case where filed_at >= ? and filed_at < ?) as cases,
+              (select sum(fine_amount)::text from legal_case c where exists (select 1 from case_event e where e.case_id = c.id and e.action = 'penalty_decided' and e.at >= ? and e.at < ?)) as fines`,
+      [m.start, m.end, m.start, m.end, m.start, m.end, m.start, m.end],
+    );
+    expect((await one('findings', province.id)).value).toBe(f.n);
+    expect((await one('findings_high', province.id)).value).toBe(f.high);
+    expect((await one('cases_filed', province.id)).value).toBe(f.cases);
+    expect((await one('cases_closed', province.id)).value).toBe(f.cases);
+    expect((await one('case_fines', province.id)).value).toBeCloseTo(Number(f.fines), 2);
+    const perRule = await read(admin, { keys: RULES.map((r) => `findings_rule:${r.id}`), from: MONTH, to: MONTH });
+    expect(perRule.reduce((sum, r) => sum + r.numerator, 0)).toBe(f.n);
+  });
+});
+
+describe('metrics access and input', () => {
+  it('a county user reads its county by default and drills down to its stations, but not another county (NOT_FOUND)', async () => {
+    const token = await p.login('x370102-leader');
+    const [own, other, city] = await sql<{ id: number; code: string }>(`select id, code from unit where code in ('370102', '370103', '3701') order by length(code) desc, code`);
+    const mine = await read(token, { keys: ['shops_filed'], from: MONTH, to: MONTH });
+    expect(mine.map((r) => r.unit.code)).toEqual(['370102']);
+    const stations = await read(token, { keys: ['shops_filed'], children: true, from: MONTH, to: MONTH });
+    expect(stations.length).toBeGreaterThan(1);
+    expect(stations.every((r) => r.unit.code.startsWith('370102-'))).toBe(true);
+    expect(stations.reduce((s, r) => s + r.numerator, 0)).toBeLessThanOrEqual(mine[0].numerator);
+    const refused = await p.gql(QUERY, { keys: ['shops_filed'], unitIds: [String(other.id)], from: MONTH, to: MONTH }, token);
+    expect(codes(refused)).toEqual(['NOT_FOUND']);
+    const parent = await p.gql(QUERY, { keys: ['shops_filed'], unitIds: [String(own.id), String(city.id)], from: MONTH, to: MONTH }, token);
+    expect(codes(parent)).toEqual(['NOT_FOUND']);
+  });
+
+  it('refuses unknown keys, bad months, from after to, and callers without a login', async () => {
+    const bad = async (vars: Record<string, unknown>, field: RegExp) => {
+      const r = await p.gql(QUERY, { keys: ['shops_filed'], from: MONTH, to: MONTH, ...vars }, admin);
+      expect(codes(r)).toEqual(['BAD_USER_INPUT']);
+      expect(r.errors![0].message).toMatch(field);
+    };
+    await bad({ keys: ['shops_filed', 'no_such_thing'] }, /^keys: unknown indicator "no_such_thing"/);
+    await bad({ keys: [] }, /^keys:/);
+    await bad({ from: '2026-13' }, /^from:/);
+    await bad({ to: '2026-1' }, /^to:/);
+    await bad({ from: MONTH, to: PREVIOUS }, /^to: .* lies before from/);
+    const anonymous = await p.gql(QUERY, { keys: ['shops_filed'], from: MONTH, to: MONTH });
+    expect(codes(anonymous)).toEqual(['UNAUTHENTICATED']);
+  });
+
+  it('lists the catalog with names, units, levels and aggregation', async () => {
+    const token = await p.login('370102-s01-inspector');
+    const data = ok(await p.gql(`{ metricCatalog { key nameZh nameEn unit levels aggregation time scale sources formula family } }`, {}, token));
+    expect(data.metricCatalog.map((m: { key: string }) => m.key)).toEqual(ALL_KEYS);
+    expect(data.metricCatalog.find((m: { key: string }) => m.key === 'patrol_coverage')).toMatchObject({
+      nameZh: '巡查覆盖率', unit: '%', aggregation: 'RATE', time: 'FLOW', scale: 100, levels: ['PROVINCE', 'CITY', 'COUNTY', 'STATION'],
+    });
+  });
+});
+
+describe('metrics refresh', () => {
+  it('is idempotent: a second refresh of a month writes the same rows', async () => {
+    const before = await rollupOf(MONTH);
+    expect(before.n).toBeGreaterThan(100);
+    await refreshMetrics(p.orm, MONTH);
+    expect(await rollupOf(MONTH)).toEqual(before);
+    expect(await rollupOf(PREVIOUS)).toEqual(await (async () => { await refreshMetrics(p.orm, PREVIOUS); return rollupOf(PREVIOUS); })());
+  });
+
+  it('refuses a month not begun and a malformed month, changing nothing', async () => {
+    const before = await rollupOf(MONTH);
+    await expect(refreshMetrics(p.orm, '2099-01')).rejects.toThrow(/month: 2099-01 has not begun yet/);
+    await expect(refreshMetrics(p.orm, '2026-1')).rejects.toThrow(/is not a month/);
+    expect(await rollupOf(MONTH)).toEqual(before);
+    console.log(`metrics refresh on the small demo province: ${JSON.stringify(refreshTimes)}`);
+  });
+});
