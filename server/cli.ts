@@ -12,6 +12,7 @@ import { type Actor, runAs, User } from '../entities';
 import { actorForUser } from '../services/access/actors';
 import { setupPlatform } from '../services/access/setup-platform.command';
 import { loadDemoProvince } from '../services/demo/load-demo-province';
+import { currentAndPreviousMonth, refreshMetrics } from '../analytics/metrics';
 import { loadDemoOffice } from '../services/demo/load-demo-office';
 import { loadDemoWork } from '../services/demo/load-demo-work';
 import { importEntities } from '../services/registry/import/import-entities.command';
@@ -74,9 +75,10 @@ function demoOnFirstStart(config: Config): (orm: MikroORM) => Promise<void> {
 }
 
 /**
- * The demo's supervision work (patrol plans, the month's tasks and records, complaints), loaded in the
- * background once the platform serves (DEMO=true; a few minutes for the full province on PGlite). Returns
- * how to stop it: between two steps, so the next start goes on where it stopped.
+ * The demo's supervision work (patrol plans, the month's tasks and records, complaints, the year's office
+ * work, then this month's and last month's metrics), loaded in the background once the platform serves
+ * (DEMO=true; about six minutes for the full province on PGlite). Returns how to stop it: between two
+ * steps, so the next start goes on where it stopped.
  */
 function demoWorkInBackground(platform: Platform, config: Config): () => Promise<void> {
   if (!config.demo) return async () => {};
@@ -97,6 +99,8 @@ async function loadDemoSupervision(orm: MikroORM, config: Config, signal?: Abort
   const files = { seed: config.demoSeed, evidenceDir: config.evidenceDir, signal, onProgress };
   const work = await loadDemoWork(orm, { ...files, maxFileBytes: config.caseFileMaxBytes, publicFileMaxBytes: config.publicFileMaxBytes });
   const office = await loadDemoOffice(orm, { ...files, maxFileBytes: config.caseFileMaxBytes });
+  // the metrics of this month and the last, rather than waiting for the nightly refresh
+  if (!work.skipped || !office.skipped) for (const month of currentAndPreviousMonth()) await refreshMetrics(orm, month);
   return { work, office };
 }
 
