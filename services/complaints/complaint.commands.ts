@@ -7,7 +7,7 @@
  */
 import { LockMode, ref } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { BlobStore } from '../../crawlers/evidence/blob-store';
+import { storeUploads } from '../files/uploads';
 import {
   AccessDeniedError,
   ClueSource,
@@ -26,7 +26,6 @@ import {
   ShopClassification,
   Unit,
 } from '../../entities';
-import type { StoredFile } from '../../entities/patrol.entity';
 import { addWorkingDays, checkDay, chinaDay } from '../calendar/working-days';
 import { inspectCaseFile } from '../cases/case-files';
 import { createClue } from '../clues/clue.commands';
@@ -427,12 +426,7 @@ export async function receiveComplaint(em: EntityManager, checked: CheckedIntake
   }
   const unit = await handlingUnitFor(em, shop);
   const number = await nextNumber(em, chinaDay(checked.receivedAt));
-  const store = new BlobStore(context.evidenceDir);
-  const attachments: StoredFile[] = [];
-  for (const file of checked.files) {
-    const blob = await store.put(file.bytes);
-    attachments.push({ sha256: blob.sha256, fileName: file.fileName, mediaType: file.mediaType, sizeBytes: file.bytes.length });
-  }
+  const attachments = await storeUploads(checked.files, context.evidenceDir);
   const complaint = em.create(Complaint, {
     number,
     kind: checked.kind,

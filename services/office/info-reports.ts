@@ -9,7 +9,6 @@
  */
 import { LockMode, ref, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { BlobStore } from '../../crawlers/evidence/blob-store';
 import {
   AccessDeniedError,
   currentActor,
@@ -27,7 +26,7 @@ import {
 import { now } from '../../entities/clock';
 import type { Connection } from '../../schema/connection';
 import { checkDay, endOfChinaDay } from '../calendar/working-days';
-import { inspectCaseFile } from '../cases/case-files';
+import { inspectUploads, storeUploads, type UploadInput, type UploadOptions } from '../files/uploads';
 import { visibleUnit } from '../clues/clue.queries';
 import { runCommand } from '../command';
 import { NotFoundError, UserInputError } from '../errors';
@@ -38,16 +37,10 @@ import { optionalText, requireText } from '../input';
 /** At most this many files on one report version, notice or reply. */
 export const MAX_OFFICE_ATTACHMENTS = 10;
 
-export interface AttachmentInput {
-  fileName: string;
-  contentBase64: string;
-}
+export type AttachmentInput = UploadInput;
 
 /** Where uploaded files go and how large they may be (config.evidenceDir, config.caseFileMaxBytes). */
-export interface OfficeFileOptions {
-  evidenceDir: string;
-  maxBytes: number;
-}
+export type OfficeFileOptions = UploadOptions;
 
 /**
  * Checks uploaded files (strict base64, size, type by magic bytes — inspectCaseFile) and only then stores
@@ -57,26 +50,12 @@ export function inspectAttachments(files: AttachmentInput[] | null | undefined, 
   const list = files ?? [];
   if (!Array.isArray(list)) throw new UserInputError(`${field}: must be a list of { fileName, contentBase64 }`, field);
   if (list.length > MAX_OFFICE_ATTACHMENTS) throw new UserInputError(`${field}: at most ${MAX_OFFICE_ATTACHMENTS} files`, field);
-  return list.map((f, i) => {
-    try {
-      return inspectCaseFile(f?.fileName, f?.contentBase64, options.maxBytes);
-    } catch (error) {
-      if (error instanceof UserInputError) throw new UserInputError(`${field}[${i}]: ${error.message}`, field);
-      throw error;
-    }
-  });
+  return inspectUploads(list, options.maxBytes, field);
 }
 
 /** Stores inspected files in the evidence blob folder under their SHA-256. */
-export async function storeAttachments(files: ReturnType<typeof inspectAttachments>, options: OfficeFileOptions): Promise<StoredFile[]> {
-  if (files.length === 0) return [];
-  const store = new BlobStore(options.evidenceDir);
-  const stored: StoredFile[] = [];
-  for (const file of files) {
-    const blob = await store.put(file.bytes);
-    stored.push({ sha256: blob.sha256, fileName: file.fileName, mediaType: file.mediaType, sizeBytes: file.bytes.length });
-  }
-  return stored;
+export function storeAttachments(files: ReturnType<typeof inspectAttachments>, options: OfficeFileOptions): Promise<StoredFile[]> {
+  return storeUploads(files, options.evidenceDir);
 }
 
 /** The caller's own unit (office work is always done for one's own unit), else FORBIDDEN. */

@@ -8,11 +8,11 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ref } from '@mikro-orm/core';
-import { BlobStore } from '../../crawlers/evidence/blob-store';
 import { AccessDeniedError, currentActor, jurisdictionSql, type StoredFile, Unit, UnitLevel, unitRegion, WorkPlan } from '../../entities';
 import { now } from '../../entities/clock';
 import type { Connection } from '../../schema/connection';
-import { inspectCaseFile } from '../cases/case-files';
+import type { InspectedCaseFile } from '../cases/case-files';
+import { inspectUploads, storeUploads, type UploadInput, type UploadOptions } from '../files/uploads';
 import { chinaDay, monthOf } from '../calendar/working-days';
 import { visibleUnit } from '../clues/clue.queries';
 import { runCommand } from '../command';
@@ -55,10 +55,7 @@ export function publishedOnTime(plan: { publishedAt: Date | null; dueOn: string 
   return today > due ? false : null;
 }
 
-export interface WorkPlanAttachmentInput {
-  fileName: string;
-  contentBase64: string;
-}
+export type WorkPlanAttachmentInput = UploadInput;
 
 export interface SaveWorkPlanInput {
   year: number;
@@ -68,12 +65,8 @@ export interface SaveWorkPlanInput {
   attachments?: WorkPlanAttachmentInput[] | null;
 }
 
-export interface FileOptions {
-  /** the evidence blob folder (config.evidenceDir) */
-  evidenceDir: string;
-  /** bytes a file may have (config.caseFileMaxBytes) */
-  maxBytes: number;
-}
+/** Where uploaded files go and how large each may be (config.evidenceDir, config.caseFileMaxBytes). */
+export type FileOptions = UploadOptions;
 
 /**
  * Saves the caller's unit's draft plan for a year: creates it (due day by the unit's level) or revises
@@ -86,29 +79,14 @@ export function saveWorkPlan(em: EntityManager, input: SaveWorkPlanInput, files:
     const year = checkYear(input.year);
     const title = requireText(input.title, 'title', 200);
     const body = requireText(input.body, 'body', 100_000);
-    let inspected: ReturnType<typeof inspectCaseFile>[] | null = null;
+    let inspected: InspectedCaseFile[] | null = null;
     if (input.attachments != null) {
       if (input.attachments.length > MAX_WORK_PLAN_ATTACHMENTS) throw new UserInputError(`attachments: at most ${MAX_WORK_PLAN_ATTACHMENTS}`, 'attachments');
-      inspected = input.attachments.map((a, i) => {
-        try {
-          return inspectCaseFile(a.fileName, a.contentBase64, files.maxBytes);
-        } catch (error) {
-          if (error instanceof UserInputError) throw new UserInputError(`attachments[${i}]: ${error.message}`, 'attachments');
-          throw error;
-        }
-      });
+      inspected = inspectUploads(input.attachments, files.maxBytes, 'attachments');
     }
     let plan = await tem.findOne(WorkPlan, { unit: unit.id, year });
     if (plan?.publishedAt) throw new UserInputError(`year: the plan for ${year} was published on ${chinaDay(plan.publishedAt)} and is no longer changed`, 'year');
-    let attachments: StoredFile[] | null = null;
-    if (inspected) {
-      const blobs = new BlobStore(files.evidenceDir);
-      attachments = [];
-      for (const file of inspected) {
-        const blob = await blobs.put(file.bytes);
-        attachments.push({ sha256: blob.sha256, fileName: file.fileName, mediaType: file.mediaType, sizeBytes: file.bytes.length });
-      }
-    }
+    const attachments: StoredFile[] | null = inspected ? await storeUploads(inspected, files.evidenceDir) : null;
     const createdBy = currentActor().name.slice(0, 100);
     if (!plan) {
       plan = tem.create(WorkPlan, { unit: ref(unit), regionCode: unitRegion(unit), year, title, body, attachments: attachments ?? [], dueOn: workPlanDueOn(unit.level, year), createdBy });

@@ -30,8 +30,8 @@ import { now } from '../../entities/clock';
 import { optionalText, requireText } from '../input';
 
 /**
- * A `date` column as `YYYY-MM-DD`: the PostgreSQL driver returns the text, embedded PGlite a Date at UTC
- * midnight; both read the same here.
+ * A `date` value as `YYYY-MM-DD`: both back ends return `date` columns as text (server/database.ts sets
+ * PGlite's parser), but a day may also come as a Date (UTC midnight) from code; both read the same here.
  */
 export function dayOf(value: string | Date): string;
 export function dayOf(value: string | Date | null | undefined): string | null;

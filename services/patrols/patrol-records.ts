@@ -9,7 +9,6 @@
  */
 import { LockMode, ref } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { BlobStore } from '../../crawlers/evidence/blob-store';
 import {
   AccessDeniedError,
   type ChecklistItem,
@@ -24,10 +23,10 @@ import {
   PatrolTask,
   PatrolTaskStatus,
   type Shop,
-  type StoredFile,
   Unit,
 } from '../../entities';
-import { inspectCaseFile } from '../cases/case-files';
+import type { InspectedCaseFile } from '../cases/case-files';
+import { inspectUploads, storeUploads, type UploadInput, type UploadOptions } from '../files/uploads';
 import { chinaDay, checkDay, startOfChinaDay } from '../calendar/working-days';
 import { createClue } from '../clues/clue.commands';
 import { runCommand } from '../command';
@@ -60,16 +59,12 @@ export interface FilePatrolRecordInput {
   /** on-site */
   siteAddress?: string | null;
   peopleMet?: string | null;
-  photos?: { fileName: string; contentBase64: string }[] | null;
+  photos?: UploadInput[] | null;
   note?: string | null;
 }
 
-export interface PatrolRecordOptions {
-  /** the evidence blob folder (config.evidenceDir) */
-  evidenceDir: string;
-  /** CASE_FILE_MAX_BYTES, per photo */
-  maxBytes: number;
-}
+/** The evidence blob folder and CASE_FILE_MAX_BYTES, per photo. */
+export type PatrolRecordOptions = UploadOptions;
 
 function text(value: string | null | undefined, field: string, max: number, required: boolean): string | null {
   const t = value?.trim() ?? '';
@@ -180,7 +175,7 @@ export function filePatrolRecord(em: EntityManager, input: FilePatrolRecordInput
     let siteAddress: string | null = null;
     let peopleMet: string | null = null;
     const photos = input.photos ?? [];
-    let inspected: ReturnType<typeof inspectCaseFile>[] = [];
+    let inspected: InspectedCaseFile[] = [];
     if (input.mode === PatrolMode.ONLINE) {
       if (input.siteAddress || input.peopleMet || photos.length) {
         throw new UserInputError('mode: siteAddress, peopleMet and photos belong to an on-site patrol', 'mode');
@@ -190,16 +185,9 @@ export function filePatrolRecord(em: EntityManager, input: FilePatrolRecordInput
       siteAddress = text(input.siteAddress, 'siteAddress', 300, true);
       peopleMet = text(input.peopleMet, 'peopleMet', 300, true);
       if (photos.length > MAX_PATROL_PHOTOS) throw new UserInputError(`photos: at most ${MAX_PATROL_PHOTOS}`, 'photos');
-      inspected = photos.map((p, i) => {
-        let file;
-        try {
-          file = inspectCaseFile(p.fileName, p.contentBase64, options.maxBytes);
-        } catch (error) {
-          if (error instanceof UserInputError) throw new UserInputError(`photos[${i}]: ${error.message}`, 'photos');
-          throw error;
-        }
+      inspected = inspectUploads(photos, options.maxBytes, 'photos');
+      inspected.forEach((file, i) => {
         if (!IMAGE_TYPES.has(file.mediaType)) throw new UserInputError(`photos[${i}]: ${file.fileName} is not an image (PNG, JPEG, WEBP or GIF)`, 'photos');
-        return file;
       });
     } else {
       throw new UserInputError('mode: online or on_site', 'mode');
@@ -210,12 +198,7 @@ export function filePatrolRecord(em: EntityManager, input: FilePatrolRecordInput
     if (input.outcome === PatrolOutcome.CLUE_RAISED) {
       clue = await createClue(tem, { shopId: shop.id, title: input.clue!.title, description: input.clue!.description, source: ClueSource.PATROL, note: `patrol of shop ${shop.id}` });
     }
-    const blobs = new BlobStore(options.evidenceDir);
-    const stored: StoredFile[] = [];
-    for (const file of inspected) {
-      const blob = await blobs.put(file.bytes);
-      stored.push({ sha256: blob.sha256, fileName: file.fileName, mediaType: file.mediaType, sizeBytes: file.bytes.length });
-    }
+    const stored = await storeUploads(inspected, options.evidenceDir);
     const record = tem.create(PatrolRecord, {
       task,
       shop,
