@@ -55,10 +55,13 @@ const coveredYears = new Map<number, boolean>();
 
 /** Days the province set by hand: day → working or not (loaded from calendar_day). */
 let adjustments: ReadonlyMap<string, boolean> = new Map();
+/** The years with at least one hand-set day. */
+let adjustedYears: ReadonlySet<number> = new Set();
 
 /** Puts the province's hand-set days in force (replacing the previous set). */
 export function setCalendarAdjustments(days: Iterable<{ day: string; working: boolean }>): void {
   adjustments = new Map([...days].map((d) => [d.day, d.working]));
+  adjustedYears = new Set([...adjustments.keys()].map((day) => Number(day.slice(0, 4))));
 }
 
 /** How many hand-set days are in force. */
@@ -68,7 +71,7 @@ export function calendarAdjustmentCount(): number {
 
 /** Whether the package holds the State Council's holiday arrangement for `year` (or the province entered days of it). */
 export function calendarCovers(year: number): boolean {
-  if ([...adjustments.keys()].some((d) => d.startsWith(`${year}-`))) return true;
+  if (adjustedYears.has(year)) return true;
   let covered = coveredYears.get(year);
   if (covered === undefined) {
     covered = getHolidaysInRange(`${year}-01-01`, `${year}-12-31`, false).length > 0;
