@@ -223,6 +223,38 @@ describe('metrics against independent counts over the raw tables', () => {
     expect(await one('complaints_on_time', city.id)).toMatchObject({ numerator: c.on_time, denominator: c.received });
   });
 
+  it('complaints resolved (rate) in the province: received in the month, not rejected, resolved by now', async () => {
+    const w = monthWindow(MONTH);
+    const [c] = await sql<{ to_resolve: number; resolved: number }>(
+      `select count(*) filter (where status <> 'rejected')::int as to_resolve,
+              count(*) filter (where status <> 'rejected' and resolved_at is not null)::int as resolved
+       from complaint where received_at >= ? and received_at < ?`,
+      [w.start, w.end],
+    );
+    const [province] = await sql<{ id: number }>(`select id from unit where level = 'province'`);
+    expect(c.resolved).toBeGreaterThan(0);
+    expect(c.resolved).toBeLessThan(c.to_resolve);
+    expect(await one('complaints_resolved_rate', province.id)).toMatchObject({ numerator: c.resolved, denominator: c.to_resolve });
+  });
+
+  it('annual work plan issued on time, per unit level, for the province as a whole', async () => {
+    const w = monthWindow(MONTH);
+    const year = Number(MONTH.slice(0, 4));
+    const units = await sql<{ level: string; published: string | null }>(
+      `select u.level, to_char(p.published_at at time zone 'Asia/Shanghai', 'YYYY-MM-DD') as published
+       from unit u left join work_plan p on p.unit_id = u.id and p.year = ? and p.published_at < ?`,
+      [year, w.end],
+    );
+    const due = (level: string) =>
+      ({ province: `${year}-01-31`, city: `${year}-02-${year % 4 === 0 ? 29 : 28}`, county: `${year}-03-15`, station: `${year}-03-31` })[level]!;
+    const counted = units.filter((u) => due(u.level) <= w.asOf || u.published != null);
+    const onTime = counted.filter((u) => u.published != null && u.published <= due(u.level));
+    expect(onTime.length).toBeGreaterThan(0);
+    expect(onTime.length).toBeLessThan(counted.length);
+    const [province] = await sql<{ id: number }>(`select id from unit where level = 'province'`);
+    expect(await one('work_plan_on_time', province.id)).toMatchObject({ numerator: onTime.length, denominator: counted.length });
+  });
+
   it('patrol coverage and tasks of a station', async () => {
     const w = monthWindow(MONTH);
     const [c] = await sql<{ filed: number; patrolled: number }>(

@@ -235,18 +235,21 @@ describe('operation permissions', () => {
       system: sorted(ROLE_PERMISSIONS[Role.SYSTEM]),
     }).toEqual({
       leader: [
-        'audit:read', 'cases:handle', 'cases:read', 'clues:read', 'complaints:read', 'market:read', 'metrics:read', 'office:read', 'office:review',
-        'office:work', 'patrols:plan', 'patrols:read', 'registry:read',
+        'assessment:read', 'audit:read', 'cases:handle', 'cases:read', 'clues:read', 'complaints:read', 'market:read', 'metrics:read', 'office:read', 'office:review',
+        'office:work', 'patrols:plan', 'patrols:read', 'registry:read', 'reports:generate', 'reports:read',
       ],
-      analyst: ['cases:read', 'clues:read', 'complaints:read', 'crawl:start', 'market:read', 'metrics:read', 'office:read', 'office:work', 'patrols:read', 'registry:read'],
+      analyst: [
+        'assessment:read', 'cases:read', 'clues:read', 'complaints:read', 'crawl:start', 'market:read', 'metrics:read', 'office:read', 'office:work', 'patrols:read',
+        'registry:read', 'reports:generate', 'reports:read',
+      ],
       inspector: [
         'cases:handle', 'cases:read', 'clues:handle', 'clues:read', 'complaints:handle', 'complaints:read', 'market:read', 'metrics:read',
-        'office:read', 'office:work', 'patrols:handle', 'patrols:read', 'registry:import', 'registry:read', 'registry:write',
+        'office:read', 'office:work', 'patrols:handle', 'patrols:read', 'registry:import', 'registry:read', 'registry:write', 'reports:read',
       ],
       admin: [
-        'apikeys:manage', 'audit:read', 'calendar:manage', 'cases:handle', 'cases:read', 'clues:handle', 'clues:read', 'complaints:handle', 'complaints:read',
+        'apikeys:manage', 'assessment:manage', 'assessment:read', 'audit:read', 'calendar:manage', 'cases:handle', 'cases:read', 'clues:handle', 'clues:read', 'complaints:handle', 'complaints:read',
         'crawl:start', 'market:read', 'metrics:read', 'office:read', 'office:review', 'office:work', 'patrols:handle', 'patrols:plan', 'patrols:read',
-        'registry:import', 'registry:read', 'registry:write',
+        'registry:import', 'registry:read', 'registry:write', 'reports:generate', 'reports:read',
         'rules:manage', 'units:manage', 'users:manage',
       ],
       system: [],

@@ -108,6 +108,8 @@ export const METRICS: readonly MetricDefinition[] = Object.freeze([
     formula: `complaints and reports received in the month (received_at); ${BY_REGION}` }),
   define({ key: 'complaints_on_time', nameZh: '按时受理率', nameEn: 'Complaints decided within the deadline', unit: '%', aggregation: 'rate', sources: ['complaint'],
     formula: 'complaints received in the month that were accepted or rejected by their acceptance deadline (7 working days) / complaints received in the month' }),
+  define({ key: 'complaints_resolved_rate', nameZh: '投诉举报办结率', nameEn: 'Complaints resolved (rate)', unit: '%', aggregation: 'rate', sources: ['complaint'],
+    formula: 'complaints received in the month and not rejected that were resolved by the time of the refresh / complaints received in the month and not rejected (a month\'s rate rises as its complaints are resolved, while its month is still refreshed)' }),
   define({ key: 'complaints_resolved', nameZh: '办结投诉举报数', nameEn: 'Complaints resolved', unit: '件', aggregation: 'sum', sources: ['complaint'],
     formula: `complaints resolved in the month (resolved_at); ${BY_REGION}` }),
   // — office work (办公) —
@@ -125,6 +127,8 @@ export const METRICS: readonly MetricDefinition[] = Object.freeze([
     formula: `publicity and consumer-education activities held in the month; ${BY_UNIT}` }),
   define({ key: 'consumer_warnings', nameZh: '发布消费警示数', nameEn: 'Consumer warnings published', unit: '件', aggregation: 'sum', sources: ['consumer_warning'],
     formula: `consumer warnings published in the month (published_on; later withdrawal included); ${BY_UNIT}` }),
+  define({ key: 'work_plan_on_time', nameZh: '年度工作部署按时印发率', nameEn: 'Annual work plan issued on time', unit: '%', aggregation: 'rate', time: 'stock', sources: ['unit', 'work_plan'],
+    formula: `units whose work plan for the month's year was published by its due day (province 31 Jan, city end of February, county 15 Mar, station 31 Mar) / units whose plan is due by the end of the month or was published by then; 1 of 1 or 0 of 1 per unit; ${BY_UNIT}` }),
   define({ key: 'staffing_met', nameZh: '人员配备达标率', nameEn: 'Staffing minimum met', unit: '%', aggregation: 'rate', time: 'stock', sources: ['unit', 'designated_staff'],
     formula: 'units with at least one person designated on the last day of the month (today in the current month) / units; 1 of 1 or 0 of 1 per unit' }),
   define({ key: 'equipment_met', nameZh: '设备配置达标率', nameEn: 'Equipment minimum met', unit: '%', aggregation: 'rate', time: 'stock', sources: ['unit', 'unit_equipment'],

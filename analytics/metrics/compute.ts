@@ -12,7 +12,9 @@
  * Each row thus counts for exactly one unit, which is what makes a parent the exact sum of its subtree.
  */
 import { addWorkingDays, addDays, chinaDay, monthOf, startOfChinaDay, workingDaysIn } from '../../services/calendar/working-days';
+import { UnitLevel } from '../../entities/unit.entity';
 import { UserInputError } from '../../services/errors';
+import { workPlanDueOn } from '../../services/office/work-plans';
 import { METRICS } from './catalog';
 
 /** The month being computed and the moments its SQL needs. */
@@ -240,7 +242,7 @@ export const COMPUTATIONS: readonly MetricComputation[] = [
   },
   {
     name: 'complaints',
-    keys: ['complaints_received', 'complaints_on_time', 'complaints_resolved'],
+    keys: ['complaints_received', 'complaints_on_time', 'complaints_resolved', 'complaints_resolved_rate'],
     build: (w) =>
       bind(
         `with ${regionUnitCte('select distinct region_code from complaint')}
@@ -248,7 +250,9 @@ export const COMPUTATIONS: readonly MetricComputation[] = [
           `select ru.unit_id,
              count(*) filter (where ${inMonth('c.received_at')}) as received,
              count(*) filter (where ${inMonth('c.received_at')} and c.decided_at is not null and ${chinaDayOf('c.decided_at')} <= c.acceptance_due_on) as on_time,
-             count(*) filter (where ${inMonth('c.resolved_at')}) as resolved
+             count(*) filter (where ${inMonth('c.resolved_at')}) as resolved,
+             count(*) filter (where ${inMonth('c.received_at')} and c.status <> 'rejected') as to_resolve,
+             count(*) filter (where ${inMonth('c.received_at')} and c.status <> 'rejected' and c.resolved_at <= {now}) as resolved_since
            from complaint c join region_unit ru on ru.code = c.region_code
            where ${inMonth('c.received_at')} or ${inMonth('c.resolved_at')}
            group by ru.unit_id`,
@@ -256,9 +260,10 @@ export const COMPUTATIONS: readonly MetricComputation[] = [
             ['complaints_received', 'a.received', null],
             ['complaints_on_time', 'a.on_time', 'a.received'],
             ['complaints_resolved', 'a.resolved', null],
+            ['complaints_resolved_rate', 'a.resolved_since', 'a.to_resolve'],
           ],
         )}`,
-        { start: w.start, end: w.end },
+        { start: w.start, end: w.end, now: w.now },
       ),
   },
   {
@@ -327,6 +332,25 @@ export const COMPUTATIONS: readonly MetricComputation[] = [
            from consumer_warning c where c.status in ('published', 'withdrawn') and c.published_on >= {first}::date and c.published_on <= {last}::date group by c.unit_id`,
         { first: w.first, last: w.last },
       ),
+  },
+  {
+    name: 'work plans',
+    keys: ['work_plan_on_time'],
+    build: (w) => {
+      // each level's due day in the month's year; a unit counts once its plan is due or published
+      const year = Number(w.month.slice(0, 4));
+      const levels = Object.values(UnitLevel);
+      return bind(
+        `select u.id as unit_id, 'work_plan_on_time' as key,
+           (case when p.published_at is not null and p.published_at < {end} and ${chinaDayOf('p.published_at')} <= d.due then 1 else 0 end)::numeric as numerator,
+           1::numeric as denominator
+         from unit u
+         join unnest({levels}::text[], {dues}::date[]) as d(level, due) on d.level = u.level::text
+         left join work_plan p on p.unit_id = u.id and p.year = {year}
+         where d.due <= {asOf}::date or (p.published_at is not null and p.published_at < {end})`,
+        { levels: pgArray(levels), dues: pgArray(levels.map((l) => workPlanDueOn(l, year))), year, asOf: w.asOf, end: w.end },
+      );
+    },
   },
   {
     name: 'resources',

@@ -54,6 +54,14 @@ export enum Permission {
   METRICS_READ = 'metrics:read',
   /** set the province's hand-set working days (holidays and adjusted working days the holiday package lacks); province level only, by the access rule */
   CALENDAR_MANAGE = 'calendar:manage',
+  /** read the annual assessment (年度考核) of one's unit and the units below: scores, ranks, explanations, the schemes */
+  ASSESSMENT_READ = 'assessment:read',
+  /** save new versions of the assessment scheme and run the assessment of a year; province level only, by the access rule */
+  ASSESSMENT_MANAGE = 'assessment:manage',
+  /** list and download the monthly statistical reports (月度统计报表) of one's unit and the units below */
+  REPORTS_READ = 'reports:read',
+  /** (re)generate the monthly statistical report of a past month for one's unit and the units below */
+  REPORTS_GENERATE = 'reports:generate',
 }
 
 export const ALL_PERMISSIONS: readonly Permission[] = Object.values(Permission);
@@ -74,6 +82,9 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     Permission.OFFICE_WORK,
     Permission.OFFICE_REVIEW,
     Permission.METRICS_READ,
+    Permission.ASSESSMENT_READ,
+    Permission.REPORTS_READ,
+    Permission.REPORTS_GENERATE,
   ],
   [Role.ANALYST]: [
     Permission.REGISTRY_READ,
@@ -86,6 +97,9 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     Permission.OFFICE_READ,
     Permission.OFFICE_WORK,
     Permission.METRICS_READ,
+    Permission.ASSESSMENT_READ,
+    Permission.REPORTS_READ,
+    Permission.REPORTS_GENERATE,
   ],
   [Role.INSPECTOR]: [
     Permission.REGISTRY_READ,
@@ -103,6 +117,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     Permission.OFFICE_READ,
     Permission.OFFICE_WORK,
     Permission.METRICS_READ,
+    Permission.REPORTS_READ,
   ],
   [Role.ADMIN]: [
     Permission.REGISTRY_READ,
@@ -129,6 +144,10 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     Permission.OFFICE_REVIEW,
     Permission.METRICS_READ,
     Permission.CALENDAR_MANAGE,
+    Permission.ASSESSMENT_READ,
+    Permission.ASSESSMENT_MANAGE,
+    Permission.REPORTS_READ,
+    Permission.REPORTS_GENERATE,
   ],
   [Role.SYSTEM]: [],
 };
@@ -148,6 +167,8 @@ export const API_KEY_SCOPES: readonly Permission[] = [
   Permission.COMPLAINTS_HANDLE,
   Permission.OFFICE_READ,
   Permission.METRICS_READ,
+  Permission.ASSESSMENT_READ,
+  Permission.REPORTS_READ,
 ]
 
 /** Marker for operations open to any authenticated caller (`me`, `logout`). */
