@@ -24,6 +24,7 @@ import { graphiqlAssets, graphiqlPage } from './http/graphiql';
 import { createMetrics, type Metrics } from './http/metrics';
 import { publicComplaintsRouter } from './http/public-complaints';
 import { publicWarningsRouter } from './http/public-warnings';
+import { dashboardRouter } from './http/dashboard';
 import { BullMqJobRunner } from './jobs/bullmq-runner';
 import { InProcessJobRunner } from './jobs/in-process-runner';
 import type { JobRunner } from './jobs/job-runner';
@@ -121,6 +122,8 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
   app.use(publicComplaintsRouter(orm, config));
   // the public consumer-warning feed: no login, published warnings only (an allow-list of fields)
   app.use(publicWarningsRouter(orm));
+  // the leadership dashboard: static files only (its data comes from /graphql with the user's token)
+  app.use(dashboardRouter());
 
   const apollo = new ApolloServer<Context>({
     schema,

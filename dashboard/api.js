@@ -1,0 +1,76 @@
+// @ts-check
+/**
+ * The dashboard's only data source: POST /graphql with the user's bearer token. The token lives in
+ * sessionStorage (gone when the tab closes, never sent as a cookie); a 401 forgets it.
+ */
+
+const TOKEN_KEY = 'hongdun.dashboard.token';
+
+/** An error the API answered (message and GraphQL error code, e.g. NOT_FOUND, UNAUTHENTICATED). */
+export class ApiError extends Error {
+  /** @param {string} message @param {string} code @param {number} status */
+  constructor(message, code, status) {
+    super(message);
+    this.code = code;
+    this.status = status;
+  }
+}
+
+/** @returns {string | null} */
+export function token() {
+  return sessionStorage.getItem(TOKEN_KEY);
+}
+
+/** Runs one GraphQL operation; throws ApiError on any error in the answer (no partial data is shown). */
+export async function gql(query, variables = {}) {
+  const t = token();
+  /** @type {Response} */
+  let res;
+  try {
+    res = await fetch('/graphql', {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/graphql-response+json, application/json',
+        ...(t ? { authorization: `Bearer ${t}` } : {}),
+      },
+      body: JSON.stringify({ query, variables }),
+    });
+  } catch (e) {
+    throw new ApiError(`network: ${e instanceof Error ? e.message : String(e)}`, 'NETWORK', 0);
+  }
+  /** @type {{data?: any, errors?: {message: string, extensions?: {code?: string}}[]}} */
+  let body;
+  try {
+    body = await res.json();
+  } catch {
+    throw new ApiError(`HTTP ${res.status}`, 'HTTP', res.status);
+  }
+  const first = body.errors?.[0];
+  if (res.status === 401 || first?.extensions?.code === 'UNAUTHENTICATED') {
+    sessionStorage.removeItem(TOKEN_KEY);
+    throw new ApiError(first?.message ?? 'authentication required', 'UNAUTHENTICATED', res.status);
+  }
+  if (first) throw new ApiError(first.message, first.extensions?.code ?? 'ERROR', res.status);
+  return body.data;
+}
+
+/** Logs in with the `login` mutation and keeps the token for this tab. */
+export async function login(username, password) {
+  const data = await gql(
+    `mutation Login($u: String!, $p: String!) { login(username: $u, password: $p) { token expiresAt } }`,
+    { u: username, p: password },
+  );
+  sessionStorage.setItem(TOKEN_KEY, data.login.token);
+}
+
+/** Ends the session on the server (best effort) and forgets the token. */
+export async function logout() {
+  try {
+    if (token()) await gql('mutation Logout { logout }');
+  } catch {
+    // an expired token is as good as logged out
+  } finally {
+    sessionStorage.removeItem(TOKEN_KEY);
+  }
+}
