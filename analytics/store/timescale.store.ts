@@ -1,6 +1,13 @@
 import { BaseTimeSeriesStore, TABLE_DDL, TIME_SERIES_TABLES, assertWholeDatabase, wholeDays } from './base.store';
 import type { SelfCheckReport, TimeRange } from './types';
 
+/**
+ * The hierarchical continuous aggregate (TimescaleDB only): per region code and UTC month, built on
+ * `listing_price_daily` — observations, sum of prices and listing-days (sums only; distinct listings per
+ * month are not additive and stay with the daily aggregate). Refreshed by `refreshRollups` and a policy.
+ */
+export const MONTHLY_REGION = 'listing_price_monthly_region';
+
 /** Policy settings of the TimescaleDB store. */
 export interface TimescaleOptions {
   /** compress chunks older than this (default `'30 days'`) */
@@ -11,7 +18,8 @@ export interface TimescaleOptions {
 
 /**
  * The store on TimescaleDB (2.19+ API forms): hypertables on `observed_at` (7-day chunks), a continuous
- * aggregate `listing_price_daily` (daily price and counts per listing) with a refresh policy,
+ * aggregate `listing_price_daily` (daily price and counts per listing) and on it the hierarchical
+ * `listing_price_monthly_region` (per region and month), each with a refresh policy,
  * compression (segmented by subject) and optional retention policies, reads with `time_bucket`.
  * Without background workers (the PGlite build in tests), jobs run with `CALL run_job(id)`.
  */
@@ -65,6 +73,25 @@ export class TimescaleTimeSeriesStore extends BaseTimeSeriesStore {
       `select add_continuous_aggregate_policy('listing_price_daily', start_offset => interval '35 days', end_offset => interval '1 hour',
          schedule_interval => interval '1 hour', if_not_exists => true)`,
     );
+    // hierarchical: per region and UTC month, on top of the daily aggregate (sums only: a continuous aggregate
+    // refuses count(distinct), so distinct listings per month stay with listing_price_daily)
+    const monthly = await this.db.query(`select 1 from timescaledb_information.continuous_aggregates where view_name = '${MONTHLY_REGION}'`);
+    if (monthly.length === 0) {
+      await this.db.query(
+        `create materialized view ${MONTHLY_REGION} with (timescaledb.continuous) as
+         select region_code, time_bucket(interval '1 month', day) as month,
+           sum(observations)::bigint as observations, sum(sum_price) as sum_price, count(*)::bigint as listing_days
+         from listing_price_daily group by region_code, time_bucket(interval '1 month', day)
+         with no data`,
+      );
+    }
+    // A refresh materialises only the buckets wholly inside its window: no end offset (up to the newest data),
+    // so the current month is materialised as it goes (from the daily aggregate, itself refreshed up to an hour
+    // ago), and the window starts three months back so late rows of the previous months are picked up.
+    await this.db.query(
+      `select add_continuous_aggregate_policy('${MONTHLY_REGION}', start_offset => interval '3 months', end_offset => null,
+         schedule_interval => interval '1 hour', if_not_exists => true)`,
+    );
     await this.ensureWriteFunctions();
   }
 
@@ -76,6 +103,11 @@ export class TimescaleTimeSeriesStore extends BaseTimeSeriesStore {
       days.from.toISOString(),
       days.to.toISOString(),
     ]);
+    // then the monthly one over the whole months holding those days (a refresh materialises whole buckets only)
+    const from = new Date(Date.UTC(days.from.getUTCFullYear(), days.from.getUTCMonth(), 1));
+    const lastDay = new Date(days.to.getTime() - 1);
+    const to = new Date(Date.UTC(lastDay.getUTCFullYear(), lastDay.getUTCMonth() + 1, 1));
+    await this.db.query(`call refresh_continuous_aggregate('${MONTHLY_REGION}', ?::timestamptz, ?::timestamptz)`, [from.toISOString(), to.toISOString()]);
   }
 
   async applyRetention(olderThan: Date): Promise<string[]> {
@@ -119,7 +151,15 @@ export class TimescaleTimeSeriesStore extends BaseTimeSeriesStore {
     for (const table of TIME_SERIES_TABLES) {
       if (!jobs.some((j) => j.proc === 'policy_compression' && j.hypertable === table)) problems.push(`${table} has no compression policy`);
     }
-    if (!jobs.some((j) => j.proc === 'policy_refresh_continuous_aggregate')) problems.push('listing_price_daily has no refresh policy');
+    const refreshed = await this.db.query<{ view: string }>(
+      `select c.view_name as view from timescaledb_information.continuous_aggregates c
+       join timescaledb_information.jobs j on j.proc_name = 'policy_refresh_continuous_aggregate'
+         -- the view (2.2x) or its materialisation hypertable (older versions), as the jobs view names it
+         and j.hypertable_name in (c.view_name, c.materialization_hypertable_name)`,
+    );
+    for (const view of ['listing_price_daily', MONTHLY_REGION]) {
+      if (!refreshed.some((r) => r.view === view)) problems.push(`${view} has no continuous aggregate with a refresh policy`);
+    }
     return { implementation: 'timescaledb', extensionVersion: ext[0]?.v ?? null, serverVersion: version[0].v, jobs, partitions, ok: problems.length === 0 && ext.length > 0, problems };
   }
 }
