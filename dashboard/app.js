@@ -1,26 +1,49 @@
 // @ts-check
 /**
  * The leadership dashboard (领导驾驶舱): login, overview (map of the units below, drill-down, headline
- * tiles against the previous period) and work view. Every figure comes from one GraphQL request per view
+ * tiles against the previous period), market view (price index, regions, price moves, findings by rule, a
+ * shop's price history; two requests, see renderMarket) and work view. Every figure comes from one GraphQL request per view
  * (`metrics` with granularity YEAR over the chosen months; see metrics.js); the state that makes a view —
  * view, unit, months, indicator — lives in the URL hash, so a link shows the same view to a colleague who
  * may see that unit. The API decides what a user may see: a unit outside the caller's jurisdiction is
  * refused (NOT_FOUND), shown as a plain error, and the user lands on their own unit.
  */
 import { ApiError, gql, login, logout, token } from './api.js';
-import { adcodeOf, barOption, formatValue, groupedBarOption, keyByAdcode, mapOption } from './charts.js';
+import { adcodeOf, barOption, basePriceLine, formatValue, groupedBarOption, keyByAdcode, mapOption, monthlySeriesOption, movesOption, priceHistoryOption, priceIndexOption, shortName } from './charts.js';
 import { downloadCsv, downloadPng, toCsv } from './export.js';
 import { currentLang, metricName, setLang, t } from './i18n.js';
-import { chinaMonth, figuresByUnit, isMonth, previousWindow } from './metrics.js';
+import { addMonths, chinaMonth, figuresByUnit, isMonth, monthCount, previousWindow } from './metrics.js';
 
 /** @typedef {import('./metrics.js').MetricDef} MetricDef */
 /** @typedef {import('./metrics.js').MetricRow} MetricRow */
 /** @typedef {import('./metrics.js').UnitRef} UnitRef */
 /** @typedef {import('./metrics.js').Figure} Figure */
-/** @typedef {{ view: 'overview' | 'work' | 'login', unit: string | null, from: string, to: string, metric: string }} Route */
+/** @typedef {'overview' | 'work' | 'market' | 'login'} View */
+/** @typedef {{ view: View, unit: string | null, from: string, to: string, metric: string, shop: string | null, listing: string | null }} Route */
 
-/** @type {any} */
-const echarts = /** @type {any} */ (window).echarts;
+/** ECharts (the page loads it `async`, beside the app, so the first GraphQL requests need not wait for it to compile). @type {any} */
+let echarts = /** @type {any} */ (window).echarts;
+/** @type {Promise<void> | null} */
+let echartsLoading = null;
+
+/** Resolves once ECharts is there (every view awaits it before drawing). */
+function ensureEcharts() {
+  if (echarts) return Promise.resolve();
+  echartsLoading ??= new Promise((resolve, reject) => {
+    const el = document.getElementById('echarts-js');
+    const done = () => {
+      echarts = /** @type {any} */ (window).echarts;
+      if (echarts) resolve();
+      else reject(new ApiError('ECharts did not load', 'SCRIPT', 0));
+    };
+    if (!el || /** @type {any} */ (window).echarts) done();
+    else {
+      el.addEventListener('load', done, { once: true });
+      el.addEventListener('error', () => reject(new ApiError('ECharts did not load', 'SCRIPT', 0)), { once: true });
+    }
+  });
+  return echartsLoading;
+}
 
 /** The headline tiles: indicator and label (the open-clue stock has no indicator; overdue clues stand in). */
 const TILES = /** @type {const} */ ([
@@ -77,13 +100,16 @@ function route() {
   const raw = location.hash.replace(/^#/, '') || '/overview';
   const [path, qs] = raw.split('?');
   const q = new URLSearchParams(qs ?? '');
-  const view = path === '/work' ? 'work' : path === '/login' ? 'login' : 'overview';
+  const view = path === '/work' ? 'work' : path === '/market' ? 'market' : path === '/login' ? 'login' : 'overview';
   const toQ = q.get('to');
   const fromQ = q.get('from');
   const to = isMonth(toQ) ? toQ : chinaMonth();
   const from = isMonth(fromQ) ? fromQ : to;
-  const unit = q.get('unit');
-  return { view, unit: unit && /^[1-9][0-9]*$/.test(unit) ? unit : null, from, to, metric: q.get('metric') || 'findings' };
+  const id = (/** @type {string} */ name) => {
+    const v = q.get(name);
+    return v && /^[1-9][0-9]*$/.test(v) ? v : null;
+  };
+  return { view, unit: id('unit'), from, to, metric: q.get('metric') || 'findings', shop: id('shop'), listing: id('listing') };
 }
 
 /** @param {Route} r */
@@ -93,6 +119,8 @@ function hrefOf(r) {
   q.set('from', r.from);
   q.set('to', r.to);
   if (r.view === 'overview') q.set('metric', r.metric);
+  if (r.view === 'market' && r.shop) q.set('shop', r.shop);
+  if (r.view === 'market' && r.shop && r.listing) q.set('listing', r.listing);
   return `#/${r.view}?${q}`;
 }
 
@@ -118,6 +146,7 @@ function applyChrome() {
   $('#title').textContent = t('title');
   $('#nav-overview').textContent = t('overview');
   $('#nav-work').textContent = t('work');
+  $('#nav-market').textContent = t('market');
   $('#lang').textContent = t('language');
   $('#logout').textContent = t('logout');
   const signedIn = !!(token() && session);
@@ -127,7 +156,7 @@ function applyChrome() {
   const r = route();
   for (const a of /** @type {NodeListOf<HTMLAnchorElement>} */ (document.querySelectorAll('#nav a'))) {
     a.classList.toggle('active', a.dataset.view === r.view);
-    a.href = hrefOf({ ...r, view: /** @type {'overview' | 'work'} */ (a.dataset.view) });
+    a.href = hrefOf({ ...r, view: /** @type {View} */ (a.dataset.view) });
   }
 }
 
@@ -197,6 +226,7 @@ function filters(r) {
     <label>${esc(t('from'))}<input type="month" name="from" value="${esc(r.from)}" required></label>
     <label>${esc(t('to'))}<input type="month" name="to" value="${esc(r.to)}" required></label>
     ${r.view === 'overview' ? `<label>${esc(t('indicator'))}<select name="metric" id="metric">${options}</select></label>` : ''}
+    ${r.view === 'market' ? `<label>${esc(t('shopId'))}<input name="shop" id="shop-input" inputmode="numeric" pattern="[1-9][0-9]*" size="8" value="${esc(r.shop ?? '')}"></label>` : ''}
     <button type="submit">${esc(t('apply'))}</button>
   </form><nav class="crumbs" id="crumbs"></nav>`;
 }
@@ -205,7 +235,8 @@ function bindFilters(/** @type {Route} */ r) {
   const form = /** @type {HTMLFormElement} */ ($('#filters'));
   const submit = () => {
     const d = new FormData(form);
-    go({ ...r, from: String(d.get('from')), to: String(d.get('to')), metric: d.get('metric') ? String(d.get('metric')) : r.metric });
+    const shop = d.has('shop') ? String(d.get('shop') ?? '').trim() || null : r.shop;
+    go({ ...r, from: String(d.get('from')), to: String(d.get('to')), metric: d.get('metric') ? String(d.get('metric')) : r.metric, shop, listing: shop === r.shop ? r.listing : null });
   };
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
@@ -235,7 +266,9 @@ function loadMap(adcode) {
   if (!p) {
     p = fetch(`/dashboard/geo/${adcode}.json`).then(async (res) => {
       if (!res.ok) throw new ApiError(`map ${adcode}: HTTP ${res.status}`, 'MAP', res.status);
-      echarts.registerMap(adcode, keyByAdcode(await res.json()));
+      const geo = keyByAdcode(await res.json());
+      await ensureEcharts();
+      echarts.registerMap(adcode, geo);
     });
     p.catch(() => maps.delete(adcode));
     maps.set(adcode, p);
@@ -248,6 +281,12 @@ function mount(/** @type {string} */ id, /** @type {any} */ option, /** @type {(
   const el = document.getElementById(`chart-${id}`);
   const chart = el ? echarts.init(el, null, { renderer: 'canvas' }) : null;
   if (chart) {
+    // drawn and ready for clicks: a mark for benchmarks and tests (ms since navigation) and an attribute to wait for
+    chart.on('finished', () => {
+      if (!el || el.dataset.rendered) return;
+      el.dataset.rendered = 'true';
+      performance.mark(`hongdun:chart-rendered:${id}`);
+    });
     chart.setOption(option);
     charts.push(chart);
   }
@@ -286,6 +325,9 @@ function delta(cur, prev, def) {
 async function renderOverview(r, seq) {
   if (!session || !r.unit) return;
   const prev = previousWindow(r.from, r.to);
+  const own = session.me.unit;
+  // the user's own province or city: its map is known before the answer, so fetch it beside the query
+  if (r.unit === String(own.id) && (own.level === 'PROVINCE' || own.level === 'CITY')) loadMap(own.level === 'PROVINCE' ? '370000' : adcodeOf(own.code)).catch(() => undefined);
   const data = await gql(OVERVIEW, {
     id: r.unit,
     ids: [r.unit],
@@ -296,6 +338,7 @@ async function renderOverview(r, seq) {
     pfrom: prev.from,
     pto: prev.to,
   });
+  await ensureEcharts();
   if (seq !== renderSeq) return;
   const { catalog } = session;
   const unit = data.unit;
@@ -375,6 +418,7 @@ async function renderWork(r, seq) {
   if (!session || !r.unit) return;
   const keys = [...WORK_RATES, ...WORK_COUNTS];
   const data = await gql(WORK, { id: r.unit, ids: [r.unit], keys, from: r.from, to: r.to });
+  await ensureEcharts();
   if (seq !== renderSeq) return;
   const { catalog } = session;
   const children = [...figuresByUnit(data.children, catalog).values()];
@@ -417,6 +461,278 @@ async function renderWork(r, seq) {
   }
 }
 
+// ---- the market view (市场) ----
+
+const MARKET = `query DashboardMarket($id: ID!, $ids: [ID!], $rules: [String!]!, $regional: [String!]!, $from: String!, $to: String!) {
+  ${UNIT_CHAIN}
+  scope: unit(id: $id) { jurisdiction }
+  rules { id nameZh nameEn }
+  byRule: metrics(keys: $rules, unitIds: $ids, from: $from, to: $to, granularity: MONTH) { ${VALUE} }
+  regions: metrics(keys: $regional, unitIds: $ids, children: true, from: $from, to: $to, granularity: MONTH) { ${VALUE} }
+}`;
+/** the regional indicators of the market view, monthly per unit below */
+const MARKET_REGIONAL = ['average_price', 'listings_observed', 'price_observations'];
+/** price moves read per region of the jurisdiction (the API pages them newest first, at most 100 a page) */
+const MOVES_FETCHED = 100;
+const MOVES_SHOWN = 10;
+const MOVE = 'kind amount percent observedAt regionCode shopId listingId before after shop { id name } listing { id title category }';
+
+/**
+ * The second request of the market view: per region prefix of the unit's jurisdiction its daily price index
+ * and latest price moves; with a shop, its listings' daily prices, snapshots and findings.
+ * @param {number} prefixes @param {boolean} withShop
+ */
+function marketDataQuery(prefixes, withShop) {
+  const vars = ['$range: TimeRangeInput!', ...Array.from({ length: prefixes }, (_, i) => `$r${i}: String!`)];
+  if (withShop) vars.push('$shop: ID!', '$fromAt: DateTimeISO!', '$toAt: DateTimeISO!');
+  const parts = Array.from(
+    { length: prefixes },
+    (_, i) => `
+  i${i}: priceIndex(range: $range, regionCode: $r${i}) { day avgPrice listings observations }
+  m${i}: changes(filter: { kinds: [PRICE_UP, PRICE_DOWN], range: $range, regionCode: $r${i} }, first: ${MOVES_FETCHED}) { totalCount nodes { ${MOVE} } }`,
+  );
+  const shop = withShop
+    ? `
+  shop(id: $shop) { id name platform url regionCode
+    listings(first: 50, includeRemoved: true) { totalCount nodes { id title category url removedAt priceHistory(range: $range, bucket: "1 day") { bucket avgPrice minPrice maxPrice observations } } }
+    snapshots(range: $range, limit: 50) { observedAt title licenceName licenceUscc evidenceSha256 contentHash } }
+  findings(filter: { shopId: $shop, from: $fromAt, to: $toAt }, first: 100) { totalCount nodes { id ruleId severity status observedAt detail trigger evidence listing { id title } } }`
+    : '';
+  return `query DashboardMarketData(${vars.join(', ')}) {${parts.join('')}${shop}\n}`;
+}
+
+/** YYYY-MM-DD of an ISO time (UTC: the store buckets days in UTC). @param {string} iso */
+const utcDay = (iso) => new Date(iso).toISOString().slice(0, 10);
+/** @param {string} iso */
+const when = (iso) => new Date(iso).toLocaleString(locale(), { timeZone: 'Asia/Shanghai', hour12: false });
+
+/**
+ * The daily price index over several region prefixes: observations summed, the mean weighted by them (the
+ * exact mean of every price), listings summed (a listing lies in one region).
+ * @param {{day: string, avgPrice: number, listings: number, observations: number}[][]} parts
+ */
+function combineIndex(parts) {
+  /** @type {Map<string, {sum: number, observations: number, listings: number}>} */
+  const byDay = new Map();
+  for (const part of parts) {
+    for (const p of part) {
+      const d = utcDay(p.day);
+      const g = byDay.get(d) ?? { sum: 0, observations: 0, listings: 0 };
+      g.sum += p.avgPrice * p.observations;
+      g.observations += p.observations;
+      g.listings += p.listings;
+      byDay.set(d, g);
+    }
+  }
+  return [...byDay.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([day, g]) => ({ day, avgPrice: parts.length === 1 ? /** @type {number} */ (parts[0].find((p) => utcDay(p.day) === day)?.avgPrice) : g.sum / g.observations, listings: g.listings, observations: g.observations }));
+}
+
+/** The market: price index and listings, the regions below by month, the biggest price moves, findings by rule, a shop's prices. @param {Route} r @param {number} seq */
+async function renderMarket(r, seq) {
+  if (!session || !r.unit) return;
+  if (monthCount(r.from, r.to) < 1) throw new ApiError(t('rangeInvalid'), 'BAD_USER_INPUT', 400);
+  const { catalog, list } = session;
+  const ruleKeys = list.filter((d) => d.family === 'findings_rule').map((d) => d.key);
+  const meta = await gql(MARKET, { id: r.unit, ids: [r.unit], rules: ruleKeys, regional: MARKET_REGIONAL, from: r.from, to: r.to });
+  if (seq !== renderSeq) return;
+  /** @type {string[]} */
+  const prefixes = meta.scope.jurisdiction;
+  const range = { from: `${r.from}-01T00:00:00.000Z`, to: `${addMonths(r.to, 1)}-01T00:00:00.000Z` };
+  /** @type {Record<string, unknown>} */
+  const vars = { range };
+  prefixes.forEach((p, i) => (vars[`r${i}`] = p));
+  if (r.shop) Object.assign(vars, { shop: r.shop, fromAt: range.from, toAt: range.to });
+  const data = await gql(marketDataQuery(prefixes.length, !!r.shop), vars);
+  await ensureEcharts();
+  if (seq !== renderSeq) return;
+
+  const unit = meta.unit;
+  const months = Array.from({ length: monthCount(r.from, r.to) }, (_, i) => addMonths(r.from, i));
+  /** @type {Map<string, {nameZh: string, nameEn: string}>} */
+  const ruleNames = new Map(meta.rules.map((/** @type {any} */ x) => [x.id, x]));
+  const ruleName = (/** @type {string} */ id) => {
+    const x = ruleNames.get(id);
+    return x ? (currentLang() === 'zh' ? x.nameZh : x.nameEn) : id;
+  };
+
+  // the daily index
+  const index = combineIndex(prefixes.map((_, i) => data[`i${i}`]));
+  // the regions below by month
+  /** @type {Map<string, {unit: UnitRef, byKey: Map<string, Map<string, MetricRow>>}>} */
+  const regions = new Map();
+  for (const row of /** @type {MetricRow[]} */ (meta.regions)) {
+    const g = regions.get(row.unit.id) ?? { unit: row.unit, byKey: new Map() };
+    const m = g.byKey.get(row.key) ?? new Map();
+    m.set(row.period, row);
+    g.byKey.set(row.key, m);
+    regions.set(row.unit.id, g);
+  }
+  const regionSeries = (/** @type {string} */ key) => [...regions.values()].map((g) => ({ name: g.unit.name, unitId: g.unit.id, values: months.map((m) => g.byKey.get(key)?.get(m)?.value ?? null) }));
+  const priceSeries = regionSeries('average_price');
+  const listingSeries = regionSeries('listings_observed');
+  // findings by rule by month (the unit's subtree)
+  /** @type {Map<string, Map<string, number | null>>} */
+  const byRule = new Map();
+  for (const row of /** @type {MetricRow[]} */ (meta.byRule)) {
+    const m = byRule.get(row.key) ?? new Map();
+    m.set(row.period, row.value);
+    byRule.set(row.key, m);
+  }
+  const ruleSeries = ruleKeys
+    .map((k) => ({ key: k, name: ruleName(k.replace(/^findings_rule:/, '')), values: months.map((m) => byRule.get(k)?.get(m) ?? null) }))
+    .filter((x) => x.values.some((v) => (v ?? 0) > 0));
+  // the biggest price moves among the latest ones fetched
+  /** @type {any[]} */
+  const moves = prefixes.flatMap((_, i) => data[`m${i}`].nodes);
+  const movesTotal = prefixes.reduce((n, _, i) => n + data[`m${i}`].totalCount, 0);
+  const biggest = [...moves].filter((m) => m.percent != null).sort((a, b) => Math.abs(b.percent) - Math.abs(a.percent) || b.observedAt.localeCompare(a.observedAt));
+  const top = biggest.slice(0, MOVES_SHOWN);
+  const moveLabel = (/** @type {any} */ m) => `${m.shop?.name ?? `#${m.shopId}`} · ${m.listing?.title ?? `#${m.listingId}`}`;
+
+  const body = (/** @type {string} */ id, /** @type {boolean} */ empty, small = true) => (empty ? `<p class="state" data-state="empty">${esc(t('empty'))}</p>` : `<div class="chart${small ? ' small' : ''}" id="chart-${id}"></div>`);
+  const money = (/** @type {number | null | undefined} */ v) => formatValue(v, '元', locale());
+  const movesRows = top
+    .map(
+      (m) => `<tr class="clickable" data-shop="${esc(m.shopId)}" data-listing="${esc(m.listingId ?? '')}" data-percent="${esc(m.percent)}">
+        <td>${esc(when(m.observedAt))}</td><td>${esc(m.shop?.name ?? `#${m.shopId}`)}</td><td>${esc(m.listing?.title ?? '')}</td><td>${esc(m.listing?.category ?? '')}</td>
+        <td class="num">${esc(money(/** @type {any} */ (m.before)?.price))}</td><td class="num">${esc(money(/** @type {any} */ (m.after)?.price))}</td>
+        <td class="num ${m.percent > 0 ? 'up' : 'down'}">${m.percent > 0 ? '+' : ''}${esc(formatValue(m.percent, '', locale()))}%</td></tr>`,
+    )
+    .join('');
+  const movesNote = t('movesNote').replace('{n}', String(moves.length)).replace('{total}', String(movesTotal)).replace('{k}', String(top.length));
+  const movesTable = top.length
+    ? `<p class="note" id="moves-note">${esc(movesNote)}</p><div class="table-wrap"><table id="moves-table"><thead><tr><th>${esc(t('observedAt'))}</th><th>${esc(t('shop'))}</th><th>${esc(t('listing'))}</th><th></th>
+        <th class="num">${esc(t('before'))}</th><th class="num">${esc(t('after'))}</th><th class="num">${esc(t('change'))}</th></tr></thead><tbody>${movesRows}</tbody></table></div>`
+    : '';
+
+  // the shop
+  const shop = data.shop ?? null;
+  /** @type {any[]} */
+  const listings = shop?.listings.nodes ?? [];
+  const listing = listings.find((l) => l.id === r.listing) ?? listings.find((l) => l.priceHistory.length > 0) ?? listings[0] ?? null;
+  /** @type {any[]} */
+  const findings = data.findings?.nodes ?? [];
+  /** @type {any[]} */
+  const points = listing?.priceHistory ?? [];
+  const days = points.map((p) => utcDay(p.bucket));
+  const maxes = points.map((p) => p.maxPrice);
+  const base = basePriceLine(days, maxes);
+  const onListing = findings.filter((f) => listing && f.listing?.id === listing.id && days.includes(utcDay(f.observedAt)));
+  const shopSection = !r.shop
+    ? `<p class="state" data-state="no-shop">${esc(t('noShop'))}</p>`
+    : `${
+        listings.length
+          ? `<form class="filters" id="listing-form"><label>${esc(t('listing'))}<select id="listing-select">${listings
+              .map((l) => `<option value="${esc(l.id)}"${l === listing ? ' selected' : ''}>${esc(l.title ?? `#${l.id}`)}${l.category ? ` · ${esc(l.category)}` : ''}</option>`)
+              .join('')}</select></label></form>`
+          : `<p class="state">${esc(t('noListings'))}</p>`
+      }
+      ${listing ? body('market-shop', points.length === 0, false) : ''}
+      <p class="note">${esc(t('basePriceNote'))}</p>`;
+  const findingRows = findings
+    .map(
+      (f) => `<tr data-finding="${esc(f.id)}" data-listing="${esc(f.listing?.id ?? '')}" data-evidence="${esc(f.evidence.join(' '))}">
+        <td>${esc(when(f.observedAt))}</td><td>${esc(ruleName(f.ruleId))}</td><td data-severity="${esc(f.severity)}">${esc(t(/** @type {any} */ (`sev${f.severity}`)))}</td><td data-status="${esc(f.status)}">${esc(t(/** @type {any} */ (`st${f.status}`)))}</td>
+        <td>${esc(f.listing?.title ?? '')}</td><td>${esc(f.detail)}</td>
+        <td class="hash">${f.evidence.map((/** @type {string} */ h) => `<code title="${esc(h)}">${esc(h.slice(0, 12))}…</code>`).join(' ')}</td></tr>`,
+    )
+    .join('');
+  const snapshotRows = (shop?.snapshots ?? [])
+    .map(
+      (/** @type {any} */ x) => `<tr data-evidence="${esc(x.evidenceSha256 ?? '')}"><td>${esc(when(x.observedAt))}</td><td>${esc(x.title ?? '')}</td><td>${esc(x.licenceName ?? '')}</td>
+        <td class="hash">${x.evidenceSha256 ? `<code title="${esc(x.evidenceSha256)}">${esc(x.evidenceSha256.slice(0, 12))}…</code>` : ''}</td></tr>`,
+    )
+    .join('');
+  const shopCards = r.shop
+    ? `<div class="grid">${card('shop-findings', `${t('findingsOf')} · ${shop?.name ?? ''} (${data.findings?.totalCount ?? 0})`, findings.length ? `<div class="table-wrap"><table id="findings-table"><thead><tr><th>${esc(t('observedAt'))}</th><th>${esc(t('rule'))}</th><th>${esc(t('severity'))}</th><th>${esc(t('status'))}</th><th>${esc(t('listing'))}</th><th>${esc(t('detail'))}</th><th>${esc(t('evidence'))}</th></tr></thead><tbody>${findingRows}</tbody></table></div>` : `<p class="state" data-state="empty">${esc(t('empty'))}</p>`, { csv: true })}
+       ${card('shop-snapshots', t('snapshots'), snapshotRows ? `<div class="table-wrap"><table id="snapshots-table"><thead><tr><th>${esc(t('observedAt'))}</th><th>${esc(t('pageTitle'))}</th><th>${esc(t('licence'))}</th><th>${esc(t('evidence'))}</th></tr></thead><tbody>${snapshotRows}</tbody></table></div>` : `<p class="state" data-state="empty">${esc(t('empty'))}</p>`, {})}</div>`
+    : '';
+
+  main().innerHTML = `${filters(r)}<p class="note" id="category-gap">${esc(t('categoryGap'))}</p>
+    <div class="grid">${card('market-index', t('marketIndex'), body('market-index', index.length === 0), { png: index.length > 0, csv: true })}
+      ${card('market-rules', t('marketRules'), body('market-rules', ruleSeries.length === 0), { png: ruleSeries.length > 0, csv: true })}</div><p></p>
+    <div class="grid">${card('market-regions', t('marketRegions'), body('market-regions', priceSeries.every((x) => x.values.every((v) => v == null))), { png: true, csv: true })}
+      ${card('market-region-listings', t('marketRegionListings'), body('market-region-listings', listingSeries.every((x) => x.values.every((v) => !v))), { png: true, csv: true })}</div><p></p>
+    <div class="grid">${card('market-moves', t('marketMoves'), `${body('market-moves', top.length === 0)}${movesTable}`, { png: top.length > 0, csv: true })}
+      ${card('market-shop', `${t('priceHistory')}${shop ? ` · ${shop.name}` : ''}${listing ? ` · ${listing.title ?? ''}` : ''}`, shopSection, { png: points.length > 0, csv: points.length > 0 })}</div><p></p>
+    ${shopCards}`;
+  bindFilters(r);
+  crumbs(unit, r);
+
+  mount(
+    'market-index',
+    index.length ? priceIndexOption({ days: index.map((x) => x.day), avgPrice: index.map((x) => x.avgPrice), listings: index.map((x) => x.listings), priceName: t('avgPrice'), listingsName: t('listingsObserved'), locale: locale() }) : null,
+    () => ({ header: ['unit_code', 'day', 'avg_price', 'listings', 'observations'], rows: index.map((x) => [unit.code, x.day, x.avgPrice, x.listings, x.observations]) }),
+    r,
+  );
+  mount(
+    'market-rules',
+    ruleSeries.length ? monthlySeriesOption({ months, series: ruleSeries, unit: '件', locale: locale(), kind: 'stack' }) : null,
+    () => ({ header: ['unit_code', 'month', 'indicator', 'value'], rows: ruleKeys.flatMap((k) => months.map((m) => [unit.code, m, k, byRule.get(k)?.get(m) ?? ''])) }),
+    r,
+  );
+  const regionCsv = () => ({
+    header: ['unit_code', 'unit_name', 'month', 'indicator', 'value', 'numerator', 'denominator'],
+    rows: [...regions.values()].flatMap((g) =>
+      MARKET_REGIONAL.flatMap((k) =>
+        months.map((m) => {
+          const row = g.byKey.get(k)?.get(m);
+          return [g.unit.code, g.unit.name, m, k, row?.value ?? '', row?.numerator ?? '', catalog.get(k)?.aggregation === 'RATE' ? (row?.denominator ?? '') : ''];
+        }),
+      ),
+    ),
+  });
+  for (const [id, series, unitName, kind] of /** @type {const} */ ([['market-regions', priceSeries, '元', 'line'], ['market-region-listings', listingSeries, '个', 'stack']])) {
+    const chart = mount(id, monthlySeriesOption({ months, series, unit: unitName, locale: locale(), kind }), regionCsv, r);
+    chart?.on('click', (/** @type {any} */ p) => {
+      const s = series.find((x) => shortName(x.name) === p.seriesName);
+      if (s) go({ ...r, unit: s.unitId, shop: null, listing: null });
+    });
+  }
+  const movesChart = mount(
+    'market-moves',
+    top.length ? movesOption({ moves: top.map((m) => ({ label: moveLabel(m), percent: m.percent, amount: m.amount, shopId: m.shopId, listingId: m.listingId })), locale: locale() }) : null,
+    () => ({
+      header: ['observed_at', 'kind', 'region_code', 'shop_id', 'shop_name', 'listing_id', 'listing_title', 'category', 'price_before', 'price_after', 'amount', 'percent'],
+      rows: biggest.map((m) => [m.observedAt, m.kind, m.regionCode, m.shopId, m.shop?.name ?? '', m.listingId ?? '', m.listing?.title ?? '', m.listing?.category ?? '', m.before?.price ?? '', m.after?.price ?? '', m.amount ?? '', m.percent]),
+    }),
+    r,
+  );
+  movesChart?.on('click', (/** @type {any} */ p) => {
+    if (p.data?.shopId) go({ ...r, shop: String(p.data.shopId), listing: p.data.listingId ? String(p.data.listingId) : null });
+  });
+  for (const tr of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll('#moves-table tr[data-shop]'))) {
+    tr.addEventListener('click', () => go({ ...r, shop: String(tr.dataset.shop), listing: tr.dataset.listing || null }));
+  }
+  mount(
+    'market-shop',
+    listing && points.length
+      ? priceHistoryOption({
+          days,
+          avg: points.map((p) => p.avgPrice),
+          min: points.map((p) => p.minPrice),
+          max: points.map((p) => p.maxPrice),
+          base,
+          findings: onListing.map((f) => ({ id: f.id, day: utcDay(f.observedAt), name: ruleName(f.ruleId), value: Number(f.trigger?.originalPrice ?? f.trigger?.price ?? points[days.indexOf(utcDay(f.observedAt))].avgPrice) })),
+          names: { avg: t('avgPrice'), min: t('minPrice'), max: t('maxPrice'), base: t('basePrice'), findings: t('findingsOf') },
+          locale: locale(),
+        })
+      : null,
+    () => ({
+      header: ['shop_id', 'listing_id', 'day', 'avg_price', 'min_price', 'max_price', 'observations', 'base_price_7d'],
+      rows: points.map((p, i) => [shop?.id ?? '', listing?.id ?? '', days[i], p.avgPrice, p.minPrice, p.maxPrice, p.observations, base[i] ?? '']),
+    }),
+    r,
+  );
+  mount('shop-findings', null, () => ({
+    header: ['finding_id', 'observed_at', 'rule_id', 'severity', 'status', 'listing_id', 'detail', 'evidence_sha256'],
+    rows: findings.map((f) => [f.id, f.observedAt, f.ruleId, f.severity, f.status, f.listing?.id ?? '', f.detail, f.evidence.join(' ')]),
+  }), r);
+  $('#listing-select')?.addEventListener('change', (ev) => go({ ...r, listing: /** @type {HTMLSelectElement} */ (ev.target).value }));
+}
+
 /** Renders the view of the URL; one request per view; states: loading, ready, empty (per chart), error. */
 async function render() {
   const seq = ++renderSeq;
@@ -441,6 +757,7 @@ async function render() {
       return;
     }
     if (r.view === 'work') await renderWork(r, seq);
+    else if (r.view === 'market') await renderMarket(r, seq);
     else await renderOverview(r, seq);
     if (seq === renderSeq) m.dataset.state = 'ready';
   } catch (e) {
@@ -449,6 +766,12 @@ async function render() {
     if (err.code === 'UNAUTHENTICATED') {
       afterLogin = location.hash;
       showLogin(t('sessionExpired'));
+      return;
+    }
+    if (err.code === 'NOT_FOUND' && session && r.view === 'market' && r.shop) {
+      // a shop that does not exist or lies outside the jurisdiction: say so and show the market without it
+      bannerNext = `${t('shopNotFound')} (${err.message})`;
+      go({ ...r, shop: null, listing: null }, true);
       return;
     }
     if (err.code === 'NOT_FOUND' && session && r.unit !== String(session.me.unit.id)) {

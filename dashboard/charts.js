@@ -112,3 +112,123 @@ export function groupedBarOption(a) {
     series: a.series.map((s) => ({ type: 'bar', name: s.title, data: s.values })),
   };
 }
+
+// ---- the market view (市场) ----
+
+const RULE_COLORS = ['#b71c1c', '#d97706', '#2563eb', '#059669', '#7c3aed', '#db2777', '#0891b2', '#65a30d', '#9a3412', '#475569', '#ca8a04', '#4f46e5'];
+
+/**
+ * The daily price index of a region: the mean observed price (line, 元) and the listings observed (bars).
+ * @param {{ days: string[], avgPrice: (number | null)[], listings: (number | null)[], priceName: string, listingsName: string, locale: string }} a
+ */
+export function priceIndexOption(a) {
+  return {
+    animation: false,
+    tooltip: { trigger: 'axis' },
+    legend: { top: 0 },
+    grid: { left: 8, right: 8, top: 40, bottom: 8, containLabel: true },
+    xAxis: { type: 'category', data: a.days },
+    yAxis: [
+      { type: 'value', name: '元', scale: true },
+      { type: 'value', name: '个', splitLine: { show: false } },
+    ],
+    series: [
+      { type: 'line', name: a.priceName, data: a.avgPrice, yAxisIndex: 0, showSymbol: false, itemStyle: { color: '#b71c1c' }, tooltip: { valueFormatter: (/** @type {number} */ v) => formatValue(v, '元', a.locale) } },
+      { type: 'bar', name: a.listingsName, data: a.listings, yAxisIndex: 1, itemStyle: { color: '#abd9e9' } },
+    ],
+  };
+}
+
+/**
+ * One series per unit over the months (lines for a price, stacked bars for counts).
+ * @param {{ months: string[], series: {name: string, values: (number | null)[]}[], unit: string, locale: string, kind: 'line' | 'stack' }} a
+ */
+export function monthlySeriesOption(a) {
+  return {
+    animation: false,
+    tooltip: { trigger: 'axis', valueFormatter: (/** @type {number} */ v) => formatValue(v, a.unit, a.locale) },
+    legend: { top: 0, type: 'scroll' },
+    grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
+    xAxis: { type: 'category', data: a.months },
+    yAxis: { type: 'value', name: a.unit, scale: a.kind === 'line' },
+    color: RULE_COLORS,
+    series: a.series.map((s) =>
+      a.kind === 'line'
+        ? { type: 'line', name: shortName(s.name), data: s.values, connectNulls: false }
+        : { type: 'bar', stack: 'all', name: shortName(s.name), data: s.values },
+    ),
+  };
+}
+
+/**
+ * The biggest price moves as horizontal bars (percent of the previous price; up red, down green), biggest on top.
+ * @param {{ moves: {label: string, percent: number, amount: number | null, shopId: string, listingId: string | null}[], locale: string }} a
+ */
+export function movesOption(a) {
+  const rows = [...a.moves].reverse();
+  return {
+    animation: false,
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (/** @type {number} */ v) => `${formatValue(v, '', a.locale)}%` },
+    grid: { left: 8, right: 48, top: 10, bottom: 10, containLabel: true },
+    xAxis: { type: 'value', name: '%' },
+    yAxis: { type: 'category', data: rows.map((m) => m.label), axisLabel: { width: 260, overflow: 'truncate' } },
+    series: [
+      {
+        type: 'bar',
+        data: rows.map((m) => ({ value: m.percent, shopId: m.shopId, listingId: m.listingId, itemStyle: { color: m.percent >= 0 ? '#b71c1c' : '#047857' } })),
+        label: { show: true, position: 'right', formatter: (/** @type {any} */ p) => `${p.value > 0 ? '+' : ''}${formatValue(p.value, '', a.locale)}%` },
+      },
+    ],
+  };
+}
+
+/**
+ * The highest price of each day's 7 days before (the fictitious-original-price rule's reference: a 原价 above
+ * every price actually charged in the 7 days before is a hit), from daily buckets: null while no day of the
+ * window has an observation. @param {string[]} days YYYY-MM-DD, ascending @param {(number | null)[]} maxPrices per day
+ */
+export function basePriceLine(days, maxPrices) {
+  const DAY = 86_400_000;
+  const at = days.map((d) => Date.parse(`${d}T00:00:00Z`));
+  return at.map((t, i) => {
+    let best = null;
+    for (let j = i - 1; j >= 0 && t - at[j] <= 7 * DAY; j--) {
+      const v = maxPrices[j];
+      if (v != null && (best == null || v > best)) best = v;
+    }
+    return best;
+  });
+}
+
+/**
+ * A listing's price history: the daily mean, lowest and highest price, the 7-day base price, and the findings
+ * on the listing as points (at the original price they flagged, else at the price).
+ * @param {{ days: string[], avg: (number | null)[], min: (number | null)[], max: (number | null)[], base: (number | null)[],
+ *   findings: {day: string, value: number, name: string, id: string}[], names: {avg: string, min: string, max: string, base: string, findings: string}, locale: string }} a
+ */
+export function priceHistoryOption(a) {
+  const money = (/** @type {number} */ v) => formatValue(v, '元', a.locale);
+  return {
+    animation: false,
+    tooltip: { trigger: 'axis', valueFormatter: money },
+    legend: { top: 0 },
+    grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
+    xAxis: { type: 'category', data: a.days },
+    yAxis: { type: 'value', name: '元', scale: true },
+    series: [
+      { type: 'line', name: a.names.avg, data: a.avg, itemStyle: { color: '#1d4ed8' }, symbolSize: 5 },
+      { type: 'line', name: a.names.min, data: a.min, lineStyle: { width: 1, opacity: 0.5 }, itemStyle: { color: '#74add1' }, showSymbol: false },
+      { type: 'line', name: a.names.max, data: a.max, lineStyle: { width: 1, opacity: 0.5 }, itemStyle: { color: '#4575b4' }, showSymbol: false },
+      { type: 'line', name: a.names.base, data: a.base, step: 'end', z: 5, lineStyle: { type: 'dashed', width: 2 }, itemStyle: { color: '#d97706' }, showSymbol: false },
+      {
+        type: 'scatter',
+        name: a.names.findings,
+        data: a.findings.map((f) => ({ value: [f.day, f.value], findingId: f.id, ruleName: f.name })),
+        symbol: 'diamond',
+        symbolSize: 14,
+        itemStyle: { color: '#b71c1c' },
+        tooltip: { trigger: 'item', formatter: (/** @type {any} */ p) => `${p.data.ruleName}<br/>${p.data.value[0]}: ${money(p.data.value[1])}` },
+      },
+    ],
+  };
+}

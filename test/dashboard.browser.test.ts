@@ -187,7 +187,7 @@ describe.skipIf(!hasChromium)('the leadership dashboard in a real browser', () =
   it('a province leader: 16 cities on the map with the API\'s figures, drill-down to counties and stations, exports, work view', async () => {
     const { context, page, problems, bodies } = await open();
     const ms = await logIn(page, 'sd-leader');
-    // what the first view costs (login, session, overview; the small test province — the benchmark on the full one is left to do)
+    // what the first view costs (login, session, overview; the small test province — the full one: bench/dashboard-overview.bench.ts)
     const timing = { ms: Math.round(ms), graphqlRequests: bodies.length, graphqlBytes: bodies.reduce((n, b) => n + Buffer.byteLength(b), 0) };
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     fs.writeFileSync(path.join(ARTIFACTS, 'dashboard-first-view.json'), JSON.stringify(timing, null, 2));
