@@ -69,6 +69,19 @@ describe('GraphQL over HTTP', () => {
     expect(fine.errors).toBeUndefined();
   });
 
+  it('answers a variable the schema refuses (an unknown enum value, text for an Int) as BAD_USER_INPUT, not a server error', async () => {
+    const enumValue = await p.gql(
+      `query($g: MetricGranularity) { metrics(keys: ["shops_filed"], from: "2026-01", to: "2026-01", granularity: $g) { value } }`,
+      { g: 'WEEK' },
+      token,
+    );
+    expect(enumValue.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(enumValue.errors?.[0].message).toContain('WEEK');
+    const int = await p.gql(`query($n: Int) { shops(first: $n) { totalCount } }`, { n: 'ten' }, token);
+    expect(int.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(int.data ?? null).toBeNull();
+  });
+
   it('says UNAUTHENTICATED to anonymous callers and 401 to a bad token', async () => {
     const anon = await p.gql(`{ shops(first: 1) { totalCount } }`);
     expect(anon.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
