@@ -1,6 +1,7 @@
 import { ApiKeyResolver } from './api-key.resolver';
 import { AuditResolver } from './audit.resolver';
 import { AuthResolver } from './auth.resolver';
+import { AssessmentResolver } from './assessment.resolver';
 import { CalendarResolver } from './calendar.resolver';
 import { CaseResolver } from './case.resolver';
 import { ClueResolver } from './clue.resolver';
@@ -14,6 +15,7 @@ import { EntityResolver } from './entity.resolver';
 import { FindingResolver } from './finding.resolver';
 import { ImportResolver } from './import.resolver';
 import { MetricsResolver } from './metrics.resolver';
+import { MonthlyReportResolver } from './report.resolver';
 import { ChangeResolver, ListingResolver, ShopMarketResolver } from './market.resolver';
 import { RegionResolver } from './region.resolver';
 import { ShopResolver } from './shop.resolver';
@@ -45,4 +47,6 @@ export const RESOLVERS = [
   ...NOTICE_RESOLVERS,
   ...OFFICE_RECORD_RESOLVERS,
   MetricsResolver,
+  MonthlyReportResolver,
+  AssessmentResolver,
 ] as const;

@@ -15,12 +15,14 @@ export class MetricsResolver {
     @Arg('keys', () => [String]) keys: string[],
     @Arg('from', () => String, { description: 'first month, YYYY-MM' }) from: string,
     @Arg('to', () => String, { description: 'last month, YYYY-MM' }) to: string,
-    @Arg('unitIds', () => [ID], { nullable: true, description: 'default: your own unit' }) unitIds: string[] | undefined,
+    @Arg('unitIds', () => [ID], { nullable: true, description: 'default: your own unit (or the regions given)' }) unitIds: string[] | undefined,
+    @Arg('regionCodes', () => [String], { nullable: true, description: 'regions instead of (or beside) units, e.g. 3701: each stands for the unit supervising it' })
+    regionCodes: string[] | undefined,
     @Arg('children', () => Boolean, { nullable: true, description: 'the children of each given unit instead (a unit without children stands for itself)' })
     children: boolean | undefined,
     @Arg('granularity', () => MetricGranularity, { nullable: true, description: 'default MONTH' }) granularity: MetricGranularity | undefined,
   ): Promise<MetricRow[]> {
-    return metrics(em, { keys, unitIds, children, from, to, granularity });
+    return metrics(em, { keys, unitIds, regionCodes, children, from, to, granularity });
   }
 
   @Authorized(Permission.METRICS_READ)

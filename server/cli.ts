@@ -13,12 +13,16 @@ import { actorForUser } from '../services/access/actors';
 import { setupPlatform } from '../services/access/setup-platform.command';
 import { loadDemoProvince } from '../services/demo/load-demo-province';
 import { currentAndPreviousMonth, refreshMetrics } from '../analytics/metrics';
+import { generateMonthlyReports, type PdfPolicy } from '../analytics/report';
+import { loadDemoHistory } from '../services/demo/load-demo-history';
 import { loadDemoOffice } from '../services/demo/load-demo-office';
 import { loadDemoWork } from '../services/demo/load-demo-work';
 import { importEntities } from '../services/registry/import/import-entities.command';
 import { currentMonth, generatePatrolTasks } from '../services/patrols/patrol-generation';
 import { crawlPolicy } from '../services/crawl/start-crawl';
 import { runAsSystem } from '../services/system-actor';
+import { currentYear } from '../services/assessment/assessment-schemes';
+import { runAssessment } from '../services/assessment/run-assessment';
 import { type Config, loadConfig } from './config';
 import { openDatabase } from './database';
 import { buildHongdunSchema } from './graphql';
@@ -76,9 +80,10 @@ function demoOnFirstStart(config: Config): (orm: MikroORM) => Promise<void> {
 
 /**
  * The demo's supervision work (patrol plans, the month's tasks and records, complaints, the year's office
- * work, then this month's and last month's metrics), loaded in the background once the platform serves
- * (DEMO=true; about six minutes for the full province on PGlite). Returns how to stop it: between two
- * steps, so the next start goes on where it stopped.
+ * work, the twelve months of history before this one and their metrics, this year's assessment, last
+ * month's statistical reports), loaded in the background once the platform serves (DEMO=true; about ten
+ * minutes for the full province on PGlite). Returns how to stop it: between two steps, so the next start
+ * goes on where it stopped.
  */
 function demoWorkInBackground(platform: Platform, config: Config): () => Promise<void> {
   if (!config.demo) return async () => {};
@@ -94,14 +99,26 @@ function demoWorkInBackground(platform: Platform, config: Config): () => Promise
   };
 }
 
-/** The demo's supervision work (this month's patrols and complaints) and its year of office work. */
+/** The demo's supervision work (this month's patrols and complaints), its year of office work, and the history of the twelve months before. */
 async function loadDemoSupervision(orm: MikroORM, config: Config, signal?: AbortSignal, onProgress?: (stage: string, done: number, total: number) => void) {
   const files = { seed: config.demoSeed, evidenceDir: config.evidenceDir, signal, onProgress };
   const work = await loadDemoWork(orm, { ...files, maxFileBytes: config.caseFileMaxBytes, publicFileMaxBytes: config.publicFileMaxBytes });
   const office = await loadDemoOffice(orm, { ...files, maxFileBytes: config.caseFileMaxBytes });
+  // the twelve months before this one (patrols, complaints, findings, clues, cases, prices); refreshes their metrics
+  const history = await loadDemoHistory(orm, { seed: config.demoSeed, signal, onProgress });
   // the metrics of this month and the last, rather than waiting for the nightly refresh
-  if (!work.skipped || !office.skipped) for (const month of currentAndPreviousMonth()) await refreshMetrics(orm, month);
-  return { work, office };
+  if ((!work.skipped || !office.skipped) && history.stages.length === 0) for (const month of currentAndPreviousMonth()) await refreshMetrics(orm, month);
+  // this year's assessment on those metrics, rather than waiting for the nightly run (idempotent)
+  const assessment = signal?.aborted ? null : await runAssessment(orm.em.fork(), currentYear());
+  // last month's statistical reports for every unit, rather than waiting for the 1st (once, when the data was loaded now)
+  const loadedNow = !work.skipped || !office.skipped || history.stages.length > 0;
+  const reports =
+    signal?.aborted || !loadedNow
+      ? null
+      : await runAsSystem('demo: monthly reports', () =>
+          generateMonthlyReports(orm.em.fork(), { month: currentAndPreviousMonth()[1], evidenceDir: config.evidenceDir, trigger: 'demo' }),
+        );
+  return { work, office, history, assessment, reports };
 }
 
 // a .env file in the working directory, if present (see .env.example); the environment wins
@@ -201,6 +218,27 @@ demo
     const orm = await openDatabase(config);
     try {
       const summary = await loadDemoSupervision(orm, config, undefined, (stage, done, total) => progressBar(`demo work: ${stage}`)(done, total));
+      process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    } finally {
+      await orm.close();
+    }
+  });
+
+demo
+  .command('history')
+  .description('load the twelve months before this one into the demo province (patrols, complaints, maintenance, findings, clues, cases, prices) and refresh their metrics; a rerun adds nothing (what `serve` does in the background after the work)')
+  .option('--observations-per-day <n>', 'price observations a day per history listing (the crawl store volume)', '2')
+  .option('--listings-per-shop <n>', 'listings of each shop given a price history (one shop a unit)', '2')
+  .action(async (opts: { observationsPerDay: string; listingsPerShop: string }) => {
+    const config = loadConfig();
+    const orm = await openDatabase(config);
+    try {
+      const summary = await loadDemoHistory(orm, {
+        seed: config.demoSeed,
+        observationsPerDay: Number(opts.observationsPerDay),
+        listingsPerShop: Number(opts.listingsPerShop),
+        onProgress: (stage, done, total) => progressBar(`demo ${stage}`)(done, total),
+      });
       process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     } finally {
       await orm.close();
@@ -392,6 +430,58 @@ patrolsCmd
       const started = Date.now();
       const result = await runAsSystem('cli:patrols generate', () => generatePatrolTasks(orm.em.fork(), { month, planId: opts.plan ?? null }));
       process.stdout.write(`${month}: ${result.created} tasks created, ${result.existing} existing, ${result.plans} plans (${Date.now() - started} ms)\n`);
+    } finally {
+      await orm.close();
+    }
+  });
+
+const assessmentCmd = program.command('assessment').description('the annual assessment (年度考核)');
+assessmentCmd
+  .command('run')
+  .description('score every unit for a year under its scheme and rank them, replacing the year\'s results (idempotent)')
+  .option('--year <N>', 'the year (default the current year, provisional)')
+  .action(async (opts: { year?: string }) => {
+    const config = loadConfig();
+    const orm = await openDatabase(config);
+    try {
+      const year = opts.year === undefined ? currentYear() : Number(opts.year);
+      const r = await runAssessment(orm.em.fork(), year);
+      process.stdout.write(
+        `${r.year}: ${r.units} units scored with ${r.schemeId} v${r.schemeVersion} through ${r.throughMonth}${r.provisional ? ' (provisional)' : ''}, ${r.missingValues} values missing (${r.ms} ms)\n`,
+      );
+    } finally {
+      await orm.close();
+    }
+  });
+
+const reportCmd = program.command('report').description('monthly statistical reports (月度统计报表)');
+reportCmd
+  .command('generate')
+  .description('refresh a month\'s metrics, then (re)generate its monthly reports: every unit, or one unit (with --subtree, and the units below)')
+  .requiredOption('--month <YYYY-MM>', 'the month (past or current)')
+  .option('--unit <code>', 'only this unit (its code, e.g. 3701 or 370102-S01)')
+  .option('--subtree', 'with --unit: also every unit below it')
+  .addOption(new Option('--pdf <policy>', 'PDFs: auto (province and cities, where Chromium is present), all, none').choices(['auto', 'all', 'none']).default('auto'))
+  .option('--no-refresh', 'use the metrics rollup as it stands')
+  .action(async (opts: { month: string; unit?: string; subtree?: boolean; pdf: PdfPolicy; refresh: boolean }) => {
+    const config = loadConfig();
+    const orm = await openDatabase(config);
+    try {
+      if (opts.refresh) {
+        const r = await refreshMetrics(orm, opts.month);
+        process.stdout.write(`${opts.month}: metrics refreshed, ${r.rows} rows (${r.ms} ms)\n`);
+      }
+      const result = await runAsSystem(`cli:report generate ${opts.month}`, async () => {
+        const em = orm.em.fork();
+        let unitIds: number[] | null = null;
+        if (opts.unit) {
+          const [row] = await em.execute<{ id: number }[]>('select id from unit where code = ?', [opts.unit]);
+          if (!row) throw new Error(`--unit: no unit with code "${opts.unit}"`);
+          unitIds = [Number(row.id)];
+        }
+        return generateMonthlyReports(em, { month: opts.month, unitIds, subtree: opts.subtree === true, pdf: opts.pdf, evidenceDir: config.evidenceDir, trigger: 'cli' });
+      });
+      process.stdout.write(`${result.month}: ${result.units} units, ${result.files} files (${result.pdfs} PDF) in ${result.ms} ms ${JSON.stringify(result.timings)}\n`);
     } finally {
       await orm.close();
     }

@@ -25,6 +25,7 @@ import { createMetrics, type Metrics } from './http/metrics';
 import { publicComplaintsRouter } from './http/public-complaints';
 import { publicWarningsRouter } from './http/public-warnings';
 import { dashboardRouter } from './http/dashboard';
+import { monthlyReportsRouter } from './http/monthly-reports';
 import { BullMqJobRunner } from './jobs/bullmq-runner';
 import { InProcessJobRunner } from './jobs/in-process-runner';
 import type { JobRunner } from './jobs/job-runner';
@@ -195,6 +196,9 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
       }
     }
   });
+
+  // the stored monthly reports (xlsx, html, pdf, json) for callers who may read the report's row
+  app.use(monthlyReportsRouter(orm, config, authenticateRequest));
 
   app.use(
     '/graphql',

@@ -100,7 +100,7 @@ async function countIn(table: 'shop' | 'online_entity' | 'audit_entry', prefixes
   return Number(row.n);
 }
 
-const FINGERPRINTED = ['online_entity', 'shop', 'shop_event', 'audit_entry', 'api_key', 'import_batch', 'unit', 'clue', 'clue_event', 'legal_case', 'case_event', 'case_evidence', 'patrol_plan', 'patrol_task', 'patrol_record', 'complaint', 'complaint_event', 'info_report', 'info_report_version', 'info_report_event', 'notice', 'notice_recipient', 'notice_read', 'notice_reply', 'training_session', 'publicity_activity', 'consumer_warning', 'designated_staff', 'unit_equipment', 'work_plan', 'calendar_day'] as const;
+const FINGERPRINTED = ['online_entity', 'shop', 'shop_event', 'audit_entry', 'api_key', 'import_batch', 'unit', 'clue', 'clue_event', 'legal_case', 'case_event', 'case_evidence', 'patrol_plan', 'patrol_task', 'patrol_record', 'complaint', 'complaint_event', 'info_report', 'info_report_version', 'info_report_event', 'notice', 'notice_recipient', 'notice_read', 'notice_reply', 'training_session', 'publicity_activity', 'consumer_warning', 'designated_staff', 'unit_equipment', 'work_plan', 'calendar_day', 'assessment_scheme', 'assessment_bonus', 'assessment_result', 'monthly_report'] as const;
 
 /**
  * Row count and an md5 of every row of each table: equal fingerprints mean nothing was written. An API
@@ -1021,8 +1021,17 @@ const ALL_OPERATIONS: Operation[] = [
   { type: 'Query', name: 'workingCalendar', permission: 'authenticated', doc: `{ workingCalendar(from: "2026-10-01", to: "2026-10-08") { day working } }`, vars: () => ({}) },
   { type: 'Mutation', name: 'setCalendarDay', permission: 'calendar:manage', doc: `mutation { setCalendarDay(input: { day: "2031-01-01", working: false, name: "元旦" }) { day } }`, vars: () => ({}) },
   { type: 'Mutation', name: 'clearCalendarDay', permission: 'calendar:manage', doc: `mutation { clearCalendarDay(day: "2031-01-01") }`, vars: () => ({}) },
+  { type: 'Query', name: 'assessmentResults', permission: 'assessment:read', doc: `{ assessmentResults(year: 2026, level: COUNTY) { rank total } }`, vars: () => ({}) },
+  { type: 'Query', name: 'assessmentResult', permission: 'assessment:read', doc: `{ assessmentResult(unitId: "1", year: 2026) { total items { explanation } } }`, vars: () => ({}) },
+  { type: 'Query', name: 'assessmentSchemes', permission: 'assessment:read', doc: `{ assessmentSchemes { id version } }`, vars: () => ({}) },
+  { type: 'Mutation', name: 'saveAssessmentScheme', permission: 'assessment:manage', doc: `mutation { saveAssessmentScheme(scheme: { id: "hongdun-annual" }) { id version } }`, vars: () => ({}) },
+  { type: 'Mutation', name: 'runAssessment', permission: 'assessment:manage', doc: `mutation { runAssessment(year: 2026) { units } }`, vars: () => ({}) },
+  { type: 'Mutation', name: 'recordAssessmentBonus', permission: 'assessment:manage', doc: `mutation { recordAssessmentBonus(input: { unitId: "1", year: 2026, bonusKey: "typical_experience", count: 1, note: "n" }) { count } }`, vars: () => ({}) },
   { type: 'Query', name: 'metrics', permission: 'metrics:read', doc: `{ metrics(keys: ["shops_filed"], from: "2026-11", to: "2026-11") { key value } }`, vars: () => ({}) },
   { type: 'Query', name: 'metricCatalog', permission: 'metrics:read', doc: `{ metricCatalog { key } }`, vars: () => ({}) },
+  { type: 'Query', name: 'monthlyReports', permission: 'reports:read', doc: `{ monthlyReports(month: "2026-10") { id files { url } } }`, vars: () => ({}) },
+  { type: 'Query', name: 'monthlyReport', permission: 'reports:read', doc: `{ monthlyReport(unitId: "1", month: "2026-10") { id } }`, vars: () => ({}) },
+  { type: 'Mutation', name: 'generateMonthlyReport', permission: 'reports:generate', doc: `mutation { generateMonthlyReport(month: "2026-10", unitId: "1") { units } }`, vars: () => ({}) },
   { type: 'Query', name: 'cases', permission: 'cases:read', doc: `{ cases { totalCount } }`, vars: () => ({}) },
   { type: 'Query', name: 'case', permission: 'cases:read', doc: `{ case(id: "1") { id } }`, vars: () => ({}) },
   { type: 'Query', name: 'caseDocument', permission: 'cases:read', doc: `{ caseDocument(caseId: "1", kind: EVIDENCE_RECORD) { html } }`, vars: () => ({}) },

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
+  ASSESSMENT_INDICATORS,
   type AssessmentItem,
   type AssessmentLevel,
   type AssessmentResult,
@@ -20,14 +21,15 @@ import {
   schemeFor,
   score,
 } from '../analytics/assessment';
+import { metricByKey } from '../analytics/metrics';
 import { UserInputError } from '../services/errors';
 
 const LEVELS: AssessmentLevel[] = ['province', 'city', 'county', 'station'];
 /** The indicator keys of the metrics catalog the assessment may use (from the brief). */
 const CATALOG_KEYS = [
-  'staffing_minimum_met', 'equipment_minimum_met', 'work_plan_on_time', 'training_sessions', 'publicity_activities',
-  'consumer_warnings', 'login_compliance', 'filing_coverage', 'patrol_coverage', 'patrol_overdue_tasks', 'cases_filed',
-  'clues_handled_on_time', 'reports_submitted', 'reports_approved', 'complaints_accepted_on_time', 'complaints_resolved_rate',
+  'staffing_met', 'equipment_met', 'work_plan_on_time', 'training_sessions', 'publicity_activities',
+  'consumer_warnings', 'login_compliance', 'filing_coverage', 'patrol_coverage', 'patrol_tasks_overdue', 'cases_filed',
+  'clues_on_time', 'reports_submitted', 'reports_approved', 'complaints_on_time', 'complaints_resolved_rate',
 ];
 const NORM_CATEGORIES = ['organisation', 'equipment', 'work_plan', 'training', 'publicity', 'system_use', 'filing', 'patrol', 'cases', 'reporting', 'complaints'];
 
@@ -99,28 +101,28 @@ describe('scoring rules', () => {
 
   const thresholds = schemeOf([
     {
-      key: 'accepted', nameZh: '投诉按时受理率', nameEn: 'Complaints accepted on time', category: 'complaints', indicator: 'complaints_accepted_on_time', weight: 10,
+      key: 'accepted', nameZh: '投诉按时受理率', nameEn: 'Complaints accepted on time', category: 'complaints', indicator: 'complaints_on_time', weight: 10,
       rule: { kind: 'thresholds', steps: [{ atLeast: 0.8, points: 5 }, { atLeast: 0.9, points: 8 }, { atLeast: 0.95, points: 10 }] },
     },
     filler(90),
   ]);
 
   it('thresholds: the points of the highest step reached; 0 below the first; each boundary inclusive', () => {
-    const at = (v: number | null) => itemScore(thresholds, 'accepted', { complaints_accepted_on_time: v }).item.points;
+    const at = (v: number | null) => itemScore(thresholds, 'accepted', { complaints_on_time: v }).item.points;
     expect([at(0), at(0.79), at(0.8), at(0.899), at(0.9), at(0.949), at(0.95), at(1), at(null)]).toEqual([0, 0, 5, 5, 8, 8, 10, 10, 0]);
-    expect(itemScore(thresholds, 'accepted', { complaints_accepted_on_time: 0.92 }).item.explanation).toBe(
+    expect(itemScore(thresholds, 'accepted', { complaints_on_time: 0.92 }).item.explanation).toBe(
       '投诉按时受理率 92.0%，阶梯计分（≥80% 得 5 分，≥90% 得 8 分，≥95% 得 10 分）：达到 ≥90% 档 = 8.00 分',
     );
-    expect(itemScore(thresholds, 'accepted', { complaints_accepted_on_time: 0.5 }).item.explanation).toContain('未达最低档 ≥80% = 0.00 分');
+    expect(itemScore(thresholds, 'accepted', { complaints_on_time: 0.5 }).item.explanation).toContain('未达最低档 ≥80% = 0.00 分');
   });
 
   const deduction = schemeOf([
-    { key: 'overdue', nameZh: '逾期巡查任务', nameEn: 'Overdue patrol tasks', category: 'patrol', indicator: 'patrol_overdue_tasks', weight: 4, rule: { kind: 'deduction', perUnit: 0.5 } },
+    { key: 'overdue', nameZh: '逾期巡查任务', nameEn: 'Overdue patrol tasks', category: 'patrol', indicator: 'patrol_tasks_overdue', weight: 4, rule: { kind: 'deduction', perUnit: 0.5 } },
     filler(96),
   ]);
 
   it('deduction: weight − perUnit × value, never below 0; no value scores 0, not full marks', () => {
-    const at = (v: number | null) => itemScore(deduction, 'overdue', { patrol_overdue_tasks: v }).item;
+    const at = (v: number | null) => itemScore(deduction, 'overdue', { patrol_tasks_overdue: v }).item;
     expect(at(0).points).toBe(4);
     expect(at(3).points).toBe(2.5);
     expect(at(3).explanation).toBe('逾期巡查任务 3 件，扣分计分：每 1 扣 0.5 分，4−3×0.5 = 2.50 分');
@@ -131,25 +133,28 @@ describe('scoring rules', () => {
   });
 
   const boolean = schemeOf([
-    { key: 'plan', nameZh: '年度工作部署按时印发', nameEn: 'Work plan issued on time', category: 'work_plan', indicator: 'work_plan_on_time', weight: 5, rule: { kind: 'boolean' } },
-    filler(95),
+    { key: 'plan', nameZh: '年度工作部署按时印发率', nameEn: 'Work plan issued on time', category: 'work_plan', indicator: 'work_plan_on_time', weight: 5, rule: { kind: 'boolean' } },
+    { key: 'cases', nameZh: '立案', nameEn: 'Cases filed', category: 'cases', indicator: 'cases_filed', weight: 5, rule: { kind: 'boolean' } },
+    filler(90),
   ]);
 
-  it('boolean: the weight when the value is 1 / true, else 0', () => {
-    const at = (v: number | boolean | null) => itemScore(boolean, 'plan', { work_plan_on_time: v }).item.points;
-    expect([at(0), at(1), at(false), at(true), at(null)]).toEqual([0, 5, 0, 5, 0]);
-    expect(itemScore(boolean, 'plan', { work_plan_on_time: true }).item.explanation).toBe('年度工作部署按时印发：是，达标计分：达标得 5 分 = 5.00 分');
-    expect(itemScore(boolean, 'plan', { work_plan_on_time: 0 }).item.explanation).toBe('年度工作部署按时印发：否，达标计分：未达标 = 0.00 分');
+  it('boolean: the weight when the value is ≥ 1 (a rate of 100 %, a count of one or more), else 0', () => {
+    const at = (v: number | null) => itemScore(boolean, 'plan', { work_plan_on_time: v }).item.points;
+    expect([at(0), at(0.5), at(0.9994), at(0.9995), at(1), at(null)]).toEqual([0, 0, 0, 5, 5, 0]); // 99.95 % shows as 100.0 %
+    expect(itemScore(boolean, 'plan', { work_plan_on_time: 1 }).item.explanation).toBe('年度工作部署按时印发率 100.0%，达标计分：达标得 5 分 = 5.00 分');
+    expect(itemScore(boolean, 'plan', { work_plan_on_time: 0.8 }).item.explanation).toBe('年度工作部署按时印发率 80.0%，达标计分：未达标 = 0.00 分');
+    const cases = (v: number) => itemScore(boolean, 'cases', { cases_filed: v }).item.points;
+    expect([cases(0), cases(1), cases(7)]).toEqual([0, 5, 5]);
   });
 
   it('points round half up to the hundredth (1.005 → 1.01, where Math.round(1.005 × 100) / 100 gives 1)', () => {
     const s = schemeOf([
-      { key: 'overdue', nameZh: '逾期巡查任务', nameEn: 'Overdue patrol tasks', category: 'patrol', indicator: 'patrol_overdue_tasks', weight: 2, rule: { kind: 'deduction', perUnit: 0.995 } },
+      { key: 'overdue', nameZh: '逾期巡查任务', nameEn: 'Overdue patrol tasks', category: 'patrol', indicator: 'patrol_tasks_overdue', weight: 2, rule: { kind: 'deduction', perUnit: 0.995 } },
       filler(98),
     ]);
     expect(2 - 0.995).toBe(1.005);
     expect(Math.round((2 - 0.995) * 100) / 100).toBe(1); // the naive rounding this guards against
-    expect(itemScore(s, 'overdue', { patrol_overdue_tasks: 1 }).item.points).toBe(1.01);
+    expect(itemScore(s, 'overdue', { patrol_tasks_overdue: 1 }).item.points).toBe(1.01);
   });
 
   it('bonus: points per occurrence up to the maximum', () => {
@@ -167,10 +172,10 @@ describe('scoring rules', () => {
       [() => score(s, 'county', { patrol_coverage: 1.2 }), 'values.patrol_coverage'],
       [() => score(s, 'county', { patrol_coverage: -0.1 }), 'values.patrol_coverage'],
       [() => score(s, 'county', { patrol_coverage: Number.NaN }), 'values.patrol_coverage'],
-      [() => score(s, 'county', { patrol_coverage: true }), 'values.patrol_coverage'],
+      [() => score(s, 'county', { patrol_coverage: true as unknown as number }), 'values.patrol_coverage'],
       [() => score(s, 'county', { training_sessions: -1 }), 'values.training_sessions'],
       [() => score(s, 'county', { training_sessions: 2.5 }), 'values.training_sessions'],
-      [() => score(s, 'county', { work_plan_on_time: 2 }), 'values.work_plan_on_time'],
+      [() => score(s, 'county', { work_plan_on_time: 2 }), 'values.work_plan_on_time'], // a rate above 100 %
       [() => score(s, 'county', { training_sessions: '3' as unknown as number }), 'values.training_sessions'],
       [() => score(s, 'county', {}, { no_such_bonus: 1 }), 'bonuses.no_such_bonus'],
       [() => score(s, 'station', {}, { major_case: 1 }), 'bonuses.major_case'], // a county bonus, not a station one
@@ -184,6 +189,18 @@ describe('scoring rules', () => {
       expect(e.code).toBe('BAD_USER_INPUT');
       expect(e.message).toContain(field);
     }
+  });
+});
+
+describe('indicators', () => {
+  it('are indicators of the metrics catalog: rates are catalog rates in %, counts are catalog sums', () => {
+    for (const [key, def] of Object.entries(ASSESSMENT_INDICATORS)) {
+      const m = metricByKey(key);
+      expect(m, key).toBeDefined();
+      if (def.kind === 'rate') expect([m!.aggregation, m!.unit], key).toEqual(['rate', '%']);
+      else expect(m!.aggregation, key).toBe('sum');
+    }
+    expect(Object.keys(ASSESSMENT_INDICATORS).sort()).toEqual([...CATALOG_KEYS].sort());
   });
 });
 
@@ -229,9 +246,9 @@ describe('the default scheme (2026, version 1)', () => {
       DEFAULT_SCHEME_2026,
       'county',
       {
-        staffing_minimum_met: 1, equipment_minimum_met: 0.5, work_plan_on_time: true, training_sessions: 3, publicity_activities: 3,
-        consumer_warnings: 2, login_compliance: 0.8123, filing_coverage: 0.97, patrol_coverage: 0.86, patrol_overdue_tasks: 3,
-        clues_handled_on_time: 0.75, cases_filed: 4, reports_submitted: 10, reports_approved: null, complaints_accepted_on_time: 0.92,
+        staffing_met: 1, equipment_met: 0.5, work_plan_on_time: 1, training_sessions: 3, publicity_activities: 3,
+        consumer_warnings: 2, login_compliance: 0.8123, filing_coverage: 0.97, patrol_coverage: 0.86, patrol_tasks_overdue: 3,
+        clues_on_time: 0.75, cases_filed: 4, reports_submitted: 10, reports_approved: null, complaints_on_time: 0.92,
         complaints_resolved_rate: 0.88, some_other_metric: 7,
       },
       { typical_experience: 3, commendation: 1 },
@@ -278,7 +295,6 @@ function randomValues(seed: number): { values: IndicatorValues; bonuses: Record<
   const values: IndicatorValues = {};
   for (const k of CATALOG_KEYS) {
     if (rnd() < 0.1) values[k] = null;
-    else if (k === 'work_plan_on_time') values[k] = rnd() < 0.7;
     else if (/_(met|compliance|coverage|on_time|rate)$/.test(k)) values[k] = rnd() < 0.1 ? 1 : rnd();
     else values[k] = Math.floor(rnd() * 15);
   }

@@ -119,7 +119,7 @@ const prefix = `hongdun-test-${randomBytes(4).toString('hex')}`;
 runnerContract('BullMQ job runner on Redis', () => new BullMqJobRunner(REDIS_URL, prefix), hasRedis);
 
 describe.skipIf(!hasRedis)('BullMQ schedules', () => {
-  it('declares the nightly cleanup, the nightly metrics refresh and the monthly patrol generation as one job scheduler each, however often the platform starts', async () => {
+  it('declares the nightly cleanup, metrics refresh and assessment, the monthly reports and the monthly patrol generation as one job scheduler each, however often the platform starts', async () => {
     const a = new BullMqJobRunner(REDIS_URL, `${prefix}-sched`);
     const b = new BullMqJobRunner(REDIS_URL, `${prefix}-sched`);
     try {
@@ -128,7 +128,9 @@ describe.skipIf(!hasRedis)('BullMQ schedules', () => {
       await registerPlatformJobs(a, db.orm, loadConfig({ dataDir: 'memory://' }));
       const schedulers = await a.schedulers();
       expect(schedulers.sort((x, y) => x.key.localeCompare(y.key))).toEqual([
+        { key: 'assessment-run-nightly', name: JOBS.ASSESSMENT_RUN },
         { key: 'metrics-refresh-nightly', name: JOBS.METRICS_REFRESH },
+        { key: 'monthly-report-monthly', name: JOBS.MONTHLY_REPORT },
         { key: 'patrol-generate-monthly', name: JOBS.PATROL_GENERATE },
         { key: 'session-cleanup-nightly', name: JOBS.SESSION_CLEANUP },
       ]);

@@ -347,6 +347,26 @@ describe('metrics access and input', () => {
     expect(codes(parent)).toEqual(['NOT_FOUND']);
   });
 
+  it('takes regions for units: a city code stands for the city bureau, refused outside the jurisdiction or when no unit holds it', async () => {
+    const REGION_QUERY = `query($keys: [String!]!, $regionCodes: [String!], $children: Boolean, $from: String!, $to: String!) {
+      metrics(keys: $keys, regionCodes: $regionCodes, children: $children, from: $from, to: $to) { unit { id code level } period key value numerator denominator }
+    }`;
+    const [city] = await sql<{ id: number }>(`select id from unit where code = '3701'`);
+    const byRegion = ok(await p.gql(REGION_QUERY, { keys: ['shops_filed', 'filing_coverage'], regionCodes: ['3701'], children: true, from: MONTH, to: MONTH }, admin)).metrics as Row[];
+    const byUnit = await read(admin, { keys: ['shops_filed', 'filing_coverage'], unitIds: [String(city.id)], children: true, from: MONTH, to: MONTH });
+    expect(byRegion.length).toBeGreaterThan(2);
+    expect(byRegion).toEqual(byUnit);
+    const county = await p.login('x370102-leader');
+    expect(codes(await p.gql(REGION_QUERY, { keys: ['shops_filed'], regionCodes: ['370103'], from: MONTH, to: MONTH }, county))).toEqual(['NOT_FOUND']);
+    const own = ok(await p.gql(REGION_QUERY, { keys: ['shops_filed'], regionCodes: ['370102'], from: MONTH, to: MONTH }, county)).metrics as Row[];
+    expect(own.map((r) => r.unit.code)).toEqual(['370102']);
+    for (const bad of ['37x', '9999']) {
+      const res = await p.gql(REGION_QUERY, { keys: ['shops_filed'], regionCodes: [bad], from: MONTH, to: MONTH }, admin);
+      expect(codes(res)).toEqual(['BAD_USER_INPUT']);
+      expect(JSON.stringify(res)).toContain('regionCodes');
+    }
+  });
+
   it('refuses unknown keys, bad months, from after to, and callers without a login', async () => {
     const bad = async (vars: Record<string, unknown>, field: RegExp) => {
       const r = await p.gql(QUERY, { keys: ['shops_filed'], from: MONTH, to: MONTH, ...vars }, admin);

@@ -8,8 +8,8 @@
  *
  * | category            | indicator                      | province | city | county | station |
  * |---------------------|--------------------------------|---------:|-----:|-------:|--------:|
- * | organisation        | staffing_minimum_met           |        5 |    5 |      5 |       6 |
- * | equipment           | equipment_minimum_met          |        3 |    3 |      3 |       4 |
+ * | organisation        | staffing_met                   |        5 |    5 |      5 |       6 |
+ * | equipment           | equipment_met                  |        3 |    3 |      3 |       4 |
  * | work plan           | work_plan_on_time              |        6 |    5 |      5 |       4 |
  * | training            | training_sessions              |        6 |    6 |      6 |       4 |
  * | publicity           | publicity_activities           |        4 |    4 |      5 |       6 |
@@ -17,18 +17,20 @@
  * | system use          | login_compliance               |        6 |    6 |      8 |      10 |
  * | filing              | filing_coverage                |       14 |   13 |     14 |      16 |
  * | patrol              | patrol_coverage                |       14 |   12 |     12 |      16 |
- * | patrol              | patrol_overdue_tasks           |        – |    – |      4 |       6 |
- * | cases               | clues_handled_on_time          |       10 |    8 |      8 |      10 |
+ * | patrol              | patrol_tasks_overdue           |        – |    – |      4 |       6 |
+ * | cases               | clues_on_time                  |       10 |    8 |      8 |      10 |
  * | cases               | cases_filed                    |        – |    6 |      6 |       – |
  * | reporting           | reports_submitted              |        4 |    4 |      4 |       4 |
  * | reporting           | reports_approved               |        4 |    4 |      3 |       2 |
- * | complaints          | complaints_accepted_on_time    |       10 |   10 |      7 |       6 |
+ * | complaints          | complaints_on_time             |       10 |   10 |      7 |       6 |
  * | complaints          | complaints_resolved_rate       |       10 |   10 |      7 |       6 |
  *
  * Why the levels differ:
  * - Stations (市场监管所) are where shops are found, filed and patrolled and complaints first handled, so
  *   filing, patrol and daily login weigh most there. Every level issues an annual work plan (the office
- *   module has a deadline per level, stations by 31 March), so all keep the work-plan item.
+ *   module has a deadline per level, stations by 31 March), so all keep the work-plan item; like every
+ *   indicator it is the unit's subtree's (a county: the share of its own and its stations' plans issued
+ *   on time), scored linearly to 100 % — a station's is 100 % or 0 %.
  * - Cases: filing a case (立案) is a power of the bureaus (county and city; stations investigate in the
  *   county's name), so stations are assessed on handling the clues assigned to them on time, not on a
  *   count of cases. The province is assessed on rates only: its counts sum the whole province and would
@@ -43,15 +45,15 @@ import { type AssessmentItem, type AssessmentScheme, type BonusItem, freezeSchem
 
 const staffing = (weight: number): AssessmentItem => ({
   key: 'staffing', nameZh: '人员配备达标率', nameEn: 'Staffing minimum met', category: 'organisation',
-  indicator: 'staffing_minimum_met', weight, rule: { kind: 'linear', target: 1 },
+  indicator: 'staffing_met', weight, rule: { kind: 'linear', target: 1 },
 });
 const equipment = (weight: number): AssessmentItem => ({
   key: 'equipment', nameZh: '设备配置达标率', nameEn: 'Equipment minimum met', category: 'equipment',
-  indicator: 'equipment_minimum_met', weight, rule: { kind: 'linear', target: 1 },
+  indicator: 'equipment_met', weight, rule: { kind: 'linear', target: 1 },
 });
 const workPlan = (weight: number): AssessmentItem => ({
-  key: 'work_plan', nameZh: '年度工作部署按时印发', nameEn: 'Work plan issued on time', category: 'work_plan',
-  indicator: 'work_plan_on_time', weight, rule: { kind: 'boolean' },
+  key: 'work_plan', nameZh: '年度工作部署按时印发率', nameEn: 'Work plan issued on time', category: 'work_plan',
+  indicator: 'work_plan_on_time', weight, rule: { kind: 'linear', target: 1 },
 });
 const training = (weight: number, rule: AssessmentItem['rule']): AssessmentItem => ({
   key: 'training', nameZh: '业务培训', nameEn: 'Training sessions', category: 'training', indicator: 'training_sessions', weight, rule,
@@ -78,11 +80,11 @@ const patrol = (weight: number): AssessmentItem => ({
 });
 const overdue = (weight: number, perUnit: number): AssessmentItem => ({
   key: 'patrol_overdue', nameZh: '逾期巡查任务', nameEn: 'Overdue patrol tasks', category: 'patrol',
-  indicator: 'patrol_overdue_tasks', weight, rule: { kind: 'deduction', perUnit },
+  indicator: 'patrol_tasks_overdue', weight, rule: { kind: 'deduction', perUnit },
 });
 const clues = (weight: number): AssessmentItem => ({
   key: 'clues', nameZh: '线索按时处置率', nameEn: 'Clues handled on time', category: 'cases',
-  indicator: 'clues_handled_on_time', weight, rule: { kind: 'linear', target: 0.9 },
+  indicator: 'clues_on_time', weight, rule: { kind: 'linear', target: 0.9 },
 });
 const cases = (weight: number, steps: { atLeast: number; points: number }[]): AssessmentItem => ({
   key: 'cases_filed', nameZh: '立案', nameEn: 'Cases filed', category: 'cases', indicator: 'cases_filed', weight, rule: { kind: 'thresholds', steps },
@@ -98,7 +100,7 @@ const approved = (weight: number, target: number): AssessmentItem => ({
 /** Accepted within the statutory deadline: steps at 80 / 90 / 95 %, full weight at 95 %. */
 const accepted = (weight: number, steps: [number, number]): AssessmentItem => ({
   key: 'complaints_accepted', nameZh: '投诉按时受理率', nameEn: 'Complaints accepted on time', category: 'complaints',
-  indicator: 'complaints_accepted_on_time', weight,
+  indicator: 'complaints_on_time', weight,
   rule: { kind: 'thresholds', steps: [{ atLeast: 0.8, points: steps[0] }, { atLeast: 0.9, points: steps[1] }, { atLeast: 0.95, points: weight }] },
 });
 const resolved = (weight: number): AssessmentItem => ({

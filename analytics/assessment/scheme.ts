@@ -30,10 +30,11 @@ export const ASSESSMENT_CATEGORIES = {
 export type AssessmentCategory = keyof typeof ASSESSMENT_CATEGORIES;
 
 /**
- * What an indicator value is: a `rate` in [0, 1] (scored at 0.1 percentage point, see score.ts), a
- * `count` (a non-negative integer), or a `flag` (0/1, or a boolean).
+ * What an indicator value is: a `rate` in [0, 1] (scored at 0.1 percentage point, see score.ts) — a
+ * catalog rate's numerator / denominator, not × 100 — or a `count` (a non-negative integer, a catalog
+ * sum's value).
  */
-export type IndicatorKind = 'rate' | 'count' | 'flag';
+export type IndicatorKind = 'rate' | 'count';
 
 export interface AssessmentIndicator {
   nameZh: string;
@@ -49,21 +50,21 @@ export interface AssessmentIndicator {
  * naming any other key is refused. Names here are only for the explanations.
  */
 export const ASSESSMENT_INDICATORS = {
-  staffing_minimum_met: { nameZh: '人员配备达标率', nameEn: 'Staffing minimum met', kind: 'rate' },
-  equipment_minimum_met: { nameZh: '设备配置达标率', nameEn: 'Equipment minimum met', kind: 'rate' },
-  work_plan_on_time: { nameZh: '年度工作部署按时印发', nameEn: 'Work plan issued on time', kind: 'flag' },
+  staffing_met: { nameZh: '人员配备达标率', nameEn: 'Staffing minimum met', kind: 'rate' },
+  equipment_met: { nameZh: '设备配置达标率', nameEn: 'Equipment minimum met', kind: 'rate' },
+  work_plan_on_time: { nameZh: '年度工作部署按时印发率', nameEn: 'Work plan issued on time', kind: 'rate' },
   training_sessions: { nameZh: '业务培训', nameEn: 'Training sessions', kind: 'count', unitZh: '次', unitEn: 'sessions' },
   publicity_activities: { nameZh: '宣传活动', nameEn: 'Publicity activities', kind: 'count', unitZh: '次', unitEn: 'activities' },
   consumer_warnings: { nameZh: '消费警示', nameEn: 'Consumer warnings', kind: 'count', unitZh: '期', unitEn: 'warnings' },
   login_compliance: { nameZh: '日常登录合规率', nameEn: 'Daily login compliance', kind: 'rate' },
   filing_coverage: { nameZh: '网店备案覆盖率', nameEn: 'Filing coverage', kind: 'rate' },
   patrol_coverage: { nameZh: '巡查覆盖率', nameEn: 'Patrol coverage', kind: 'rate' },
-  patrol_overdue_tasks: { nameZh: '逾期巡查任务', nameEn: 'Overdue patrol tasks', kind: 'count', unitZh: '件', unitEn: 'tasks' },
+  patrol_tasks_overdue: { nameZh: '逾期巡查任务', nameEn: 'Overdue patrol tasks', kind: 'count', unitZh: '件', unitEn: 'tasks' },
   cases_filed: { nameZh: '立案', nameEn: 'Cases filed', kind: 'count', unitZh: '件', unitEn: 'cases' },
-  clues_handled_on_time: { nameZh: '线索按时处置率', nameEn: 'Clues handled on time', kind: 'rate' },
+  clues_on_time: { nameZh: '线索按时处置率', nameEn: 'Clues handled on time', kind: 'rate' },
   reports_submitted: { nameZh: '信息报送', nameEn: 'Reports submitted', kind: 'count', unitZh: '篇', unitEn: 'reports' },
   reports_approved: { nameZh: '信息采用', nameEn: 'Reports approved', kind: 'count', unitZh: '篇', unitEn: 'reports' },
-  complaints_accepted_on_time: { nameZh: '投诉按时受理率', nameEn: 'Complaints accepted on time', kind: 'rate' },
+  complaints_on_time: { nameZh: '投诉按时受理率', nameEn: 'Complaints accepted on time', kind: 'rate' },
   complaints_resolved_rate: { nameZh: '投诉办结率', nameEn: 'Complaints resolved', kind: 'rate' },
 } as const satisfies Record<string, AssessmentIndicator>;
 export type IndicatorKey = keyof typeof ASSESSMENT_INDICATORS;
@@ -88,7 +89,7 @@ export interface DeductionRule {
   perUnit: number;
 }
 
-/** The weight when the value is ≥ 1 (true), else 0. */
+/** The weight when the value is ≥ 1 (a rate of 100 %, a count of at least one), else 0. */
 export interface BooleanRule {
   kind: 'boolean';
 }

@@ -3,7 +3,7 @@
  *
  * Arithmetic, defined once so that every explanation adds up:
  * - a rate is taken to 0.1 percentage point (0.86047 → 0.860, as statistical tables publish it) before
- *   scoring, and the explanation shows exactly that value; counts are integers, flags 0/1;
+ *   scoring, and the explanation shows exactly that value; counts are non-negative integers;
  * - each item's and each bonus's points are rounded half up to 2 decimals;
  * - the total is the sum of those rounded points (computed in hundredths, so no floating drift).
  * A missing value (null or absent) scores 0 and is listed in `missing` — never full marks, not even for
@@ -20,8 +20,8 @@ import {
   type ScoringRule,
 } from './scheme';
 
-/** Indicator values of one unit and year; null or absent = no data. A flag may be given as a boolean. */
-export type IndicatorValues = Partial<Record<IndicatorKey, number | boolean | null>> & Record<string, number | boolean | null | undefined>;
+/** Indicator values of one unit and year; null or absent = no data. */
+export type IndicatorValues = Partial<Record<IndicatorKey, number | null>> & Record<string, number | null | undefined>;
 /** Occurrences of each bonus item (e.g. typical experience promoted twice → 2). */
 export type BonusCounts = Record<string, number>;
 
@@ -115,9 +115,6 @@ function shown(indicator: IndicatorKey): Shown {
   if (def.kind === 'rate') {
     return { formula: pct1, formulaLimit: pctPlain, zh: (x) => `${pct1(x)}%`, en: (x) => `${pct1(x)}%`, limitZh: (x) => `${pctPlain(x)}%`, limitEn: (x) => `${pctPlain(x)}%` };
   }
-  if (def.kind === 'flag') {
-    return { formula: plain, formulaLimit: plain, zh: (x) => (x >= 1 ? '是' : '否'), en: (x) => (x >= 1 ? 'yes' : 'no'), limitZh: plain, limitEn: plain };
-  }
   const zh = (x: number) => `${plain(x)} ${def.unitZh ?? ''}`.trimEnd();
   const en = (x: number) => `${plain(x)} ${def.unitEn ?? ''}`.trimEnd();
   return { formula: plain, formulaLimit: plain, zh, en, limitZh: zh, limitEn: en };
@@ -146,16 +143,11 @@ function valueOf(values: IndicatorValues, indicator: IndicatorKey): { raw: numbe
   if (v === null || v === undefined) return { raw: null, scored: null };
   const path = `values.${indicator}`;
   const kind = ASSESSMENT_INDICATORS[indicator].kind;
-  if (typeof v === 'boolean') {
-    if (kind !== 'flag') throw new UserInputError(`${path} must be a number (it is a ${kind})`, path);
-    return { raw: v ? 1 : 0, scored: v ? 1 : 0 };
-  }
   if (typeof v !== 'number' || !Number.isFinite(v)) throw new UserInputError(`${path} must be a finite number or null`, path);
   if (kind === 'rate') {
     if (v < 0 || v > 1) throw new UserInputError(`${path} is a rate and must lie in [0, 1] (got ${v})`, path);
     return { raw: v, scored: roundRate(v) };
   }
-  if (kind === 'flag' && v !== 0 && v !== 1) throw new UserInputError(`${path} is a flag and must be 0 or 1 (got ${v})`, path);
   if (!Number.isInteger(v) || v < 0) throw new UserInputError(`${path} is a count and must be a non-negative integer (got ${v})`, path);
   return { raw: v, scored: v };
 }
@@ -244,13 +236,12 @@ export function score(scheme: AssessmentScheme, level: AssessmentLevel, values: 
       };
     }
     const r = apply(item.rule, item.weight, scored, s);
-    const flag = ASSESSMENT_INDICATORS[item.indicator].kind === 'flag';
     return {
       ...base,
       points: r.points,
       missing: false,
-      explanation: `${item.nameZh}${flag ? '：' : ' '}${s.zh(scored)}，${r.zh}`,
-      explanationEn: `${item.nameEn}${flag ? ':' : ''} ${s.en(scored)}, ${r.en}`,
+      explanation: `${item.nameZh} ${s.zh(scored)}，${r.zh}`,
+      explanationEn: `${item.nameEn} ${s.en(scored)}, ${r.en}`,
     };
   });
 

@@ -20,6 +20,8 @@ export interface MetricsQuery {
   keys: readonly string[];
   /** default: the caller's unit */
   unitIds?: readonly (string | number)[] | null;
+  /** regions instead of (or beside) units: each stands for the unit supervising it (e.g. `3701` → the city bureau) */
+  regionCodes?: readonly string[] | null;
   /** drill-down: the children of each given unit instead (a unit without children stands for itself) */
   children?: boolean | null;
   /** YYYY-MM, both included */
@@ -84,12 +86,17 @@ export function checkMetricKeys(keys: readonly string[] | null | undefined): Met
 }
 
 /** The units a query reports on, each in the caller's jurisdiction (else NOT_FOUND). */
-async function unitsOf(em: EntityManager, unitIds: readonly (string | number)[] | null | undefined, children: boolean): Promise<Unit[]> {
+async function unitsOf(
+  em: EntityManager,
+  unitIds: readonly (string | number)[] | null | undefined,
+  regionCodes: readonly string[] | null | undefined,
+  children: boolean,
+): Promise<Unit[]> {
   const given: Unit[] = [];
-  if (unitIds && unitIds.length > 0) {
-    if (unitIds.length > MAX_UNITS) throw new UserInputError(`unitIds: at most ${MAX_UNITS} units at once`, 'unitIds');
-    for (const id of unitIds) given.push(await visibleUnit(em, id, 'unitIds'));
-  } else {
+  if ((unitIds?.length ?? 0) + (regionCodes?.length ?? 0) > MAX_UNITS) throw new UserInputError(`unitIds: at most ${MAX_UNITS} units and regions at once`, 'unitIds');
+  for (const id of unitIds ?? []) given.push(await visibleUnit(em, id, 'unitIds'));
+  for (const code of regionCodes ?? []) given.push(await visibleUnit(em, await unitOfRegion(em, code), 'regionCodes'));
+  if (given.length === 0) {
     const actor = currentActor();
     const own = actor.unitId != null ? await em.findOne(Unit, { id: actor.unitId }) : await em.findOne(Unit, { level: UnitLevel.PROVINCE }, { orderBy: { id: 'asc' } });
     if (!own) throw new NotFoundError('unit', actor.unitId ?? 'of the caller');
@@ -108,6 +115,18 @@ async function unitsOf(em: EntityManager, unitIds: readonly (string | number)[] 
 }
 
 /**
+ * The unit supervising region `code` (`37`, `3701`, `370102`): the highest unit holding exactly that code
+ * among its jurisdiction prefixes — the city bureau for a city, the county bureau for a county. A region
+ * no unit supervises as a whole is refused, naming it.
+ */
+async function unitOfRegion(em: EntityManager, code: string): Promise<number> {
+  if (typeof code !== 'string' || !/^\d{2,12}$/.test(code)) throw new UserInputError(`regionCodes: "${code}" is not a region code (digits, e.g. 3701)`, 'regionCodes');
+  const [row] = await em.execute<{ id: number }[]>(`select id from unit where ? = any(jurisdiction) order by length(path), id limit 1`, [code]);
+  if (!row) throw new UserInputError(`regionCodes: no unit supervises region ${code} as a whole; name a city or county code, or a unit`, 'regionCodes');
+  return Number(row.id);
+}
+
+/**
  * The values of `keys` for the units asked for (each its whole subtree), per month or year over
  * [from, to]: one row per unit, period and key the indicator applies to (a period without data gives 0,
  * or a null rate). A year's flow indicator sums its months in the range; a stock indicator takes the last
@@ -121,7 +140,7 @@ export async function metrics(em: EntityManager, q: MetricsQuery): Promise<Metri
   const granularity = q.granularity ?? MetricGranularity.MONTH;
   if (!Object.values(MetricGranularity).includes(granularity)) throw new UserInputError('granularity: MONTH or YEAR', 'granularity');
   const months = monthsBetween(from, to);
-  const units = await unitsOf(em, q.unitIds, q.children === true);
+  const units = await unitsOf(em, q.unitIds, q.regionCodes, q.children === true);
   const periods = granularity === MetricGranularity.YEAR ? [...new Set(months.map((m) => m.slice(0, 4)))] : months;
   if (units.length * periods.length * defs.length > MAX_METRIC_ROWS) {
     throw new UserInputError(`to: ${units.length} units × ${periods.length} periods × ${defs.length} indicators is more than ${MAX_METRIC_ROWS} values; narrow the query`, 'to');

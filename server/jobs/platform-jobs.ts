@@ -8,6 +8,10 @@ import { createCrawlRun } from '../../services/crawl/crawl-runs';
 import { currentMonth, generatePatrolTasks, PATROL_GENERATE_JOB } from '../../services/patrols/patrol-generation';
 import { CRAWL_JOB, crawlPolicy } from '../../services/crawl/start-crawl';
 import { runAsSystem } from '../../services/system-actor';
+import { chinaMonthStartCronAt, MONTHLY_REPORT_JOB, runMonthlyReportJob } from '../../analytics/report';
+import { currentYear } from '../../services/assessment/assessment-schemes';
+import { runAssessment } from '../../services/assessment/run-assessment';
+import { UserInputError } from '../../services/errors';
 import type { Config } from '../config';
 import { timeSeriesOf } from '../database';
 import type { JobRunner } from './job-runner';
@@ -30,6 +34,10 @@ export const JOBS = {
   PATROL_GENERATE: PATROL_GENERATE_JOB,
   /** recomputes the metrics rollup of a month (data { month?: 'YYYY-MM' }; default the current and the previous month) */
   METRICS_REFRESH: 'metrics-refresh',
+  /** the monthly statistical reports of a month for every unit, after refreshing its metrics (data { month?: 'YYYY-MM' }; default the previous month) */
+  MONTHLY_REPORT: MONTHLY_REPORT_JOB,
+  /** the annual assessment of a year for every unit (data { year?: number }; default the current year, provisional) */
+  ASSESSMENT_RUN: 'assessment-run',
 } as const;
 
 /**
@@ -165,6 +173,43 @@ export async function registerPlatformJobs(runner: JobRunner, orm: MikroORM, con
     },
   });
   await runner.schedule({ id: 'metrics-refresh-nightly', job: JOBS.METRICS_REFRESH, cron: chinaDailyCron(2, 30), data: {} });
+  runner.define({
+    name: JOBS.MONTHLY_REPORT,
+    attempts: 2,
+    backoffMs: 60_000,
+    // data: {} on the 1st at 04:00 China time (the previous month, metrics refreshed first); { month, unitId, subtree } from generateMonthlyReport
+    handler: (data) =>
+      runMonthlyReportJob(orm, {
+        month: typeof data.month === 'string' && data.month ? data.month : undefined,
+        unitId: data.unitId == null ? null : Number(data.unitId),
+        subtree: data.subtree === true,
+        trigger: typeof data.trigger === 'string' ? data.trigger : 'schedule',
+        evidenceDir: config.evidenceDir,
+      }),
+  });
+  await runner.schedule({ id: 'monthly-report-monthly', job: JOBS.MONTHLY_REPORT, cron: chinaMonthStartCronAt(4), data: {} });
+  runner.define({
+    name: JOBS.ASSESSMENT_RUN,
+    attempts: 2,
+    backoffMs: 60_000,
+    // data: { year?: number }; without one the current year (provisional), after the nightly metrics refresh —
+    // and in January the year just ended too, whose December the nightly refresh still updates
+    handler: async (data) => {
+      const years = data.year != null ? [Number(data.year)] : currentAndPreviousMonth()[0].endsWith('-01') ? [currentYear() - 1, currentYear()] : [currentYear()];
+      const out: unknown[] = [];
+      for (const year of years) {
+        try {
+          out.push(await runAssessment(orm.em.fork(), year));
+        } catch (e) {
+          // no scheme or no metrics for the year: nothing to retry
+          if (!(e instanceof UserInputError)) throw e;
+          out.push({ year, skipped: e.message });
+        }
+      }
+      return out.length === 1 ? out[0] : out;
+    },
+  });
+  await runner.schedule({ id: 'assessment-run-nightly', job: JOBS.ASSESSMENT_RUN, cron: chinaDailyCron(3, 0), data: {} });
   if (config.patrolSchedules) {
     await runner.schedule({ id: 'patrol-generate-monthly', job: JOBS.PATROL_GENERATE, cron: chinaMonthStartCron(), data: {} });
     // catch-up: this month's tasks, in case the platform was down on the 1st (idempotent)

@@ -8,6 +8,8 @@ import { PatrolsComplaintsMigration } from './20261206-patrols-complaints.migrat
 import { OfficeMigration } from './20261207-office.migration';
 import { MetricsMigration } from './20261208-metrics.migration';
 import { CalendarMigration } from './20261209-calendar.migration';
+import { AssessmentMigration } from './20261210-assessment.migration';
+import { MonthlyReportMigration } from './20261211-monthly-report.migration';
 import { InitialMigration } from './20261128-initial.migration';
 import { TimeseriesMigration } from './20261129-timeseries.migration';
 import { EvidenceMigration } from './20261201-evidence.migration';
@@ -28,4 +30,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: '20261207-office', class: OfficeMigration },
   { name: '20261208-metrics', class: MetricsMigration },
   { name: '20261209-calendar', class: CalendarMigration },
+  { name: '20261210-assessment', class: AssessmentMigration },
+  { name: '20261211-monthly-report', class: MonthlyReportMigration },
 ];
