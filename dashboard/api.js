@@ -74,3 +74,18 @@ export async function logout() {
     sessionStorage.removeItem(TOKEN_KEY);
   }
 }
+
+/**
+ * Fetches a file the API serves under the bearer token (a stored monthly report): a Blob, or ApiError with
+ * the status (404 outside the jurisdiction, as if absent).
+ * @param {string} url a path of this origin, e.g. /reports/12.xlsx
+ * @returns {Promise<Blob>}
+ */
+export async function fetchFile(url) {
+  if (!url.startsWith('/') || url.startsWith('//')) throw new ApiError(`not a path of this site: ${url}`, 'BAD_USER_INPUT', 0);
+  const t = token();
+  const res = await fetch(url, { headers: t ? { authorization: `Bearer ${t}` } : {} });
+  if (res.status === 401) sessionStorage.removeItem(TOKEN_KEY);
+  if (!res.ok) throw new ApiError(`${url}: HTTP ${res.status}`, res.status === 404 ? 'NOT_FOUND' : res.status === 401 ? 'UNAUTHENTICATED' : 'HTTP', res.status);
+  return res.blob();
+}

@@ -8,9 +8,9 @@
  * may see that unit. The API decides what a user may see: a unit outside the caller's jurisdiction is
  * refused (NOT_FOUND), shown as a plain error, and the user lands on their own unit.
  */
-import { ApiError, gql, login, logout, token } from './api.js';
-import { adcodeOf, barOption, basePriceLine, formatValue, groupedBarOption, keyByAdcode, mapOption, monthlySeriesOption, movesOption, priceHistoryOption, priceIndexOption, shortName } from './charts.js';
-import { downloadCsv, downloadPng, toCsv } from './export.js';
+import { ApiError, fetchFile, gql, login, logout, token } from './api.js';
+import { adcodeOf, barOption, stackedPointsOption, basePriceLine, formatValue, groupedBarOption, keyByAdcode, mapOption, monthlySeriesOption, movesOption, priceHistoryOption, priceIndexOption, shortName } from './charts.js';
+import { downloadBlob, downloadCsv, downloadPng, toCsv } from './export.js';
 import { currentLang, metricName, setLang, t } from './i18n.js';
 import { addMonths, chinaMonth, figuresByUnit, isMonth, monthCount, previousWindow } from './metrics.js';
 
@@ -18,8 +18,11 @@ import { addMonths, chinaMonth, figuresByUnit, isMonth, monthCount, previousWind
 /** @typedef {import('./metrics.js').MetricRow} MetricRow */
 /** @typedef {import('./metrics.js').UnitRef} UnitRef */
 /** @typedef {import('./metrics.js').Figure} Figure */
-/** @typedef {'overview' | 'work' | 'market' | 'login'} View */
-/** @typedef {{ view: View, unit: string | null, from: string, to: string, metric: string, shop: string | null, listing: string | null }} Route */
+/** @typedef {'overview' | 'work' | 'market' | 'assessment' | 'reports' | 'login'} View */
+/**
+ * @typedef {{ view: View, unit: string | null, from: string, to: string, metric: string, shop: string | null, listing: string | null,
+ *   year: number, vs: number | null, level: string | null, sel: string | null, month: string | null, rep: string | null }} Route
+ */
 
 /** ECharts (the page loads it `async`, beside the app, so the first GraphQL requests need not wait for it to compile). @type {any} */
 let echarts = /** @type {any} */ (window).echarts;
@@ -59,6 +62,8 @@ const WORK_COUNTS = ['patrol_tasks_overdue', 'clues_overdue'];
 /** indicators where more is worse (coloured red on the map) */
 const HIGH_IS_BAD = /^(findings|clues_overdue|patrol_tasks_overdue|shops_unfiled|complaints_received)/;
 const LEVEL_ORDER = ['PROVINCE', 'CITY', 'COUNTY', 'STATION'];
+/** the levels a ranking may show province-wide (besides the units below the one shown) */
+const ASSESSED_LEVELS = ['CITY', 'COUNTY', 'STATION'];
 
 const UNIT = 'id code name level path';
 const VALUE = `unit { ${UNIT} } period key value numerator denominator`;
@@ -100,7 +105,9 @@ function route() {
   const raw = location.hash.replace(/^#/, '') || '/overview';
   const [path, qs] = raw.split('?');
   const q = new URLSearchParams(qs ?? '');
-  const view = path === '/work' ? 'work' : path === '/market' ? 'market' : path === '/login' ? 'login' : 'overview';
+  /** @type {Record<string, View>} */
+  const views = { '/work': 'work', '/market': 'market', '/assessment': 'assessment', '/reports': 'reports', '/login': 'login' };
+  const view = views[path] ?? 'overview';
   const toQ = q.get('to');
   const fromQ = q.get('from');
   const to = isMonth(toQ) ? toQ : chinaMonth();
@@ -109,7 +116,28 @@ function route() {
     const v = q.get(name);
     return v && /^[1-9][0-9]*$/.test(v) ? v : null;
   };
-  return { view, unit: id('unit'), from, to, metric: q.get('metric') || 'findings', shop: id('shop'), listing: id('listing') };
+  const yearOf = (/** @type {string} */ name) => {
+    const v = q.get(name);
+    return v && /^(19|20)[0-9]{2}$/.test(v) ? Number(v) : null;
+  };
+  const level = q.get('level');
+  const month = q.get('month');
+  const rep = q.get('rep');
+  return {
+    view,
+    unit: id('unit'),
+    from,
+    to,
+    metric: q.get('metric') || 'findings',
+    shop: id('shop'),
+    listing: id('listing'),
+    year: yearOf('year') ?? Number(chinaMonth().slice(0, 4)),
+    vs: yearOf('vs'),
+    level: level && ASSESSED_LEVELS.includes(level) ? level : null,
+    sel: id('sel'),
+    month: isMonth(month) ? month : null,
+    rep: rep && /^[1-9][0-9]*:\d{4}-(0[1-9]|1[0-2])$/.test(rep) ? rep : null,
+  };
 }
 
 /** @param {Route} r */
@@ -121,6 +149,16 @@ function hrefOf(r) {
   if (r.view === 'overview') q.set('metric', r.metric);
   if (r.view === 'market' && r.shop) q.set('shop', r.shop);
   if (r.view === 'market' && r.shop && r.listing) q.set('listing', r.listing);
+  if (r.view === 'assessment') {
+    q.set('year', String(r.year));
+    if (r.vs) q.set('vs', String(r.vs));
+    if (r.level) q.set('level', r.level);
+    if (r.sel) q.set('sel', r.sel);
+  }
+  if (r.view === 'reports') {
+    if (r.month) q.set('month', r.month);
+    if (r.rep) q.set('rep', r.rep);
+  }
   return `#/${r.view}?${q}`;
 }
 
@@ -147,6 +185,8 @@ function applyChrome() {
   $('#nav-overview').textContent = t('overview');
   $('#nav-work').textContent = t('work');
   $('#nav-market').textContent = t('market');
+  $('#nav-assessment').textContent = t('assessment');
+  $('#nav-reports').textContent = t('reports');
   $('#lang').textContent = t('language');
   $('#logout').textContent = t('logout');
   const signedIn = !!(token() && session);
@@ -277,7 +317,7 @@ function loadMap(adcode) {
 }
 
 /** Starts an ECharts chart in `#chart-<id>`, with its PNG and CSV exports. */
-function mount(/** @type {string} */ id, /** @type {any} */ option, /** @type {() => {header: string[], rows: unknown[][]}} */ csv, /** @type {Route} */ r) {
+function mount(/** @type {string} */ id, /** @type {any} */ option, /** @type {() => {header: string[], rows: unknown[][]}} */ csv, /** @type {Route} */ r, stem = `hongdun-${id}-${r.from}_${r.to}`) {
   const el = document.getElementById(`chart-${id}`);
   const chart = el ? echarts.init(el, null, { renderer: 'canvas' }) : null;
   if (chart) {
@@ -290,7 +330,6 @@ function mount(/** @type {string} */ id, /** @type {any} */ option, /** @type {(
     chart.setOption(option);
     charts.push(chart);
   }
-  const stem = `hongdun-${id}-${r.from}_${r.to}`;
   document.querySelector(`[data-png="${id}"]`)?.addEventListener('click', () => chart && downloadPng(`${stem}.png`, chart));
   document.querySelector(`[data-csv="${id}"]`)?.addEventListener('click', () => {
     const { header, rows } = csv();
@@ -733,6 +772,361 @@ async function renderMarket(r, seq) {
   $('#listing-select')?.addEventListener('change', (ev) => go({ ...r, listing: /** @type {HTMLSelectElement} */ (ev.target).value }));
 }
 
+// ---- the assessment view (考核) ----
+
+const RESULT_ROW = `unit { ${UNIT} } year level total itemsTotal bonusTotal maxTotal rank peerCount siblingRank siblingCount provisional throughMonth explanation explanationEn`;
+const ITEM = 'key nameZh nameEn category indicator value rawValue numerator denominator target ruleKind ruleZh ruleEn points max missing explanation explanationEn';
+const BONUS = 'key nameZh nameEn count pointsEach points max explanation explanationEn';
+const ASSESSMENT = `query DashboardAssessment($id: ID!, $year: Int!, $vs: Int!, $withVs: Boolean!, $level: UnitLevel, $parent: ID, $sel: ID!, $withSel: Boolean!) {
+  ${UNIT_CHAIN}
+  ranking: assessmentResults(year: $year, level: $level, parentUnitId: $parent) { ${RESULT_ROW} items { ${ITEM} } bonus { ${BONUS} } }
+  before: assessmentResults(year: $vs, level: $level, parentUnitId: $parent) @include(if: $withVs) { ${RESULT_ROW} }
+  selected: assessmentResult(unitId: $sel, year: $year) @include(if: $withSel) { ${RESULT_ROW} items { ${ITEM} } bonus { ${BONUS} } }
+}`;
+/** the years offered by the pickers: this year and the five before */
+const assessmentYears = () => {
+  const y = Number(chinaMonth().slice(0, 4));
+  return Array.from({ length: 6 }, (_, i) => y - i);
+};
+
+/** The filter bar of the assessment view: year, comparison year, whose ranking. @param {Route} r */
+function assessmentFilters(r) {
+  const years = (/** @type {number | null} */ chosen, /** @type {boolean} */ none) =>
+    `${none ? `<option value=""${chosen == null ? ' selected' : ''}>${esc(t('noCompare'))}</option>` : ''}${assessmentYears()
+      .map((y) => `<option value="${y}"${y === chosen ? ' selected' : ''}>${y}</option>`)
+      .join('')}`;
+  const scopes = [['', t('scopeChildren')], ...ASSESSED_LEVELS.map((l) => [l, t(/** @type {any} */ (`level${l}`))])]
+    .map(([v, label]) => `<option value="${v}"${(r.level ?? '') === v ? ' selected' : ''}>${esc(label)}</option>`)
+    .join('');
+  return `<form class="filters" id="filters">
+    <label>${esc(t('year'))}<select name="year" id="year">${years(r.year, false)}</select></label>
+    <label>${esc(t('compareYear'))}<select name="vs" id="vs">${years(r.vs, true)}</select></label>
+    <label>${esc(t('scope'))}<select name="level" id="level">${scopes}</select></label>
+  </form><nav class="crumbs" id="crumbs"></nav>`;
+}
+
+/** A change of year, comparison year or ranking scope navigates at once. @param {Route} r */
+function bindAssessmentFilters(r) {
+  const form = /** @type {HTMLFormElement} */ ($('#filters'));
+  form.addEventListener('change', () => {
+    const d = new FormData(form);
+    const vsv = String(d.get('vs') ?? '');
+    go({ ...r, year: Number(d.get('year')), vs: vsv ? Number(vsv) : null, level: String(d.get('level') ?? '') || null, sel: null });
+  });
+  form.addEventListener('submit', (ev) => ev.preventDefault());
+}
+
+/** The filter bar of the report view: the month (empty: every month). @param {Route} r */
+function reportFilters(r) {
+  return `<form class="filters" id="filters">
+      <label>${esc(t('reportMonth'))}<input type="month" name="month" id="report-month" value="${esc(r.month ?? '')}"></label>
+      <button type="submit">${esc(t('apply'))}</button>
+    </form><nav class="crumbs" id="crumbs"></nav>`;
+}
+
+/** @param {Route} r */
+function bindReportFilters(r) {
+  const form = /** @type {HTMLFormElement} */ ($('#filters'));
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const month = String(new FormData(form).get('month') ?? '');
+    go({ ...r, month: isMonth(month) ? month : null, rep: null });
+  });
+}
+
+/** A score for people: two decimals. @param {number | null | undefined} v */
+const points = (v) => (v == null ? '—' : new Intl.NumberFormat(locale(), { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(v));
+
+/** An item's value or target as scored: a rate in [0, 1] as a percentage, a count as it is. @param {number | null | undefined} v @param {string} indicator */
+function itemValue(v, indicator) {
+  if (v == null) return '—';
+  return session?.catalog.get(indicator)?.aggregation === 'RATE' ? formatValue(v * 100, '%', locale()) : formatValue(v, '', locale());
+}
+
+/**
+ * The assessment: the ranking of the units below (ranked among siblings) or of every visible unit of a level
+ * (ranked province-wide), each indicator's points per unit, one unit's score explained, and the ranking
+ * against another year. One request. @param {Route} r @param {number} seq
+ */
+async function renderAssessment(r, seq) {
+  if (!session || !r.unit) return;
+  const vs = r.vs != null && r.vs !== r.year ? r.vs : null;
+  const data = await gql(ASSESSMENT, {
+    id: r.unit,
+    year: r.year,
+    vs: vs ?? r.year,
+    withVs: vs != null,
+    level: r.level,
+    parent: r.level ? null : r.unit,
+    sel: r.sel ?? r.unit,
+    withSel: !!r.sel,
+  });
+  await ensureEcharts();
+  if (seq !== renderSeq) return;
+  const zh = currentLang() === 'zh';
+  const name = (/** @type {{nameZh: string, nameEn: string}} */ x) => (zh ? x.nameZh : x.nameEn);
+  /** @type {any[]} */
+  const ranking = data.ranking;
+  /** @type {any[]} */
+  const before = data.before ?? [];
+  const byLevel = !!r.level;
+  const rankOf = (/** @type {any} */ a) => (byLevel ? a.rank : a.siblingRank);
+  const countOf = (/** @type {any} */ a) => (byLevel ? a.peerCount : a.siblingCount);
+  const selected = data.selected ?? ranking[0] ?? null;
+  const empty = ranking.length === 0;
+  const units = ranking.map((a) => ({ unitId: a.unit.id, name: a.unit.name }));
+  const itemKeys = [...new Map(ranking.flatMap((a) => a.items.map((/** @type {any} */ i) => [i.key, i]))).values()];
+  const pointSeries = itemKeys.map((k) => ({ key: k.key, title: name(k), values: ranking.map((a) => a.items.find((/** @type {any} */ i) => i.key === k.key)?.points ?? null) }));
+  const provisional = ranking.find((a) => a.provisional);
+  const stem = (/** @type {string} */ id) => `hongdun-${id}-${r.year}${vs ? `_${vs}` : ''}`;
+
+  const rows = ranking
+    .map(
+      (a) => `<tr class="clickable${selected && a.unit.id === selected.unit.id ? ' selected' : ''}" data-unit="${esc(a.unit.id)}" data-code="${esc(a.unit.code)}" data-rank="${esc(rankOf(a))}" data-total="${esc(a.total)}">
+        <td class="num">${esc(rankOf(a))}/${esc(countOf(a))}</td><td>${esc(a.unit.code)}</td><td>${esc(a.unit.name)}</td>
+        <td class="num">${esc(points(a.itemsTotal))}</td><td class="num">${esc(points(a.bonusTotal))}</td><td class="num"><strong>${esc(points(a.total))}</strong></td>
+        <td>${!byLevel && a.unit.level !== 'STATION' ? `<a class="drill" href="${esc(hrefOf({ ...r, unit: a.unit.id, sel: null }))}">${esc(t('childrenTitle'))} ›</a>` : ''}</td></tr>`,
+    )
+    .join('');
+  const rankingTable = `<div class="table-wrap"><table id="ranking-table"><thead><tr><th class="num">${esc(t('rank'))}</th><th>${esc(t('code'))}</th><th>${esc(t('unit'))}</th>
+    <th class="num">${esc(t('itemsTotal'))}</th><th class="num">${esc(t('bonusTotal'))}</th><th class="num">${esc(t('score'))}</th><th></th></tr></thead><tbody>${rows}</tbody></table></div>`;
+
+  const itemRows = (selected?.items ?? [])
+    .map(
+      (/** @type {any} */ i) => `<tr data-key="${esc(i.key)}" data-indicator="${esc(i.indicator)}" data-value="${esc(i.value)}" data-target="${esc(i.target)}" data-points="${esc(i.points)}" data-max="${esc(i.max)}">
+        <td>${esc(name(i))}</td><td class="num">${esc(itemValue(i.value, i.indicator))}</td><td class="num">${esc(itemValue(i.target, i.indicator))}</td>
+        <td>${esc(zh ? i.ruleZh : i.ruleEn)}</td><td class="num"><strong>${esc(points(i.points))}</strong></td><td class="num">${esc(points(i.max))}</td>
+        <td class="explain">${esc(zh ? i.explanation : i.explanationEn)}</td></tr>`,
+    )
+    .join('');
+  const bonusRows = (selected?.bonus ?? [])
+    .map(
+      (/** @type {any} */ b) => `<tr data-bonus="${esc(b.key)}" data-points="${esc(b.points)}"><td>${esc(t('bonusItems'))} · ${esc(name(b))}</td><td class="num">${esc(b.count)}</td><td></td><td></td>
+        <td class="num"><strong>${esc(points(b.points))}</strong></td><td class="num">${esc(points(b.max))}</td><td class="explain">${esc(zh ? b.explanation : b.explanationEn)}</td></tr>`,
+    )
+    .join('');
+  const explanation = selected
+    ? `<p class="summary" id="explanation-total" data-unit="${esc(selected.unit.id)}" data-total="${esc(selected.total)}"><strong>${esc(selected.unit.name)}</strong> · ${esc(t('rankProvince'))} ${esc(selected.rank)}/${esc(selected.peerCount)} · ${esc(t('rankSiblings'))} ${esc(selected.siblingRank)}/${esc(selected.siblingCount)} · ${esc(zh ? selected.explanation : selected.explanationEn)}</p>
+      <div class="table-wrap"><table id="explanation-table"><thead><tr><th>${esc(t('indicatorCol'))}</th><th class="num">${esc(t('valueCol'))}</th><th class="num">${esc(t('targetCol'))}</th><th>${esc(t('ruleCol'))}</th>
+      <th class="num">${esc(t('pointsCol'))}</th><th class="num">${esc(t('maxCol'))}</th><th></th></tr></thead><tbody>${itemRows}${bonusRows}</tbody></table></div>`
+    : `<p class="state" data-state="empty">${esc(t('noResults'))}</p>`;
+
+  /** the comparison: the same units in both years */
+  const prior = new Map(before.map((b) => [b.unit.id, b]));
+  const compared = ranking.map((a) => {
+    const b = prior.get(a.unit.id);
+    return { a, b, scoreChange: b ? Math.round((a.total - b.total) * 100) / 100 : null, rankChange: b ? rankOf(b) - rankOf(a) : null };
+  });
+  const signed = (/** @type {number | null} */ v, /** @type {(v: number) => string} */ f) => (v == null ? '—' : `${v > 0 ? '+' : v < 0 ? '−' : '±'}${f(Math.abs(v))}`);
+  const compareRows = compared
+    .map(
+      ({ a, b, scoreChange, rankChange }) => `<tr data-unit="${esc(a.unit.id)}" data-code="${esc(a.unit.code)}" data-total-a="${esc(a.total)}" data-rank-a="${esc(rankOf(a))}" data-total-b="${esc(b?.total)}" data-rank-b="${esc(b ? rankOf(b) : '')}" data-score-change="${esc(scoreChange)}" data-rank-change="${esc(rankChange)}">
+        <td>${esc(a.unit.name)}</td><td class="num">${esc(points(a.total))}</td><td class="num">${esc(rankOf(a))}</td><td class="num">${esc(points(b?.total))}</td><td class="num">${esc(b ? rankOf(b) : '—')}</td>
+        <td class="num ${scoreChange != null && scoreChange > 0 ? 'down' : scoreChange != null && scoreChange < 0 ? 'up' : ''}">${esc(signed(scoreChange, (v) => points(v)))}</td>
+        <td class="num">${esc(signed(rankChange, (v) => String(v)))}</td></tr>`,
+    )
+    .join('');
+  const compareSection = vs
+    ? card(
+        'assessment-compare',
+        `${t('comparison')} · ${r.year} / ${vs}`,
+        `${empty ? `<p class="state" data-state="empty">${esc(t('noResults'))}</p>` : `<div class="chart small" id="chart-assessment-compare"></div>`}
+        <div class="table-wrap"><table id="compare-table"><thead><tr><th>${esc(t('unit'))}</th><th class="num">${r.year} ${esc(t('score'))}</th><th class="num">${r.year} ${esc(t('rank'))}</th>
+        <th class="num">${vs} ${esc(t('score'))}</th><th class="num">${vs} ${esc(t('rank'))}</th><th class="num">${esc(t('scoreChange'))}</th><th class="num">${esc(t('rankChange'))}</th></tr></thead><tbody>${compareRows}</tbody></table></div>`,
+        { png: !empty, csv: true },
+      )
+    : '';
+
+  const chartBody = (/** @type {string} */ id) => (empty ? `<p class="state" data-state="empty">${esc(t('noResults'))}</p>` : `<div class="chart small" id="chart-${id}"></div>`);
+  main().innerHTML = `${assessmentFilters(r)}
+    ${provisional ? `<p class="note" id="provisional">${esc(t('provisional').replace('{m}', provisional.throughMonth))}</p>` : ''}
+    <div class="grid">${card('assessment-ranking', `${t('ranking')} · ${r.year}`, `${chartBody('assessment-ranking')}${empty ? '' : rankingTable}`, { png: !empty, csv: true })}
+      ${card('assessment-items', `${t('itemPoints')} · ${r.year}`, chartBody('assessment-items'), { png: !empty, csv: true })}</div><p></p>
+    ${card('assessment-explanation', `${t('explanationOf')}${selected ? ` · ${selected.unit.name} · ${r.year}` : ''}`, explanation, { csv: !!selected })}<p></p>
+    ${compareSection}`;
+  bindAssessmentFilters(r);
+  crumbs(data.unit, r);
+
+  const rankingChart = mount(
+    'assessment-ranking',
+    empty ? null : barOption({ items: ranking.map((a) => ({ unitId: a.unit.id, code: a.unit.code, name: a.unit.name, value: a.total })), title: t('score'), unit: '分', locale: locale() }),
+    () => ({
+      header: ['year', 'unit_code', 'unit_name', 'level', 'rank', 'of', 'total', 'items_total', 'bonus_total', 'provisional', 'through_month'],
+      rows: ranking.map((a) => [a.year, a.unit.code, a.unit.name, a.level, rankOf(a), countOf(a), a.total, a.itemsTotal, a.bonusTotal, a.provisional, a.throughMonth]),
+    }),
+    r,
+    stem('assessment-ranking'),
+  );
+  rankingChart?.on('click', (/** @type {any} */ p) => {
+    if (p.data?.unitId) go({ ...r, sel: String(p.data.unitId) });
+  });
+  const itemsChart = mount(
+    'assessment-items',
+    empty ? null : stackedPointsOption({ units, series: pointSeries, locale: locale() }),
+    () => ({
+      header: ['year', 'unit_code', 'unit_name', 'item', 'indicator', 'value', 'target', 'points', 'max'],
+      rows: ranking.flatMap((a) => a.items.map((/** @type {any} */ i) => [a.year, a.unit.code, a.unit.name, i.key, i.indicator, i.value ?? '', i.target ?? '', i.points, i.max])),
+    }),
+    r,
+    stem('assessment-items'),
+  );
+  itemsChart?.on('click', (/** @type {any} */ p) => {
+    const u = units[p.dataIndex];
+    if (u) go({ ...r, sel: u.unitId });
+  });
+  mount(
+    'assessment-explanation',
+    null,
+    () => ({
+      header: ['year', 'unit_code', 'unit_name', 'item', 'indicator', 'value', 'target', 'rule', 'points', 'max', 'explanation'],
+      rows: selected
+        ? [
+            ...selected.items.map((/** @type {any} */ i) => [selected.year, selected.unit.code, selected.unit.name, i.key, i.indicator, i.value ?? '', i.target ?? '', zh ? i.ruleZh : i.ruleEn, i.points, i.max, zh ? i.explanation : i.explanationEn]),
+            ...selected.bonus.map((/** @type {any} */ b) => [selected.year, selected.unit.code, selected.unit.name, `bonus:${b.key}`, '', b.count, '', '', b.points, b.max, zh ? b.explanation : b.explanationEn]),
+          ]
+        : [],
+    }),
+    r,
+    stem(`assessment-explanation-${selected?.unit.code ?? ''}`),
+  );
+  if (vs) {
+    mount(
+      'assessment-compare',
+      empty
+        ? null
+        : groupedBarOption({
+            units,
+            series: [
+              { title: String(r.year), values: compared.map((c) => c.a.total) },
+              { title: String(vs), values: compared.map((c) => c.b?.total ?? null) },
+            ],
+            unit: '分',
+            locale: locale(),
+          }),
+      () => ({
+        header: ['unit_code', 'unit_name', 'year_a', 'total_a', 'rank_a', 'year_b', 'total_b', 'rank_b', 'total_change', 'rank_change'],
+        rows: compared.map((c) => [c.a.unit.code, c.a.unit.name, r.year, c.a.total, rankOf(c.a), vs, c.b?.total ?? '', c.b ? rankOf(c.b) : '', c.scoreChange ?? '', c.rankChange ?? '']),
+      }),
+      r,
+      stem('assessment-compare'),
+    );
+  }
+  for (const tr of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll('#ranking-table tr[data-unit]'))) {
+    tr.addEventListener('click', (ev) => {
+      if (/** @type {HTMLElement} */ (ev.target).closest('a')) return;
+      go({ ...r, sel: String(tr.dataset.unit) });
+    });
+  }
+}
+
+// ---- the monthly report view (月报) ----
+
+const REPORT_CELL = 'month { value } ytd { value } lastYear { value } change';
+const REPORT_ROW = `kind unitId code nameZh nameEn cells { ${REPORT_CELL} }`;
+const REPORTS = `query DashboardReports($id: ID!, $month: String, $repUnit: ID!, $repMonth: String!, $withRep: Boolean!) {
+  ${UNIT_CHAIN}
+  monthlyReports(unitId: $id, month: $month) { id unitId unitCode unitName month dataDigest generatedAt files { id format sha256 sizeBytes url generatedAt generatedBy trigger } }
+  preview: monthlyReport(unitId: $repUnit, month: $repMonth) @include(if: $withRep) {
+    id unitId unitCode unitName month
+    table { month lastYearMonth ytdFrom columns { key nameZh nameEn unit aggregation sectionZh sectionEn } rows { ${REPORT_ROW} } total { ${REPORT_ROW} } }
+  }
+}`;
+const FORMAT_ORDER = ['xlsx', 'html', 'pdf', 'json'];
+
+/**
+ * The monthly reports of the unit and the units below it: the list with each stored file's download (fetched
+ * with the token: the files are served to those who may see the report only), and a preview of one report's
+ * table as stored (its JSON, rendered here). One request. @param {Route} r @param {number} seq
+ */
+async function renderReports(r, seq) {
+  if (!session || !r.unit) return;
+  const [repUnit, repMonth] = r.rep ? r.rep.split(':') : [r.unit, chinaMonth()];
+  const data = await gql(REPORTS, { id: r.unit, month: r.month, repUnit, repMonth, withRep: !!r.rep });
+  if (seq !== renderSeq) return;
+  const zh = currentLang() === 'zh';
+  /** @type {any[]} */
+  const reports = data.monthlyReports;
+  const size = (/** @type {number} */ n) => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`);
+  const rows = reports
+    .map((x) => {
+      const files = [...x.files].map((f) => ({ ...f, ext: String(f.format).toLowerCase() })).sort((a, b) => FORMAT_ORDER.indexOf(a.ext) - FORMAT_ORDER.indexOf(b.ext));
+      return `<tr data-report="${esc(x.id)}" data-unit="${esc(x.unitId)}" data-month="${esc(x.month)}"><td>${esc(x.month)}</td><td>${esc(x.unitCode)}</td><td>${esc(x.unitName)}</td><td>${esc(when(x.generatedAt))}</td>
+        <td class="files">${files
+          .map(
+            (f) => `<button type="button" class="file" data-url="${esc(f.url)}" data-format="${esc(f.ext)}" data-name="${esc(`月度统计报表-${x.unitCode}-${x.month}.${f.ext}`)}" title="${esc(f.sha256)}">${esc(f.ext.toUpperCase())} · ${esc(size(f.sizeBytes))}</button>`,
+          )
+          .join(' ')}</td>
+        <td><a class="preview" href="${esc(hrefOf({ ...r, rep: `${x.unitId}:${x.month}` }))}">${esc(t('preview'))}</a></td></tr>`;
+    })
+    .join('');
+  const list = reports.length
+    ? `<div class="table-wrap"><table id="reports-table"><thead><tr><th>${esc(t('reportMonth'))}</th><th>${esc(t('code'))}</th><th>${esc(t('unit'))}</th><th>${esc(t('generatedAt'))}</th><th>${esc(t('download'))}</th><th></th></tr></thead><tbody>${rows}</tbody></table></div>`
+    : `<p class="state" data-state="empty">${esc(t('noReports'))}</p>`;
+
+  const preview = data.preview ?? null;
+  const table = preview?.table ?? null;
+  /** @type {any[]} */
+  const columns = table?.columns ?? [];
+  /** @type {any[]} */
+  const tableRows = table ? [...table.rows, table.total] : [];
+  const cellText = (/** @type {any} */ v, /** @type {any} */ c) => formatValue(v, c.unit === '%' ? '%' : c.unit, locale());
+  const previewBody = !r.rep
+    ? ''
+    : !table
+      ? `<p class="state" data-state="empty">${esc(t('noReports'))}</p>`
+      : `<p class="note">${esc(preview.unitName)} · ${esc(table.month)} · ${esc(t('ytdValue'))} ${esc(table.ytdFrom)}–${esc(table.month)} · ${esc(t('lastYearValue'))} ${esc(table.lastYearMonth)}</p>
+        <div class="table-wrap"><table id="report-preview"><thead><tr><th rowspan="2">${esc(t('code'))}</th><th rowspan="2">${esc(t('unit'))}</th>${columns
+          .map((c) => `<th colspan="2" data-key="${esc(c.key)}">${esc(zh ? c.nameZh : c.nameEn)}${c.unit ? ` (${esc(c.unit)})` : ''}</th>`)
+          .join('')}</tr><tr>${columns.map(() => `<th class="num">${esc(t('monthValue'))}</th><th class="num">${esc(t('ytdValue'))}</th>`).join('')}</tr></thead>
+        <tbody>${tableRows
+          .map(
+            (row) => `<tr data-kind="${esc(row.kind)}" data-code="${esc(row.code)}"><td>${esc(row.code)}</td><td>${esc(zh ? shortName(row.nameZh) : row.nameEn)}</td>${row.cells
+              .map(
+                (/** @type {any} */ cell, /** @type {number} */ i) =>
+                  `<td class="num" data-key="${esc(columns[i]?.key)}" data-value="${esc(cell.month.value)}">${esc(cellText(cell.month.value, columns[i]))}</td><td class="num" data-ytd="${esc(cell.ytd.value)}">${esc(cellText(cell.ytd.value, columns[i]))}</td>`,
+              )
+              .join('')}</tr>`,
+          )
+          .join('')}</tbody></table></div>`;
+
+  main().innerHTML = `${reportFilters(r)}
+    ${card('reports', `${t('reportList')}${r.month ? ` · ${r.month}` : ''}`, list, { csv: true })}<p></p>
+    ${r.rep ? card('report-preview', `${t('reportPreview')}${preview ? ` · ${preview.unitName} · ${preview.month}` : ''}`, previewBody, { csv: !!table }) : ''}`;
+  bindReportFilters(r);
+  crumbs(data.unit, r);
+  mount(
+    'reports',
+    null,
+    () => ({
+      header: ['month', 'unit_code', 'unit_name', 'generated_at', 'format', 'url', 'sha256', 'size_bytes'],
+      rows: reports.flatMap((x) => x.files.map((/** @type {any} */ f) => [x.month, x.unitCode, x.unitName, x.generatedAt, f.format, f.url, f.sha256, f.sizeBytes])),
+    }),
+    r,
+    `hongdun-reports-${data.unit.code}-${r.month ?? 'all'}`,
+  );
+  if (table) {
+    mount(
+      'report-preview',
+      null,
+      () => ({
+        header: ['kind', 'unit_code', 'unit_name', 'indicator', 'month', 'value', 'ytd', 'last_year', 'change'],
+        rows: tableRows.flatMap((row) => row.cells.map((/** @type {any} */ c, /** @type {number} */ i) => [row.kind, row.code, row.nameZh, columns[i]?.key, table.month, c.month.value ?? '', c.ytd.value ?? '', c.lastYear.value ?? '', c.change ?? ''])),
+      }),
+      r,
+      `hongdun-report-${preview.unitCode}-${preview.month}`,
+    );
+  }
+  for (const b of /** @type {NodeListOf<HTMLButtonElement>} */ (document.querySelectorAll('#reports-table button.file'))) {
+    b.addEventListener('click', async () => {
+      try {
+        downloadBlob(String(b.dataset.name), await fetchFile(String(b.dataset.url)));
+      } catch (e) {
+        showBanner(`${t('error')}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    });
+  }
+}
+
 /** Renders the view of the URL; one request per view; states: loading, ready, empty (per chart), error. */
 async function render() {
   const seq = ++renderSeq;
@@ -758,6 +1152,8 @@ async function render() {
     }
     if (r.view === 'work') await renderWork(r, seq);
     else if (r.view === 'market') await renderMarket(r, seq);
+    else if (r.view === 'assessment') await renderAssessment(r, seq);
+    else if (r.view === 'reports') await renderReports(r, seq);
     else await renderOverview(r, seq);
     if (seq === renderSeq) m.dataset.state = 'ready';
   } catch (e) {
@@ -774,6 +1170,17 @@ async function render() {
       go({ ...r, shop: null, listing: null }, true);
       return;
     }
+    if (err.code === 'NOT_FOUND' && session && r.view === 'assessment' && r.sel) {
+      // a unit's result outside the jurisdiction (or not there): say so and show the ranking without it
+      bannerNext = `${t('resultNotFound')} (${err.message})`;
+      go({ ...r, sel: null }, true);
+      return;
+    }
+    if (err.code === 'NOT_FOUND' && session && r.view === 'reports' && r.rep) {
+      bannerNext = `${t('reportNotFound')} (${err.message})`;
+      go({ ...r, rep: null }, true);
+      return;
+    }
     if (err.code === 'NOT_FOUND' && session && r.unit !== String(session.me.unit.id)) {
       // a link to a unit outside the jurisdiction: say so plainly and land on the user's own unit
       bannerNext = `${t('notFound')} (${err.message})`;
@@ -782,8 +1189,9 @@ async function render() {
     }
     disposeCharts();
     m.dataset.state = 'error';
-    m.innerHTML = `${session ? filters(r) : ''}<p class="state" data-state="error">${esc(t('error'))}: ${esc(err.message)}</p>`;
-    if (session) bindFilters(r);
+    const bar = !session ? '' : r.view === 'assessment' ? assessmentFilters(r) : r.view === 'reports' ? reportFilters(r) : filters(r);
+    m.innerHTML = `${bar}<p class="state" data-state="error">${esc(t('error'))}: ${esc(err.message)}</p>`;
+    if (session) (r.view === 'assessment' ? bindAssessmentFilters : r.view === 'reports' ? bindReportFilters : bindFilters)(r);
   }
 }
 

@@ -232,3 +232,21 @@ export function priceHistoryOption(a) {
     ],
   };
 }
+
+// ---- the assessment view (考核) ----
+
+/**
+ * Stacked bars of the points each indicator gave each unit (units in ranking order): the bar's height is
+ * the unit's item points, each colour one indicator. @param {{ units: {unitId: string, name: string}[], series: {key: string, title: string, values: (number | null)[]}[], locale: string }} a
+ */
+export function stackedPointsOption(a) {
+  return {
+    animation: false,
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (/** @type {number} */ v) => formatValue(v, '分', a.locale) },
+    legend: { type: 'scroll', top: 0 },
+    grid: { left: 8, right: 16, top: 52, bottom: 8, containLabel: true },
+    xAxis: { type: 'category', data: a.units.map((u) => shortName(u.name)), axisLabel: { interval: 0, rotate: a.units.length > 8 ? 40 : 0 } },
+    yAxis: { type: 'value', name: '分' },
+    series: a.series.map((s, i) => ({ type: 'bar', stack: 'points', name: s.title, id: s.key, data: s.values, itemStyle: { color: RULE_COLORS[i % RULE_COLORS.length] } })),
+  };
+}

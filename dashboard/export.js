@@ -34,3 +34,10 @@ export function downloadCsv(fileName, csv) {
 export function downloadPng(fileName, chart) {
   download(chart.getDataURL({ type: 'png', pixelRatio: 2, backgroundColor: '#fff' }), fileName);
 }
+
+/** Saves bytes fetched from the API under a file name. @param {string} fileName @param {Blob} blob */
+export function downloadBlob(fileName, blob) {
+  const url = URL.createObjectURL(blob);
+  download(url, fileName);
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
