@@ -35,6 +35,7 @@ import 'reflect-metadata';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { performance } from 'node:perf_hooks';
 import { METRICS, MetricGranularity, metrics, refreshMetrics, type MetricRow } from '../analytics/metrics';
+import { buildMonthlyTable } from '../analytics/report';
 import { executorFromEntityManager, openTimeSeriesStore, type ListingObservationRow, type SqlExecutor } from '../analytics/store';
 import { Unit, UnitLevel } from '../entities';
 import { chinaDay } from '../services/calendar/working-days';
@@ -132,9 +133,7 @@ function compareMarket(rows: readonly MetricRow[], expected: (unit: Unit, period
   return bad;
 }
 
-/** The report builder another part of the project provides, when present (analytics/report/monthly-table.ts). */
-type BuildMonthlyTable = (em: EntityManager, unitId: number, month: string) => Promise<ReportTableShape>;
-/** The part of analytics/report/monthly-table.ts's ReportTable the bench reads (kept structural: the module may be absent). */
+/** The part of analytics/report's ReportTable the bench reads. */
 interface ReportTableShape {
   columns: { key: string }[];
   rows: ReportRowShape[];
@@ -172,16 +171,6 @@ function compareTable(table: ReportTableShape, units: Map<number, Unit>, raw: (u
     }
   });
   return { compared, bad };
-}
-async function reportBuilder(): Promise<BuildMonthlyTable | null> {
-  const path = '../analytics/report/monthly-table';
-  try {
-    const mod = (await import(path)) as { buildMonthlyTable?: BuildMonthlyTable };
-    return typeof mod.buildMonthlyTable === 'function' ? mod.buildMonthlyTable : null;
-  } catch (error) {
-    if ((error as { code?: string }).code === 'MODULE_NOT_FOUND') return null;
-    throw error;
-  }
 }
 
 async function main() {
@@ -372,7 +361,6 @@ async function main() {
     const lastYear = addMonths(last, -12);
     const ytdFrom = `${last.slice(0, 4)}-01`;
     const ytdMonths = months.filter((m) => m >= ytdFrom && m <= last);
-    const builder = await reportBuilder();
     const reportWindows = [window(last, last), window(lastYear, lastYear), window(ytdFrom < first ? first : ytdFrom, last)];
     const rawReport = async () =>
       rawMap(
@@ -381,55 +369,28 @@ async function main() {
           reportWindows.flatMap((w) => w.params),
         ),
       );
-    let reportName: string;
-    let report;
-    let reportNote = '';
-    if (builder) {
-      reportName = `buildMonthlyTable(province, ${last})`;
-      report = await race(() => sys(() => builder(orm.em.fork(), province.id, last)), rawReport);
-      const table = report.a as ReportTableShape;
-      const units = new Map<number, Unit>([province, ...twelve.a.map((r) => r.unit)].map((u) => [u.id, u]));
-      const rawOf = (raw: Map<string, Market>) => (unit: Unit | null, which: 'month' | 'ytd' | 'lastYear'): Market =>
-        unit === null ? { listings: 0, observations: 0, sumPrice: 0 } : rawFor(raw, unit, which === 'month' ? [last] : which === 'ytd' ? ytdMonths : [lastYear]);
-      const checked = compareTable(table, units, rawOf(report.b as Map<string, Market>));
-      mismatches.push(...checked.bad);
-      reportNote = `${table.rows.length} rows + total × ${table.columns.length} indicators × 3; ` +
-        (checked.compared > 0 ? `${checked.compared} market cells checked against the raw scan` : 'no market columns in the table: market figures checked through metrics()');
-    } else {
-      // TODO(lead): analytics/report/monthly-table.ts did not export buildMonthlyTable when this bench was written;
-      // once it does, the branch above times buildMonthlyTable(em, provinceUnitId, lastMonth) instead of these calls.
-      reportName = `report (metrics() calls) for ${last}`;
-      report = await race(
-        () =>
-          sys(async () => {
-            const em = orm.em.fork();
-            const q = { keys, unitIds: [province.id] };
-            return [
-              ...(await metrics(em, { ...q, from: last, to: last })),
-              ...(await metrics(em, { ...q, children: true, from: last, to: last })),
-              ...(await metrics(em, { ...q, from: lastYear, to: lastYear })),
-              ...(await metrics(em, { ...q, children: true, from: lastYear, to: lastYear })),
-              ...(await metrics(em, { ...q, from: ytdFrom, to: last, granularity: MetricGranularity.YEAR })),
-              ...(await metrics(em, { ...q, children: true, from: ytdFrom, to: last, granularity: MetricGranularity.YEAR })),
-            ];
-          }),
-        rawReport,
-      );
-    }
+    const reportName = `buildMonthlyTable(province, ${last})`;
+    const report = await race(() => sys(() => buildMonthlyTable(orm.em.fork(), province.id, last) as Promise<ReportTableShape>), rawReport);
+    const table = report.a as ReportTableShape;
+    const units = new Map<number, Unit>([province, ...twelve.a.map((r) => r.unit)].map((u) => [u.id, u]));
+    const rawOf = (raw: Map<string, Market>) => (unit: Unit | null, which: 'month' | 'ytd' | 'lastYear'): Market =>
+      unit === null ? { listings: 0, observations: 0, sumPrice: 0 } : rawFor(raw, unit, which === 'month' ? [last] : which === 'ytd' ? ytdMonths : [lastYear]);
+    const checked = compareTable(table, units, rawOf(report.b as Map<string, Market>));
+    mismatches.push(...checked.bad);
+    const reportNote = `${table.rows.length} rows + total × ${table.columns.length} indicators × 3; ` +
+      (checked.compared > 0 ? `${checked.compared} market cells checked against the raw scan` : 'no market columns in the table: market figures checked through metrics()');
     // the report's market figures: the month, the month a year before, the year to date (a flow: its months summed)
-    const reportMetrics = !builder
-      ? (report.a as MetricRow[])
-      : await sys(async () => {
-          const em = orm.em.fork();
-          const q = { keys: ['listings_observed', 'price_observations', 'average_price'], unitIds: [province.id] };
-          return [
-            ...(await metrics(em, { ...q, from: last, to: last })),
-            ...(await metrics(em, { ...q, children: true, from: last, to: last })),
-            ...(await metrics(em, { ...q, children: true, from: ytdFrom, to: last, granularity: MetricGranularity.YEAR })),
-          ];
-        });
+    const reportMetrics = await sys(async () => {
+      const em = orm.em.fork();
+      const q = { keys: ['listings_observed', 'price_observations', 'average_price'], unitIds: [province.id] };
+      return [
+        ...(await metrics(em, { ...q, from: last, to: last })),
+        ...(await metrics(em, { ...q, children: true, from: last, to: last })),
+        ...(await metrics(em, { ...q, children: true, from: ytdFrom, to: last, granularity: MetricGranularity.YEAR })),
+      ];
+    });
     mismatches.push(...compareMarket(reportMetrics, (u, p) => rawFor(report.b, u, p.length === 4 ? ytdMonths : [p]), 'report'));
-    line(reportName, report, builder ? reportNote : `${fmt((report.a as unknown[]).length)} values`);
+    line(reportName, report, reportNote);
 
     const maxRss = process.resourceUsage().maxRSS * 1024;
     console.log(`process RSS now ${rss()}, peak ${mb(maxRss)}; raw table ${mb(rawBytes)}, daily rollup ${mb(rollupBytes)}`);
