@@ -67,17 +67,30 @@ const ASSESSED_LEVELS = ['CITY', 'COUNTY', 'STATION'];
 
 const UNIT = 'id code name level path';
 const VALUE = `unit { ${UNIT} } period key value numerator denominator`;
-const UNIT_CHAIN = `unit(id: $id) { ${UNIT} parent { ${UNIT} parent { ${UNIT} parent { ${UNIT} } } } }`;
+const UNIT_CHAIN = `unit(id: $id) { ${UNIT} children { ${UNIT} } parent { ${UNIT} parent { ${UNIT} parent { ${UNIT} } } } }`;
 const OVERVIEW = `query DashboardOverview($id: ID!, $ids: [ID!], $tiles: [String!]!, $metric: [String!]!, $from: String!, $to: String!, $pfrom: String!, $pto: String!) {
   ${UNIT_CHAIN}
   current: metrics(keys: $tiles, unitIds: $ids, from: $from, to: $to, granularity: YEAR) { ${VALUE} }
   previous: metrics(keys: $tiles, unitIds: $ids, from: $pfrom, to: $pto, granularity: YEAR) { ${VALUE} }
   children: metrics(keys: $metric, unitIds: $ids, children: true, from: $from, to: $to, granularity: YEAR) { ${VALUE} }
 }`;
-const WORK = `query DashboardWork($id: ID!, $ids: [ID!], $keys: [String!]!, $from: String!, $to: String!) {
+const WORK = `query DashboardWork($id: ID!, $ids: [ID!], $keys: [String!]!, $from: String!, $to: String!, $dayFrom: String!, $dayTo: String!) {
   ${UNIT_CHAIN}
   children: metrics(keys: $keys, unitIds: $ids, children: true, from: $from, to: $to, granularity: YEAR) { ${VALUE} }
+  reviews: infoReportCountsByUnit(parentUnitId: $id, from: $dayFrom, to: $dayTo) { unit { ${UNIT} } drafted submitted approved returned pending overdue approvedOnTime }
 }`;
+/** the report review counts of the work view (fields of infoReportCountsByUnit) with their labels */
+const REVIEW_FIELDS = /** @type {const} */ ([
+  ['drafted', 'reviewDrafted'],
+  ['submitted', 'reviewSubmitted'],
+  ['approved', 'reviewApproved'],
+  ['returned', 'reviewReturned'],
+  ['pending', 'reviewPending'],
+  ['overdue', 'reviewOverdue'],
+  ['approvedOnTime', 'reviewApprovedOnTime'],
+]);
+/** the counts drawn as bars (all seven stay in the table and the CSV) */
+const REVIEW_CHARTED = ['submitted', 'approved', 'pending', 'overdue'];
 const SESSION = `query DashboardSession {
   me { name displayName role unit { ${UNIT} } }
   metricCatalog { key nameZh nameEn unit aggregation time scale levels family formula }
@@ -297,7 +310,28 @@ function crumbs(unit, r) {
         ? `<strong data-unit="${esc(u.id)}" id="current-unit">${esc(u.name)}</strong>`
         : `<a href="${esc(hrefOf({ ...r, unit: u.id }))}">${esc(u.name)}</a><span class="sep">›</span>`,
     )
-    .join('');
+    .join('') + unitPicker(unit);
+  $('#unit-picker')?.addEventListener('change', (ev) => {
+    const id = /** @type {HTMLSelectElement} */ (ev.target).value;
+    if (id) go({ ...r, unit: id });
+  });
+}
+
+/** The picker of the units below the one shown (its children as the API gives them: within the caller's jurisdiction). @param {any} unit */
+function unitPicker(unit) {
+  /** @type {any[]} */
+  const children = unit.children ?? [];
+  if (!children.length) return '';
+  return `<label class="picker">${esc(t('unitPicker'))}<select id="unit-picker"><option value="">${esc(t('unitPickerNone'))}</option>${children
+    .map((c) => `<option value="${esc(c.id)}" data-code="${esc(c.code)}">${esc(c.code)} ${esc(c.name)}</option>`)
+    .join('')}</select></label>`;
+}
+
+/** The days of a month range (YYYY-MM … YYYY-MM → first and last day). @param {string} from @param {string} to */
+function dayRange(from, to) {
+  const [y, m] = to.split('-').map(Number);
+  const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  return { dayFrom: `${from}-01`, dayTo: `${to}-${String(last).padStart(2, '0')}` };
 }
 
 /** Registers a GeoJSON map once (the province's cities, or one city's counties). @param {string} adcode */
@@ -456,7 +490,7 @@ async function renderOverview(r, seq) {
 async function renderWork(r, seq) {
   if (!session || !r.unit) return;
   const keys = [...WORK_RATES, ...WORK_COUNTS];
-  const data = await gql(WORK, { id: r.unit, ids: [r.unit], keys, from: r.from, to: r.to });
+  const data = await gql(WORK, { id: r.unit, ids: [r.unit], keys, from: r.from, to: r.to, ...dayRange(r.from, r.to) });
   await ensureEcharts();
   if (seq !== renderSeq) return;
   const { catalog } = session;
@@ -466,7 +500,18 @@ async function renderWork(r, seq) {
   const series = (/** @type {string[]} */ ks) =>
     ks.map((k) => ({ title: metricName(/** @type {MetricDef} */ (catalog.get(k))), values: children.map((c) => c.figures.get(k)?.value ?? null) }));
   const empty = children.every((c) => keys.every((k) => c.figures.get(k)?.value == null || c.figures.get(k)?.value === 0));
-  const head = defs.map((d) => `<th class="num">${esc(metricName(d))}${d.unit === '%' ? ' (%)' : ''}</th>`).join('');
+  /** @type {any[]} */
+  const reviews = data.reviews;
+  const reviewOf = new Map(reviews.map((x) => [String(x.unit.id), x]));
+  const reviewEmpty = reviews.every((x) => x.drafted === 0);
+  const head = `<tr><th rowspan="2">${esc(t('code'))}</th><th rowspan="2">${esc(t('unit'))}</th>${defs
+    .map((d) => `<th class="num" rowspan="2">${esc(metricName(d))}${d.unit === '%' ? ' (%)' : ''}</th>`)
+    .join('')}<th colspan="${REVIEW_FIELDS.length}" class="group" id="review-group">${esc(t('reviewTitle'))}</th></tr>
+    <tr>${REVIEW_FIELDS.map(([, label]) => `<th class="num">${esc(t(label))}</th>`).join('')}</tr>`;
+  const reviewCells = (/** @type {string} */ unitId) => {
+    const x = reviewOf.get(unitId);
+    return REVIEW_FIELDS.map(([f]) => `<td class="num" data-review="${f}" data-value="${esc(x?.[f])}">${esc(x ? formatValue(x[f], '件', locale()) : '—')}</td>`).join('');
+  };
   const rows = children
     .map(
       (c) => `<tr class="clickable" data-unit="${esc(c.unit.id)}"><td>${esc(c.unit.code)}</td><td>${esc(c.unit.name)}</td>${defs
@@ -474,13 +519,14 @@ async function renderWork(r, seq) {
           const v = c.figures.get(d.key)?.value;
           return `<td class="num" data-key="${esc(d.key)}" data-value="${esc(v)}">${esc(formatValue(v, d.unit, locale()))}</td>`;
         })
-        .join('')}</tr>`,
+        .join('')}${reviewCells(String(c.unit.id))}</tr>`,
     )
     .join('');
   const body = (/** @type {string} */ id) => (empty ? `<p class="state" data-state="empty">${esc(t('empty'))}</p>` : `<div class="chart small" id="chart-${id}"></div>`);
   main().innerHTML = `${filters(r)}
     <div class="grid">${card('work-rates', `${t('workTitle')} · %`, body('work-rates'), { png: !empty, csv: true })}${card('work-counts', `${t('workTitle')} · ${currentLang() === 'zh' ? '件' : 'items'}`, body('work-counts'), { png: !empty, csv: true })}</div>
-    <p></p>${card('work-table', t('table'), `<div class="table-wrap"><table id="work-table"><thead><tr><th>${esc(t('code'))}</th><th>${esc(t('unit'))}</th>${head}</tr></thead><tbody>${rows}</tbody></table></div>`, { csv: true })}`;
+    <p></p>${card('work-reviews', `${t('reviewTitle')} · ${currentLang() === 'zh' ? '件' : 'items'}`, `${reviewEmpty ? `<p class="state" data-state="empty">${esc(t('empty'))}</p>` : `<div class="chart small" id="chart-work-reviews"></div>`}<p class="note">${esc(t('reviewNote'))}</p>`, { png: !reviewEmpty, csv: true })}
+    <p></p>${card('work-table', t('table'), `<div class="table-wrap"><table id="work-table"><thead>${head}</thead><tbody>${rows}</tbody></table></div>`, { csv: true })}`;
   bindFilters(r);
   crumbs(data.unit, r);
   const csv = () => ({
@@ -494,6 +540,28 @@ async function renderWork(r, seq) {
       if (u) go({ ...r, unit: u.unitId });
     });
   }
+  const reviewCsv = () => ({
+    header: ['unit_code', 'unit_name', 'from', 'to', ...REVIEW_FIELDS.map(([f]) => f.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`))],
+    rows: reviews.map((x) => [x.unit.code, x.unit.name, r.from, r.to, ...REVIEW_FIELDS.map(([f]) => x[f])]),
+  });
+  const reviewUnits = reviews.map((x) => ({ unitId: String(x.unit.id), name: x.unit.name }));
+  const reviewChart = mount(
+    'work-reviews',
+    reviewEmpty
+      ? null
+      : groupedBarOption({
+          units: reviewUnits,
+          series: REVIEW_FIELDS.filter(([f]) => REVIEW_CHARTED.includes(f)).map(([f, label]) => ({ title: t(label), values: reviews.map((x) => x[f]) })),
+          unit: '件',
+          locale: locale(),
+        }),
+    reviewCsv,
+    r,
+  );
+  reviewChart?.on('click', (/** @type {any} */ p) => {
+    const u = reviewUnits[p.dataIndex];
+    if (u && u.unitId !== r.unit) go({ ...r, unit: u.unitId });
+  });
   mount('work-table', null, csv, r);
   for (const tr of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll('#work-table tr[data-unit]'))) {
     tr.addEventListener('click', () => go({ ...r, unit: String(tr.dataset.unit) }));

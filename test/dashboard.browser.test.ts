@@ -32,6 +32,16 @@ const PREVIOUS = (() => {
   return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
 })();
 
+/** the month's first and last day (the work view's report period) */
+const DAY_FROM = `${MONTH}-01`;
+const DAY_TO = (() => {
+  const [y, m] = MONTH.split('-').map(Number);
+  return `${MONTH}-${String(new Date(Date.UTC(y, m, 0)).getUTCDate()).padStart(2, '0')}`;
+})();
+const REVIEW_FIELDS = ['drafted', 'submitted', 'approved', 'returned', 'pending', 'overdue', 'approvedOnTime'] as const;
+const REVIEWS = `query($u: ID!, $f: String!, $t: String!) { infoReportCountsByUnit(parentUnitId: $u, from: $f, to: $t) { unit { id code } ${REVIEW_FIELDS.join(' ')} } }`;
+const CHILDREN = `query($u: ID!) { units(parentId: $u) { id code name } }`;
+
 const METRICS = `query($keys: [String!]!, $ids: [ID!], $children: Boolean, $from: String!, $to: String!) {
   metrics(keys: $keys, unitIds: $ids, children: $children, from: $from, to: $to, granularity: YEAR) { unit { id code name } key value numerator denominator }
 }`;
@@ -49,6 +59,32 @@ let browser: Browser;
 const { sql } = workflowChecks(() => p, 'dashboard browser test', []);
 const evidenceDir = `/tmp/hongdun-dashboard-${process.pid}`;
 const unitIds = new Map<string, string>();
+
+type Review = { unit: { id: string; code: string } } & Record<(typeof REVIEW_FIELDS)[number], number>;
+
+/** The API's report review counts per unit below `unitId` over the month. */
+async function reviewsOf(username: string, unitId: string): Promise<Review[]> {
+  return ok(await p.gql(REVIEWS, { u: unitId, f: DAY_FROM, t: DAY_TO }, await p.login(username))).infoReportCountsByUnit as Review[];
+}
+
+/** The work table's review cells as shown: unit id → field → raw value. */
+async function reviewCells(page: Page): Promise<Record<string, Record<string, string>>> {
+  return page.$$eval('#work-table tbody tr[data-unit]', (trs) =>
+    Object.fromEntries(
+      trs.map((tr) => [tr.getAttribute('data-unit'), Object.fromEntries([...tr.querySelectorAll('td[data-review]')].map((td) => [td.getAttribute('data-review'), td.getAttribute('data-value') ?? '']))]),
+    ),
+  );
+}
+
+function expectReviewsEqual(shown: Record<string, Record<string, string>>, api: Review[]) {
+  expect(Object.keys(shown).sort()).toEqual(api.map((a) => String(a.unit.id)).sort());
+  for (const a of api) for (const f of REVIEW_FIELDS) expect(Number(shown[a.unit.id]?.[f]), `${a.unit.code} ${f}`).toBe(a[f]);
+}
+
+/** The unit picker's options (unit ids), without the placeholder. */
+async function pickerIds(page: Page): Promise<string[]> {
+  return page.$$eval('#unit-picker option', (os) => os.map((o) => (o as HTMLOptionElement).value).filter(Boolean));
+}
 
 async function api(username: string, vars: Record<string, unknown>): Promise<Row[]> {
   return ok(await p.gql(METRICS, vars, await p.login(username))).metrics as Row[];
@@ -156,6 +192,25 @@ describe.skipIf(!hasChromium)('the leadership dashboard in a real browser', () =
       ]);
     }
     for (const month of [PREVIOUS, MONTH]) await refreshMetrics(p.orm, month);
+    // information reports of the month from stations in three cities, through the real commands: drafted (one
+    // overdue), submitted and waiting, approved and returned by the county
+    const allStations = await sql<{ id: number; code: string; path: string }>(`select id, code, path from unit where level = 'station' order by path`);
+    const byCity = new Map<string, { id: number; code: string; path: string }>();
+    for (const s of allStations) if (!byCity.has(s.path.split('/')[2])) byCity.set(s.path.split('/')[2], s);
+    const draft = async (token: string, title: string, dueOn?: string) =>
+      ok(await p.gql(`mutation($i: DraftInfoReportInput!) { draftInfoReport(input: $i) { id } }`, { i: { kind: 'WORK_INFO', title, body: '正文', periodStart: DAY_FROM, periodEnd: DAY_TO, dueOn } }, token)).draftInfoReport.id as string;
+    const act = async (token: string, doc: string, vars: Record<string, unknown>) => ok(await p.gql(doc, vars, token));
+    for (const [i, s] of [...byCity.values()].slice(0, 3).entries()) {
+      const station = await p.login(`${s.code.toLowerCase()}-inspector`);
+      const county = await p.login(`x${s.path.split('/')[3]}-leader`);
+      await draft(station, '逾期未报', PREVIOUS + '-01');
+      const pending = await draft(station, '待审');
+      await act(station, `mutation($id: ID!) { submitInfoReport(id: $id) { id } }`, { id: pending });
+      const reviewed = await draft(station, i === 1 ? '退回' : '通过');
+      await act(station, `mutation($id: ID!) { submitInfoReport(id: $id) { id } }`, { id: reviewed });
+      if (i === 1) await act(county, `mutation($id: ID!) { returnInfoReport(id: $id, comment: "请补充") { id } }`, { id: reviewed });
+      else await act(county, `mutation($id: ID!) { approveInfoReport(id: $id) { id } }`, { id: reviewed });
+    }
     for (const u of await sql<{ id: number; code: string }>(`select id, code from unit where level in ('province', 'city', 'county')`)) unitIds.set(u.code, String(u.id));
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -301,6 +356,43 @@ describe.skipIf(!hasChromium)('the leadership dashboard in a real browser', () =
     expect(workPng.bytes.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
     await shot(page, 'work-province');
 
+    // report review status per city: the API's infoReportCountsByUnit, in the table, the bars and the CSV
+    const provinceReviews = await reviewsOf('sd-leader', province);
+    expect(provinceReviews).toHaveLength(16);
+    expect(provinceReviews.filter((x) => x.drafted > 0)).toHaveLength(3);
+    expect(provinceReviews.reduce((n, x) => n + x.approved, 0)).toBe(2);
+    expect(provinceReviews.reduce((n, x) => n + x.returned, 0)).toBe(1);
+    expect(provinceReviews.reduce((n, x) => n + x.pending, 0)).toBe(3);
+    expect(provinceReviews.reduce((n, x) => n + x.overdue, 0)).toBe(3);
+    expectReviewsEqual(await reviewCells(page), provinceReviews);
+    const reviewBars = await page.evaluate(() => (window as any).echarts.getInstanceByDom(document.querySelector('#chart-work-reviews')).getOption().series.map((s: any) => s.data));
+    expect(reviewBars).toEqual(['submitted', 'approved', 'pending', 'overdue'].map((f) => provinceReviews.map((x) => x[f as keyof Review])));
+    const reviewCsv = (await downloadBytes(page, '[data-csv=work-reviews]')).bytes.toString('utf8').replace(/^\ufeff/, '').trim().split('\r\n');
+    expect(reviewCsv[0]).toBe('unit_code,unit_name,from,to,drafted,submitted,approved,returned,pending,overdue,approved_on_time');
+    expect(reviewCsv).toHaveLength(17);
+    for (const x of provinceReviews) expect(reviewCsv.some((l) => l.startsWith(`${x.unit.code},`) && l.endsWith(`,${MONTH},${MONTH},${REVIEW_FIELDS.map((f) => x[f]).join(',')}`)), x.unit.code).toBe(true);
+
+    // the unit picker lists exactly the API's units below; choosing one goes there (and down to a station)
+    let at2 = province;
+    let leader = provinceReviews.find((x) => x.drafted > 0)!;
+    for (let depth = 0; depth < 3; depth++) {
+      const below = ok(await p.gql(CHILDREN, { u: at2 }, await p.login('sd-leader'))).units as { id: string }[];
+      expect(await pickerIds(page)).toEqual(below.map((u) => u.id));
+      await then(page, () => page.selectOption('#unit-picker', String(leader.unit.id)));
+      expect(hashParams(page).get('unit')).toBe(String(leader.unit.id));
+      expect(page.url()).toContain('#/work?');
+      at2 = String(leader.unit.id);
+      const reviews = await reviewsOf('sd-leader', at2);
+      expectReviewsEqual(await reviewCells(page), reviews);
+      leader = reviews.find((x) => x.drafted > 0)!;
+      expect(leader, `reports below ${at2}`).toBeDefined();
+    }
+    // a station: no units below (no picker), its own counts
+    expect(await page.$$('#unit-picker')).toHaveLength(0);
+    expect(await page.getAttribute('#current-unit', 'data-unit')).toBe(at2);
+    await shot(page, 'work-station');
+    await then(page, () => page.click('#crumbs a >> nth=0'));
+
     // English
     await then(page, () => page.click('#lang'));
     expect(await page.innerText('#title')).toContain('dashboard');
@@ -327,6 +419,12 @@ describe.skipIf(!hasChromium)('the leadership dashboard in a real browser', () =
     // the breadcrumb starts at their own unit (no way up)
     expect(await page.$$eval('#crumbs a', (as) => as.length)).toBe(0);
     await shot(page, 'overview-county-user');
+
+    // the picker: exactly the county's stations as the API gives them to the county user
+    const ownBelow = ok(await p.gql(CHILDREN, { u: own }, await p.login('x370102-leader'))).units as { id: string; code: string }[];
+    expect(ownBelow.length).toBeGreaterThan(1);
+    expect(ownBelow.every((u) => u.code.startsWith('370102'))).toBe(true);
+    expect(await pickerIds(page)).toEqual(ownBelow.map((u) => u.id));
 
     // the API itself refuses the other county
     const refused = await p.gql(METRICS, { keys: ['findings'], ids: [other], from: MONTH, to: MONTH }, await p.login('x370102-leader'));
