@@ -16,7 +16,8 @@ import { buildMonthlyTables, checkReportMonth, type ReportTable } from './monthl
 
 /** units whose tables are read together (three rollup reads per batch) */
 const BATCH = 200;
-import { openPdfPrinter, pdfAvailable, type PdfPrinter } from './render-pdf';
+import { openPdfPrinter, pdfAvailable, type PdfPrinter } from '../../services/files/pdf';
+import { REPORT_PDF_LAYOUT } from './render-html';
 import { renderHtml } from './render-html';
 import { renderXlsx } from './render-xlsx';
 import { dropReportFormats, type ReportFormat, saveReportFile } from './report-store';
@@ -99,7 +100,7 @@ export async function generateMonthlyReports(em: EntityManager, options: Generat
         timings.render += Date.now() - t;
         if (wantsPdf(unit) && pdfAvailable()) {
           t = Date.now();
-          printer ??= await openPdfPrinter();
+          printer ??= await openPdfPrinter(REPORT_PDF_LAYOUT);
           // not byte-identical (a PDF carries its creation date): regenerated from the identical HTML
           out.push({ format: 'pdf', bytes: await printer.print(html) });
           pdfs += 1;

@@ -4,7 +4,6 @@ export { buildMonthlyTable, buildMonthlyTables, checkReportMonth, sameMonthLastY
 export { reportEndOf, reportLabels, type ReportLang } from './labels';
 export { renderXlsx, fixZipDates } from './render-xlsx';
 export { renderHtml, reportCharts, stableSvg } from './render-html';
-export { openPdfPrinter, pdfAvailable, renderPdf } from './render-pdf';
 export { generateMonthlyReports, previousMonth, runMonthlyReportJob, tableJson, type MonthlyReportJobData, type GenerateReportsOptions, type GenerateReportsResult, type PdfPolicy } from './generate';
 export { listReportFiles, MEDIA_TYPES, REPORT_FORMATS, reportFileById, type ReportFileRow, type ReportFormat } from './report-store';
 

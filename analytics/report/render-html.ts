@@ -132,6 +132,9 @@ tr.total{font-weight:bold;background:#fafafa}tr.own th{font-style:italic}
 footer{font-size:11px;color:#555;margin-top:16px}footer p{margin:4px 0}
 @media print{.scroll{overflow:visible}}`;
 
+/** The page layout the HTML is printed to PDF in (services/files/pdf.ts): A3 landscape, as the wide table needs. */
+export const REPORT_PDF_LAYOUT = { format: 'A3', landscape: true, printBackground: true, margin: { top: '12mm', bottom: '12mm', left: '10mm', right: '10mm' } } as const;
+
 /** The page of `table` (zh-CN by default). */
 export function renderHtml(table: ReportTable, options: { lang?: ReportLang } = {}): string {
   const lang = options.lang ?? 'zh';

@@ -5,11 +5,11 @@
  * of user text is HTML-escaped. PDF is rendered by Chromium through playwright-core when
  * /usr/bin/chromium exists (no network: every request is aborted), else null.
  */
-import { existsSync } from 'node:fs';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type Case, CaseEvidence, CaseEvidenceKind, CaseStatus, ClueStatus, OnlineEntity, Shop, Unit } from '../../entities';
 import { getClue } from '../clues/clue.queries';
 import { NotFoundError, UserInputError } from '../errors';
+import { pdfAvailable, renderPdf as printPdf } from '../files/pdf';
 import { getCase } from './case.queries';
 
 export enum CaseDocumentKind {
@@ -24,7 +24,6 @@ export interface GeneratedDocument {
   html: string;
 }
 
-export const CHROMIUM_PATH = '/usr/bin/chromium';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -182,26 +181,8 @@ export async function caseDocument(em: EntityManager, caseId: string | number, k
   throw new UserInputError(`kind: ${kind} is not a case document`, 'kind');
 }
 
-/** Whether PDFs can be rendered here. */
-export function pdfAvailable(): boolean {
-  return existsSync(CHROMIUM_PATH);
-}
-
-/** The HTML as an A4 PDF through headless Chromium, with every network request refused; null without Chromium. */
+/** The HTML as an A4 PDF (the page's own CSS size), every network request refused; null without Chromium. */
 export async function renderPdf(html: string): Promise<Buffer | null> {
   if (!pdfAvailable()) return null;
-  const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-  try {
-    const context = await browser.newContext({ javaScriptEnabled: false });
-    const pg = await context.newPage();
-    await pg.route('**/*', (route) => route.abort());
-    await pg.setContent(html, { waitUntil: 'load' });
-    return await pg.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true });
-  } finally {
-    await browser.close();
-  }
+  return printPdf(html, { format: 'A4', printBackground: true, preferCSSPageSize: true });
 }
