@@ -10,15 +10,3 @@ export { listReportFiles, MEDIA_TYPES, REPORT_FORMATS, reportFileById, type Repo
 /** The job name of the monthly report. */
 export const MONTHLY_REPORT_JOB = 'monthly-report';
 
-/**
- * A cron pattern, in this process's time zone, for 04:00 China time (UTC+8) on the first day of each month
- * (after the nightly metrics refresh at 02:30): `0 4 1 * *` in China time, `0 20 L * *` in UTC.
- */
-export function chinaMonthStartCronAt(hour: number, now = new Date()): string {
-  const offsetMin = -now.getTimezoneOffset();
-  // minutes after local midnight of the 1st at which it is `hour`:00 on the 1st in China
-  const at = hour * 60 - 8 * 60 + offsetMin;
-  if (at >= 0 && at < 24 * 60) return `${at % 60} ${Math.floor(at / 60)} 1 * *`;
-  if (at < 0) return `${(at + 24 * 60) % 60} ${Math.floor((at + 24 * 60) / 60)} L * *`;
-  return `${(at - 24 * 60) % 60} ${Math.floor((at - 24 * 60) / 60)} 2 * *`;
-}

@@ -8,7 +8,7 @@ import { createCrawlRun } from '../../services/crawl/crawl-runs';
 import { currentMonth, generatePatrolTasks, PATROL_GENERATE_JOB } from '../../services/patrols/patrol-generation';
 import { CRAWL_JOB, crawlPolicy } from '../../services/crawl/start-crawl';
 import { runAsSystem } from '../../services/system-actor';
-import { chinaMonthStartCronAt, MONTHLY_REPORT_JOB, runMonthlyReportJob } from '../../analytics/report';
+import { MONTHLY_REPORT_JOB, runMonthlyReportJob } from '../../analytics/report';
 import { currentYear } from '../../services/assessment/assessment-schemes';
 import { runAssessment } from '../../services/assessment/run-assessment';
 import { UserInputError } from '../../services/errors';
@@ -41,16 +41,17 @@ export const JOBS = {
 } as const;
 
 /**
- * A cron pattern, in this process's time zone (the one the runners read cron in), for 01:00 China time
- * (UTC+8) on the first day of each month: `0 1 1 * *` where the process runs in China time, `0 17 L * *`
- * (the last day of the previous month, 17:00) where it runs in UTC. Read at start-up.
+ * A cron pattern, in this process's time zone (the one the runners read cron in), for `hour`:00 China time
+ * (UTC+8) on the first day of each month: for 01:00, `0 1 1 * *` where the process runs in China time and
+ * `0 17 L * *` (the last day of the previous month, 17:00) where it runs in UTC. Read at start-up.
  */
-export function chinaMonthStartCron(now = new Date()): string {
+export function chinaMonthStartCron(hour = 1, now = new Date()): string {
   const offsetMin = -now.getTimezoneOffset();
-  // minutes after local midnight of the previous month's last day at which it is 01:00 on the 1st in China
-  const at = 17 * 60 + offsetMin;
-  if (at >= 24 * 60) return `${(at - 24 * 60) % 60} ${Math.floor((at - 24 * 60) / 60)} 1 * *`;
-  return `${at % 60} ${Math.floor(at / 60)} L * *`;
+  // minutes after local midnight of the 1st at which it is `hour`:00 on the 1st in China
+  const at = hour * 60 - 8 * 60 + offsetMin;
+  if (at < 0) return `${(at + 24 * 60) % 60} ${Math.floor((at + 24 * 60) / 60)} L * *`;
+  if (at >= 24 * 60) return `${(at - 24 * 60) % 60} ${Math.floor((at - 24 * 60) / 60)} 2 * *`;
+  return `${at % 60} ${Math.floor(at / 60)} 1 * *`;
 }
 
 /**
@@ -187,7 +188,7 @@ export async function registerPlatformJobs(runner: JobRunner, orm: MikroORM, con
         evidenceDir: config.evidenceDir,
       }),
   });
-  await runner.schedule({ id: 'monthly-report-monthly', job: JOBS.MONTHLY_REPORT, cron: chinaMonthStartCronAt(4), data: {} });
+  await runner.schedule({ id: 'monthly-report-monthly', job: JOBS.MONTHLY_REPORT, cron: chinaMonthStartCron(4), data: {} });
   runner.define({
     name: JOBS.ASSESSMENT_RUN,
     attempts: 2,
