@@ -14,19 +14,15 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Download, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ASSESSMENT_INDICATORS } from '../analytics/assessment';
 import { runAssessment } from '../services/assessment/run-assessment';
 import { chinaDay } from '../services/calendar/working-days';
 import { codes, ok, workflowChecks } from './support/checks';
+import { ARTIFACTS, downloadBytes, hasChromium, launchChromium, watchedPage } from './support/browser';
 import { DEMO_PASSWORD, startTestPlatform, type TestPlatform } from './support/platform';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = fs.existsSync(CHROMIUM);
-if (!hasChromium && process.env.CI === 'true') throw new Error(`CI=true but ${CHROMIUM} is missing: .ci/run installs Debian's chromium`);
-
-const ARTIFACTS = path.resolve(__dirname, '../test-artifacts');
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const CURRENT = chinaDay().slice(0, 7);
 const YEAR = Number(CURRENT.slice(0, 4));
@@ -102,28 +98,6 @@ async function writeMetrics(seed: string): Promise<void> {
   }
 }
 
-/** A fresh browser context watching for foreign requests, page errors and CSP violations; GraphQL answers kept. */
-async function open(): Promise<{ context: BrowserContext; page: Page; problems: string[]; bodies: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, acceptDownloads: true, locale: 'zh-CN' });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  const bodies: string[] = [];
-  page.on('request', (r) => {
-    if (!r.url().startsWith(p.url) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) problems.push(`foreign request ${r.url()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`page error ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/status of (404|401)/.test(m.text())) problems.push(`console ${m.text()}`);
-  });
-  page.on('response', async (r) => {
-    if (r.url().endsWith('/graphql')) bodies.push(await r.text().catch(() => ''));
-  });
-  await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation ${e.violatedDirective} ${e.blockedURI}`));
-  });
-  return { context, page, problems, bodies };
-}
-
 async function logIn(page: Page, username: string) {
   await page.goto(`${p.url}/dashboard/`);
   await page.waitForSelector('#login-form');
@@ -144,11 +118,6 @@ const hashParams = (page: Page) => new URLSearchParams(new URL(page.url()).hash.
 async function shot(page: Page, name: string) {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: path.join(ARTIFACTS, `dashboard-assessment-${name}.png`), fullPage: true });
-}
-
-async function downloadBytes(page: Page, selector: string): Promise<{ name: string; bytes: Buffer }> {
-  const [download] = (await Promise.all([page.waitForEvent('download', { timeout: 15_000 }), page.click(selector)])) as [Download, void];
-  return { name: download.suggestedFilename(), bytes: fs.readFileSync((await download.path())!) };
 }
 
 const csvLines = (bytes: Buffer) => bytes.toString('utf8').replace(/^\ufeff/, '').trim().split('\r\n');
@@ -187,10 +156,7 @@ describe.skipIf(!hasChromium)('the assessment and monthly report views in a real
     for (const u of await sql<{ id: number; code: string }>(`select id, code from unit where level in ('province', 'city', 'county')`)) unitIds.set(u.code, String(u.id));
     const leader = await p.login('sd-leader');
     for (const code of ['37', '370102', '370103']) ok(await p.gql(GENERATE, { month: PREVIOUS, unitId: unitIds.get(code) }, leader));
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
   }, 900_000);
 
   afterAll(async () => {
@@ -200,7 +166,7 @@ describe.skipIf(!hasChromium)('the assessment and monthly report views in a real
   });
 
   it('a province leader: the ranking, points per indicator and a unit\'s explanation equal the API; two years compared; exports', async () => {
-    const { context, page, problems } = await open();
+    const { context, page, problems } = await watchedPage(browser, p.url);
     await logIn(page, 'sd-leader');
     const province = unitIds.get('37')!;
     await then(page, () => page.click('#nav-assessment'));
@@ -323,7 +289,7 @@ describe.skipIf(!hasChromium)('the assessment and monthly report views in a real
   });
 
   it('a county user sees only its subtree; a link to another county\'s result is refused plainly and shows none of it', async () => {
-    const { context, page, problems, bodies } = await open();
+    const { context, page, problems, bodies } = await watchedPage(browser, p.url);
     const own = unitIds.get('370102')!;
     const other = unitIds.get('370103')!;
     await logIn(page, 'x370102-leader');
@@ -387,7 +353,7 @@ describe.skipIf(!hasChromium)('the assessment and monthly report views in a real
       }
     }
 
-    const { context, page, problems } = await open();
+    const { context, page, problems } = await watchedPage(browser, p.url);
     await logIn(page, 'sd-leader');
     await then(page, () => page.click('#nav-reports'));
     await then(page, () => page.goto(`${p.url}/dashboard/#/reports?unit=${province}&month=${PREVIOUS}`));
@@ -420,7 +386,7 @@ describe.skipIf(!hasChromium)('the assessment and monthly report views in a real
     await context.close();
 
     // a county user: their own county's report only; a link to another county's preview is refused plainly
-    const c = await open();
+    const c = await watchedPage(browser, p.url);
     await logIn(c.page, 'x370102-leader');
     await then(c.page, () => c.page.goto(`${p.url}/dashboard/#/reports?month=${PREVIOUS}`));
     expect(await c.page.$$eval('#reports-table tbody tr', (trs) => trs.map((tr) => tr.children[1].textContent))).toEqual(['370102']);

@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Download, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refreshMetrics } from '../analytics/metrics';
 import { executorFromEntityManager, type ListingObservationRow } from '../analytics/store';
@@ -20,13 +20,9 @@ import { checkRules } from '../crawlers/runs/check-rules';
 import { timeSeriesOf } from '../server/database';
 import { runAsSystem } from '../services/system-actor';
 import { ok, workflowChecks } from './support/checks';
+import { ARTIFACTS, downloadBytes, hasChromium, launchChromium, watchedPage } from './support/browser';
 import { DEMO_PASSWORD, startTestPlatform, type TestPlatform } from './support/platform';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = fs.existsSync(CHROMIUM);
-if (!hasChromium && process.env.CI === 'true') throw new Error(`CI=true but ${CHROMIUM} is missing: .ci/run installs Debian's chromium`);
-
-const ARTIFACTS = path.resolve(__dirname, '../test-artifacts');
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const DAY = 86_400_000;
 const DAYS = 35;
@@ -135,28 +131,6 @@ async function setUpMarket() {
   for (const m of new Set([FROM, TO])) await refreshMetrics(p.orm, m);
 }
 
-/** A fresh browser context watching for foreign requests, page errors and CSP violations. */
-async function open(): Promise<{ context: BrowserContext; page: Page; problems: string[]; bodies: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, acceptDownloads: true, locale: 'zh-CN' });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  const bodies: string[] = [];
-  page.on('request', (r) => {
-    if (!r.url().startsWith(p.url) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) problems.push(`foreign request ${r.url()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`page error ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/status of (404|401)/.test(m.text())) problems.push(`console ${m.text()}`);
-  });
-  page.on('response', async (r) => {
-    if (r.url().endsWith('/graphql')) bodies.push(await r.text().catch(() => ''));
-  });
-  await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation ${e.violatedDirective} ${e.blockedURI}`));
-  });
-  return { context, page, problems, bodies };
-}
-
 async function ready(page: Page) {
   await page.waitForFunction(() => ['ready', 'error'].includes(document.querySelector('#main')?.getAttribute('data-state') ?? ''), null, { timeout: 30_000 });
   expect(await page.getAttribute('#main', 'data-state'), await page.innerText('#main')).toBe('ready');
@@ -183,11 +157,6 @@ async function shot(page: Page, name: string) {
   await page.screenshot({ path: path.join(ARTIFACTS, `dashboard-market-${name}.png`), fullPage: true });
 }
 
-async function downloadBytes(page: Page, selector: string): Promise<{ name: string; bytes: Buffer }> {
-  const [download] = (await Promise.all([page.waitForEvent('download', { timeout: 15_000 }), page.click(selector)])) as [Download, void];
-  return { name: download.suggestedFilename(), bytes: fs.readFileSync((await download.path())!) };
-}
-
 /** The series of a chart as the page holds them. */
 async function series(page: Page, id: string): Promise<{ name: string; data: unknown[] }[]> {
   return page.evaluate((chartId) => {
@@ -207,10 +176,7 @@ describe.skipIf(!hasChromium)('the market view of the dashboard in a real browse
     p = await startTestPlatform({ seed: 'hongdun', entities: 150, config: { patrolSchedules: false, evidenceDir } });
     await setUpMarket();
     for (const u of await sql<{ id: number; code: string }>(`select id, code from unit where level in ('province', 'city', 'county')`)) unitIds.set(u.code, String(u.id));
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
   }, 900_000);
 
   afterAll(async () => {
@@ -220,7 +186,7 @@ describe.skipIf(!hasChromium)('the market view of the dashboard in a real browse
   });
 
   it('a province leader: price index, regions, findings by rule and price moves equal the API; a shop\'s price history with its 7-day base price, findings and evidence; exports', async () => {
-    const { context, page, problems } = await open();
+    const { context, page, problems } = await watchedPage(browser, p.url);
     const province = unitIds.get('37')!;
     await logIn(page, 'sd-leader', `#/market?unit=${province}&from=${FROM}&to=${TO}`);
     expect(hashParams(page).get('unit')).toBe(province);
@@ -389,7 +355,7 @@ describe.skipIf(!hasChromium)('the market view of the dashboard in a real browse
   });
 
   it('a county user sees their county\'s market; a link to another county\'s shop shows a plain error and none of its data', async () => {
-    const { context, page, problems, bodies } = await open();
+    const { context, page, problems, bodies } = await watchedPage(browser, p.url);
     const own = unitIds.get('370102')!;
     await logIn(page, 'x370102-leader', `#/market?from=${FROM}&to=${TO}`);
     expect(hashParams(page).get('unit')).toBe(own);

@@ -8,20 +8,16 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Download, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refreshMetrics } from '../analytics/metrics';
 import { RULES } from '../crawlers/rules';
 import { chinaDay } from '../services/calendar/working-days';
 import { loadDemoWork } from '../services/demo/load-demo-work';
 import { ok, workflowChecks } from './support/checks';
+import { ARTIFACTS, downloadBytes, hasChromium, launchChromium, watchedPage } from './support/browser';
 import { DEMO_PASSWORD, startTestPlatform, type TestPlatform } from './support/platform';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = fs.existsSync(CHROMIUM);
-if (!hasChromium && process.env.CI === 'true') throw new Error(`CI=true but ${CHROMIUM} is missing: .ci/run installs Debian's chromium`);
-
-const ARTIFACTS = path.resolve(__dirname, '../test-artifacts');
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const CSV_HEADER = 'unit_code,unit_name,indicator,from,to,value,numerator,denominator';
 const TILE_KEYS = ['shops_filed', 'findings', 'clues_overdue', 'cases_filed', 'complaints_received', 'patrol_coverage'];
@@ -90,28 +86,6 @@ async function api(username: string, vars: Record<string, unknown>): Promise<Row
   return ok(await p.gql(METRICS, vars, await p.login(username))).metrics as Row[];
 }
 
-/** A fresh browser context (own sessionStorage) watching for foreign requests, page errors and CSP violations. */
-async function open(): Promise<{ context: BrowserContext; page: Page; problems: string[]; bodies: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, acceptDownloads: true, locale: 'zh-CN' });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  const bodies: string[] = [];
-  page.on('request', (r) => {
-    if (!r.url().startsWith(p.url) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) problems.push(`foreign request ${r.url()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`page error ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/status of (404|401)/.test(m.text())) problems.push(`console ${m.text()}`);
-  });
-  page.on('response', async (r) => {
-    if (r.url().endsWith('/graphql')) bodies.push(await r.text().catch(() => ''));
-  });
-  await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation ${e.violatedDirective} ${e.blockedURI}`));
-  });
-  return { context, page, problems, bodies };
-}
-
 /** Logs in through the form; returns the milliseconds from the click to the rendered overview. */
 async function logIn(page: Page, username: string): Promise<number> {
   await page.goto(`${p.url}/dashboard/`);
@@ -143,12 +117,6 @@ function hashParams(page: Page): URLSearchParams {
 async function shot(page: Page, name: string) {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: path.join(ARTIFACTS, `dashboard-${name}.png`), fullPage: true });
-}
-
-async function downloadBytes(page: Page, selector: string): Promise<{ name: string; bytes: Buffer }> {
-  const [download] = (await Promise.all([page.waitForEvent('download', { timeout: 15_000 }), page.click(selector)])) as [Download, void];
-  const file = await download.path();
-  return { name: download.suggestedFilename(), bytes: fs.readFileSync(file!) };
 }
 
 /** The tiles' raw values and texts as shown. */
@@ -212,10 +180,7 @@ describe.skipIf(!hasChromium)('the leadership dashboard in a real browser', () =
       else await act(county, `mutation($id: ID!) { approveInfoReport(id: $id) { id } }`, { id: reviewed });
     }
     for (const u of await sql<{ id: number; code: string }>(`select id, code from unit where level in ('province', 'city', 'county')`)) unitIds.set(u.code, String(u.id));
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
   }, 900_000);
 
   afterAll(async () => {
@@ -240,7 +205,7 @@ describe.skipIf(!hasChromium)('the leadership dashboard in a real browser', () =
   });
 
   it('a province leader: 16 cities on the map with the API\'s figures, drill-down to counties and stations, exports, work view', async () => {
-    const { context, page, problems, bodies } = await open();
+    const { context, page, problems, bodies } = await watchedPage(browser, p.url);
     const ms = await logIn(page, 'sd-leader');
     // what the first view costs (login, session, overview; the small test province — the full one: bench/dashboard-overview.bench.ts)
     const timing = { ms: Math.round(ms), graphqlRequests: bodies.length, graphqlBytes: bodies.reduce((n, b) => n + Buffer.byteLength(b), 0) };
@@ -409,7 +374,7 @@ describe.skipIf(!hasChromium)('the leadership dashboard in a real browser', () =
   });
 
   it('a county user sees their county only; a link to another county shows a plain error and none of its data', async () => {
-    const { context, page, problems, bodies } = await open();
+    const { context, page, problems, bodies } = await watchedPage(browser, p.url);
     const own = unitIds.get('370102')!;
     const other = unitIds.get('370103')!;
     await logIn(page, 'x370102-leader');

@@ -5,20 +5,16 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refreshMetrics } from '../analytics/metrics';
 import { generateMonthlyReports } from '../analytics/report';
 import { chinaDay } from '../services/calendar/working-days';
 import { runAsSystem } from '../services/system-actor';
 import { ok } from './support/checks';
+import { ARTIFACTS, hasChromium, launchChromium } from './support/browser';
 import { startTestPlatform, type TestPlatform } from './support/platform';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = fs.existsSync(CHROMIUM);
-if (!hasChromium && process.env.CI === 'true') throw new Error(`CI=true but ${CHROMIUM} is missing: .ci/run installs Debian's chromium`);
-
-const ARTIFACTS = path.resolve(__dirname, '../test-artifacts');
 const MONTH = chinaDay().slice(0, 7);
 const evidenceDir = `/tmp/hongdun-report-pdf-${process.pid}`;
 
@@ -36,10 +32,7 @@ describe.skipIf(!hasChromium)('monthly report in a real browser', () => {
     expect(result.pdfs).toBe(1);
     admin = await p.login('sd-admin');
     files = ok(await p.gql(`query($u: ID!, $m: String!) { monthlyReport(unitId: $u, month: $m) { files { format url sha256 } } }`, { u: String(city.id), m: MONTH }, admin)).monthlyReport.files;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
   }, 300_000);
   afterAll(async () => {
     await browser?.close();
