@@ -1,6 +1,6 @@
 import IORedis from 'ioredis';
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Session, User } from '../entities';
 import { BullMqJobRunner } from '../server/jobs/bullmq-runner';
 import { InProcessJobRunner } from '../server/jobs/in-process-runner';
@@ -114,6 +114,35 @@ function runnerContract(name: string, make: () => JobRunner, enabled: boolean) {
 }
 
 runnerContract('in-process job runner', () => new InProcessJobRunner(), true);
+
+describe('in-process schedules', () => {
+  it('waits for a run more than 24.8 days away (the 1st of next month seen from early this month) instead of firing it at once', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const runner = new InProcessJobRunner();
+    try {
+      let far = 0;
+      let near = 0;
+      runner.define({ name: 'far', handler: async () => void far++ });
+      runner.define({ name: 'near', handler: async () => void near++ });
+      const DAY = 86_400_000;
+      await runner.schedule({ id: 'far-away', job: 'far', everyMs: 30 * DAY, data: {} });
+      await runner.schedule({ id: 'hourly', job: 'near', everyMs: 3_600_000, data: {} });
+      await runner.startWorker();
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect([far, near]).toEqual([0, 0]);
+      await vi.advanceTimersByTimeAsync(25 * DAY);
+      expect(far).toBe(0); // past one timer's longest wait (2^31−1 ms), still five days early
+      expect(near).toBe(25 * 24);
+      await vi.advanceTimersByTimeAsync(5 * DAY);
+      expect(far).toBe(1);
+      await vi.advanceTimersByTimeAsync(30 * DAY);
+      expect(far).toBe(2);
+    } finally {
+      await runner.close();
+      vi.useRealTimers();
+    }
+  });
+});
 
 const prefix = `hongdun-test-${randomBytes(4).toString('hex')}`;
 runnerContract('BullMQ job runner on Redis', () => new BullMqJobRunner(REDIS_URL, prefix), hasRedis);

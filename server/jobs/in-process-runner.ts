@@ -2,6 +2,9 @@ import { CronExpressionParser } from 'cron-parser';
 import { logger } from '../logger';
 import type { JobDefinition, JobRunner, JobSchedule } from './job-runner';
 
+/** The longest delay setTimeout honours (a signed 32-bit millisecond count). */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 interface Pending {
   id: string;
   job: string;
@@ -67,13 +70,20 @@ export class InProcessJobRunner implements JobRunner {
       throw new Error(`schedule ${schedule.id} needs everyMs or cron`);
     };
     const arm = () => {
-      const timer = setTimeout(() => {
-        if (this.closed) return;
-        this.enqueue(schedule.job, schedule.data).catch((err) => logger.error({ err, schedule: schedule.id }, 'scheduled job not queued'));
-        arm();
-      }, Math.max(next(), 1));
-      timer.unref();
-      this.timers.set(schedule.id, timer);
+      const due = Date.now() + Math.max(next(), 1);
+      // a timer waits at most 2^31−1 ms (24.8 days; Node fires a longer one at once): a later run (the 1st of
+      // next month seen from early this month) is waited for in steps
+      const wait = () => {
+        const timer = setTimeout(() => {
+          if (this.closed) return;
+          if (due - Date.now() > 0) return wait();
+          this.enqueue(schedule.job, schedule.data).catch((err) => logger.error({ err, schedule: schedule.id }, 'scheduled job not queued'));
+          arm();
+        }, Math.min(Math.max(due - Date.now(), 1), MAX_TIMER_MS));
+        timer.unref();
+        this.timers.set(schedule.id, timer);
+      };
+      wait();
     };
     if (this.running) arm();
     else this.pendingSchedules.push(arm);
