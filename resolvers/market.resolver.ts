@@ -10,15 +10,32 @@ import {
   ListingChangeConnection,
   ListingChangeType,
   ListingConnection,
+  MarketCategoryType,
+  PriceMoveDirection,
   PricePointType,
   ShopSnapshotType,
   TimeRangeInput,
 } from '../schema/market.types';
 import { Permission } from '../services/access/permissions';
-import { dailyListingCounts, dailyPriceIndex, findChanges, getListing, listingPriceHistory, shopListings, shopSnapshots } from '../services/crawl/market.queries';
+import {
+  dailyListingCounts,
+  dailyPriceIndex,
+  findChanges,
+  getListing,
+  listingPriceHistory,
+  marketCategories,
+  priceMoves,
+  shopListings,
+  shopSnapshots,
+} from '../services/crawl/market.queries';
 import { NotFoundError } from '../services/errors';
 import type { Context } from './context';
 import { selects } from './selection';
+
+/** What the `category` argument of the market reads means. */
+const CATEGORY_ARG =
+  'a category path prefix ("食品" or "食品/酒类"): listings whose category starts with it segment by segment (segments split on / > » | ｜ \\, ' +
+  'full-width forms and spaces ignored); "食品" matches "食品 > 酒类" but not "食品饮料"';
 
 /** The watched market: snapshots, listings, prices, changes, daily indexes. */
 @Resolver(() => Shop)
@@ -98,23 +115,54 @@ export class ChangeResolver {
   }
 
   @Authorized(Permission.MARKET_READ)
-  @Query(() => [DailyPriceIndexPointType], { description: 'Mean observed price per day over a region (default: your jurisdiction)' })
+  @Query(() => [DailyPriceIndexPointType], { description: 'Mean observed price per day over a region (default: your jurisdiction), optionally of one category' })
   priceIndex(
     @Ctx() { timeSeries }: Context,
     @Arg('range', () => TimeRangeInput) range: TimeRangeInput,
     @Arg('regionCode', () => String, { nullable: true }) regionCode: string | undefined,
+    @Arg('category', () => String, { nullable: true, description: CATEGORY_ARG }) category: string | undefined,
   ) {
-    return dailyPriceIndex(timeSeries, regionCode, range);
+    return dailyPriceIndex(timeSeries, regionCode, range, category);
   }
 
   @Authorized(Permission.MARKET_READ)
-  @Query(() => [DailyListingCountType], { description: 'Listings, shops and observations per county and day (default: your jurisdiction)' })
+  @Query(() => [DailyListingCountType], { description: 'Listings, shops and observations per county and day (default: your jurisdiction), optionally of one category' })
   listingCounts(
     @Ctx() { timeSeries }: Context,
     @Arg('range', () => TimeRangeInput) range: TimeRangeInput,
     @Arg('regionCode', () => String, { nullable: true }) regionCode: string | undefined,
+    @Arg('category', () => String, { nullable: true, description: CATEGORY_ARG }) category: string | undefined,
   ) {
-    return dailyListingCounts(timeSeries, regionCode, range);
+    return dailyListingCounts(timeSeries, regionCode, range, category);
+  }
+
+  @Authorized(Permission.MARKET_READ)
+  @Query(() => [ListingChangeType], {
+    description: 'The biggest price moves observed in the range (price_up/price_down changes), by |percent| descending, then newest first, kind, subject id',
+  })
+  priceMoves(
+    @Ctx() { timeSeries }: Context,
+    @Arg('range', () => TimeRangeInput) range: TimeRangeInput,
+    @Arg('regionCode', () => String, { nullable: true }) regionCode: string | undefined,
+    @Arg('category', () => String, { nullable: true, description: CATEGORY_ARG }) category: string | undefined,
+    @Arg('direction', () => PriceMoveDirection, { nullable: true, defaultValue: PriceMoveDirection.ANY }) direction: PriceMoveDirection | null,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 20, description: 'how many moves, 1 to 100 (default 20)' }) first: number | null,
+  ) {
+    return priceMoves(timeSeries, { range, regionCode, category, direction, first });
+  }
+
+  @Authorized(Permission.MARKET_READ)
+  @Query(() => [MarketCategoryType], {
+    description:
+      'One level of the category tree over the current (not removed) listings you may see: the top-level segments, or the children of `parent`; ' +
+      'ordered by listings descending, then path. Listings without a category (and those whose path ends at `parent`) are counted under no entry.',
+  })
+  marketCategories(
+    @Ctx() { timeSeries }: Context,
+    @Arg('regionCode', () => String, { nullable: true, description: 'region code prefix (within your jurisdiction)' }) regionCode: string | undefined,
+    @Arg('parent', () => String, { nullable: true, description: 'a category path ("食品" or "食品/酒类"); absent: the top level' }) parent: string | undefined,
+  ) {
+    return marketCategories(timeSeries, regionCode, parent);
   }
 }
 

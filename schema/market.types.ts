@@ -15,6 +15,14 @@ export enum ChangeKind {
 }
 registerEnumType(ChangeKind, { name: 'ChangeKind', description: 'Price up or down, listing new or removed, licence block (亮照) changed' });
 
+/** Which price moves `priceMoves` returns (the store's `PriceMoveDirection`). */
+export enum PriceMoveDirection {
+  UP = 'up',
+  DOWN = 'down',
+  ANY = 'any',
+}
+registerEnumType(PriceMoveDirection, { name: 'PriceMoveDirection', description: 'Price rises (UP), falls (DOWN) or both (ANY)' });
+
 /** A half-open time range [from, to). */
 @InputType('TimeRangeInput')
 export class TimeRangeInput {
@@ -141,6 +149,21 @@ export class DailyListingCountType {
 
   @Field(() => Int)
   observations!: number;
+}
+
+@ObjectType('MarketCategory', { description: 'One node of the category tree of the current listings: a path segment and what lies under it' })
+export class MarketCategoryType {
+  @Field(() => String, { description: 'the segment ("酒类")' })
+  name!: string;
+
+  @Field(() => String, { description: "the normalised full path, segments joined with '/' (\"食品/酒类\"); pass it as `category` or `parent`" })
+  path!: string;
+
+  @Field(() => Int, { description: 'current (not removed) listings under this path' })
+  listings!: number;
+
+  @Field(() => Int, { description: 'distinct shops of those listings' })
+  shops!: number;
 }
 
 @InputType('ChangeFilter')

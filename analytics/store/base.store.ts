@@ -1,5 +1,6 @@
 import { currentActor, inJurisdiction, jurisdictionSql } from '../../entities/jurisdiction';
 import { AccessDeniedError } from '../../entities/jurisdiction';
+import { categorySegments } from '../../crawlers/rules/text';
 import type {
   ChangeCounts,
   ChangeQuery,
@@ -8,6 +9,8 @@ import type {
   DailyPriceIndexPoint,
   ListingChangeRow,
   ListingObservationRow,
+  MarketCategoryRow,
+  PriceMoveQuery,
   PricePoint,
   SelfCheckReport,
   ShopSnapshotRow,
@@ -215,6 +218,47 @@ function scope(column: string, regionPrefix?: string): { sql: string; params: un
 }
 
 /**
+ * Whitespace as `normalise` (crawlers/rules/text.ts) removes it after NFKC — JavaScript's `\s` and U+200B —
+ * as a PostgreSQL regular expression (no `?`: the statement's placeholders are `?`).
+ */
+const SPACE_RE = String.raw`[\t\n\v\f\r \u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]+`;
+/** The path separators of `categorySegments` (crawlers/rules/text.ts), as a PostgreSQL regular expression. */
+const SEPARATOR_RE = String.raw`[/>»|｜\\]+`;
+
+/**
+ * SQL: the segments of a category column as `categorySegments` gives them (NFKC, whitespace removed, split
+ * on / > » | ｜ \, empty segments dropped), a text[]; `{}` for null. Needs PostgreSQL 13+ (`normalize`).
+ */
+export function categorySegmentsSql(column: string): string {
+  if (!/^[a-z_][a-z0-9_.]*$/i.test(column)) throw new Error(`invalid column name ${column}`);
+  return `array_remove(regexp_split_to_array(regexp_replace(normalize(coalesce(${column}, ''), NFKC), '${SPACE_RE}', '', 'g'), '${SEPARATOR_RE}'), '')`;
+}
+
+/** A category pattern normalised as the SQL side compares it: `categorySegments(pattern).join('/')`; never empty. */
+export function categoryPattern(pattern: string): string {
+  const path = categorySegments(pattern).join('/');
+  if (!path) throw new Error(`empty category pattern "${pattern}"`);
+  return path;
+}
+
+/**
+ * SQL condition: the listing id in `column` is of a listing whose category starts with `pattern`, segment-wise
+ * (`categoryStartsWith` in crawlers/rules/text.ts: "食品" matches "食品/酒类" and "食品 > 酒类", not "食品饮料").
+ * Compares the normalised '/'-joined path: equal to the pattern, or starting with pattern + '/' (`starts_with`,
+ * no LIKE wildcards). Removed listings count too: their observations are history.
+ */
+function categoryFilter(column: string, pattern: string): { sql: string; params: unknown[] } {
+  const path = `array_to_string(${categorySegmentsSql('l.category')}, '/')`;
+  const p = categoryPattern(pattern);
+  return {
+    sql: `${column} in (select l.id from listing l where l.category is not null and (${path} = ? or starts_with(${path}, ?)))`,
+    params: [p, `${p}/`],
+  };
+}
+
+const PRICE_KINDS: Record<PriceMoveQuery['direction'], ChangeKind[]> = { up: ['price_up'], down: ['price_down'], any: ['price_up', 'price_down'] };
+
+/**
  * What both implementations share: batched idempotent writes, change detection and the reads. Reads
  * of the daily figures go to `listing_price_daily` (a rollup table on the portable store, a continuous
  * aggregate on TimescaleDB, same columns).
@@ -359,17 +403,47 @@ export abstract class BaseTimeSeriesStore implements TimeSeriesStore {
        order by observed_at, kind, subject_id`,
       [iso(range.from), iso(range.to), ...s.params],
     );
+    return rows.map(toChangeRow);
+  }
+
+  async priceMoves(query: PriceMoveQuery): Promise<ListingChangeRow[]> {
+    const kinds = PRICE_KINDS[query.direction];
+    if (!kinds) throw new Error(`invalid direction ${query.direction}`);
+    const s = scope('c.region_code', query.regionPrefix);
+    const where = [s.sql, `c.kind in (${kinds.map(() => '?').join(', ')})`, 'c.observed_at >= ?::timestamptz and c.observed_at < ?::timestamptz'];
+    const params: unknown[] = [...s.params, ...kinds, iso(query.range.from), iso(query.range.to)];
+    if (query.category !== undefined) {
+      const c = categoryFilter('c.listing_id', query.category);
+      where.push(c.sql);
+      params.push(...c.params);
+    }
+    const rows = await this.db.query<Record<string, unknown>>(
+      `select c.kind, c.subject_id, c.shop_id, c.listing_id, c.region_code, c.observed_at, c.amount::float8 as amount, c.percent::float8 as percent,
+         c.before, c.after
+       from listing_change c where ${where.join(' and ')}
+       order by abs(c.percent) desc nulls last, c.observed_at desc, c.kind, c.subject_id limit ?`,
+      [...params, Math.max(0, Math.min(query.first, 1000))],
+    );
+    return rows.map(toChangeRow);
+  }
+
+  async marketCategories(regionPrefix: string | undefined, parent: string | undefined): Promise<MarketCategoryRow[]> {
+    const s = scope('l.region_code', regionPrefix);
+    const path = parent === undefined ? undefined : categoryPattern(parent);
+    const depth = path === undefined ? 0 : path.split('/').length;
+    const rows = await this.db.query<{ name: string; listings: number; shops: number }>(
+      `select segs[${depth + 1}] as name, count(*)::int as listings, count(distinct shop_id)::int as shops
+       from (select l.shop_id, ${categorySegmentsSql('l.category')} as segs from listing l
+             where l.removed_at is null and l.category is not null and ${s.sql}) t
+       where cardinality(segs) > ${depth}${depth > 0 ? ` and array_to_string(segs[1:${depth}], '/') = ?` : ''}
+       group by 1 order by 2 desc, segs[${depth + 1}] collate "C"`,
+      depth > 0 ? [...s.params, path] : s.params,
+    );
     return rows.map((r) => ({
-      kind: r.kind as ChangeKind,
-      subjectId: Number(r.subject_id),
-      shopId: Number(r.shop_id),
-      listingId: r.listing_id == null ? null : Number(r.listing_id),
-      regionCode: String(r.region_code),
-      observedAt: new Date(r.observed_at as string),
-      amount: r.amount == null ? null : Number(r.amount),
-      percent: r.percent == null ? null : Number(r.percent),
-      before: parseJson(r.before),
-      after: parseJson(r.after),
+      name: String(r.name),
+      path: path === undefined ? String(r.name) : `${path}/${r.name}`,
+      listings: Number(r.listings),
+      shops: Number(r.shops),
     }));
   }
 
@@ -438,16 +512,8 @@ export abstract class BaseTimeSeriesStore implements TimeSeriesStore {
       rows: rows.map((r) => {
         const observedAt = new Date(r.observed_at as string);
         return {
-          kind: r.kind as ChangeKind,
-          subjectId: Number(r.subject_id),
-          shopId: Number(r.shop_id),
-          listingId: r.listing_id == null ? null : Number(r.listing_id),
-          regionCode: String(r.region_code),
+          ...toChangeRow(r),
           observedAt,
-          amount: r.amount == null ? null : Number(r.amount),
-          percent: r.percent == null ? null : Number(r.percent),
-          before: parseJson(r.before),
-          after: parseJson(r.after),
           cursor: Buffer.from(JSON.stringify([observedAt.toISOString(), r.kind, Number(r.subject_id)])).toString('base64url'),
         };
       }),
@@ -474,26 +540,35 @@ export abstract class BaseTimeSeriesStore implements TimeSeriesStore {
     }));
   }
 
-  async dailyPriceIndex(regionPrefix: string | undefined, range: TimeRange): Promise<DailyPriceIndexPoint[]> {
+  /**
+   * From the per-listing daily rollup. With `category`, only the listings of the register (`listing`, same
+   * database) whose category starts with it; listings are then counted distinct.
+   */
+  async dailyPriceIndex(regionPrefix: string | undefined, range: TimeRange, category?: string): Promise<DailyPriceIndexPoint[]> {
     const s = scope('region_code', regionPrefix);
+    const c = category === undefined ? { sql: 'true', params: [] } : categoryFilter('listing_id', category);
     const rows = await this.db.query<Record<string, unknown>>(
-      `select day, (sum(sum_price) / sum(observations))::float8 as avg, count(*)::int as listings, sum(observations)::int as n
+      `select day, (sum(sum_price) / sum(observations))::float8 as avg,
+         ${category === undefined ? 'count(*)' : 'count(distinct listing_id)'}::int as listings, sum(observations)::int as n
        from listing_price_daily
-       where day >= ?::timestamptz and day < ?::timestamptz and ${s.sql}
+       where day >= ?::timestamptz and day < ?::timestamptz and ${s.sql} and ${c.sql}
        group by day order by day`,
-      [iso(range.from), iso(range.to), ...s.params],
+      [iso(range.from), iso(range.to), ...s.params, ...c.params],
     );
     return rows.map((r) => ({ day: new Date(r.day as string), avgPrice: Number(r.avg), listings: Number(r.listings), observations: Number(r.n) }));
   }
 
-  async dailyListingCounts(regionPrefix: string | undefined, range: TimeRange): Promise<DailyListingCountPoint[]> {
+  /** From the per-listing daily rollup; `category` as `dailyPriceIndex`. */
+  async dailyListingCounts(regionPrefix: string | undefined, range: TimeRange, category?: string): Promise<DailyListingCountPoint[]> {
     const s = scope('region_code', regionPrefix);
+    const c = category === undefined ? { sql: 'true', params: [] } : categoryFilter('listing_id', category);
     const rows = await this.db.query<Record<string, unknown>>(
-      `select day, region_code, count(*)::int as listings, count(distinct shop_id)::int as shops, sum(observations)::int as n
+      `select day, region_code, ${category === undefined ? 'count(*)' : 'count(distinct listing_id)'}::int as listings,
+         count(distinct shop_id)::int as shops, sum(observations)::int as n
        from listing_price_daily
-       where day >= ?::timestamptz and day < ?::timestamptz and ${s.sql}
+       where day >= ?::timestamptz and day < ?::timestamptz and ${s.sql} and ${c.sql}
        group by day, region_code order by day, region_code`,
-      [iso(range.from), iso(range.to), ...s.params],
+      [iso(range.from), iso(range.to), ...s.params, ...c.params],
     );
     return rows.map((r) => ({
       day: new Date(r.day as string),
@@ -528,6 +603,21 @@ export class InvalidCursorError extends Error {
     super(`after: "${cursor.slice(0, 40)}" is not a cursor of this list`);
     this.name = 'InvalidCursorError';
   }
+}
+
+function toChangeRow(r: Record<string, unknown>): ListingChangeRow {
+  return {
+    kind: r.kind as ChangeKind,
+    subjectId: Number(r.subject_id),
+    shopId: Number(r.shop_id),
+    listingId: r.listing_id == null ? null : Number(r.listing_id),
+    regionCode: String(r.region_code),
+    observedAt: new Date(r.observed_at as string),
+    amount: r.amount == null ? null : Number(r.amount),
+    percent: r.percent == null ? null : Number(r.percent),
+    before: parseJson(r.before),
+    after: parseJson(r.after),
+  };
 }
 
 function parseJson(v: unknown): Record<string, unknown> | null {

@@ -102,8 +102,12 @@ export class PortableTimeSeriesStore extends BaseTimeSeriesStore {
     );
   }
 
-  /** From the per-region rollup: the same figures as the per-listing one, a few rows a day to read. */
-  override async dailyPriceIndex(regionPrefix: string | undefined, range: TimeRange): Promise<DailyPriceIndexPoint[]> {
+  /**
+   * From the per-region rollup: the same figures as the per-listing one, a few rows a day to read. With a
+   * category, from the per-listing rollup joined to the register (the base implementation).
+   */
+  override async dailyPriceIndex(regionPrefix: string | undefined, range: TimeRange, category?: string): Promise<DailyPriceIndexPoint[]> {
+    if (category !== undefined) return super.dailyPriceIndex(regionPrefix, range, category);
     const s = readScope(regionPrefix);
     const rows = await this.db.query<Record<string, unknown>>(
       `select day, (sum(sum_price) / sum(observations))::float8 as avg, sum(listings)::int as listings, sum(observations)::int as n
@@ -114,7 +118,9 @@ export class PortableTimeSeriesStore extends BaseTimeSeriesStore {
     return rows.map((r) => ({ day: new Date(r.day as string), avgPrice: Number(r.avg), listings: Number(r.listings), observations: Number(r.n) }));
   }
 
-  override async dailyListingCounts(regionPrefix: string | undefined, range: TimeRange): Promise<DailyListingCountPoint[]> {
+  /** From the per-region rollup; with a category, as `dailyPriceIndex`. */
+  override async dailyListingCounts(regionPrefix: string | undefined, range: TimeRange, category?: string): Promise<DailyListingCountPoint[]> {
+    if (category !== undefined) return super.dailyListingCounts(regionPrefix, range, category);
     const s = readScope(regionPrefix);
     const rows = await this.db.query<Record<string, unknown>>(
       `select day, region_code, listings, shops, observations as n

@@ -123,6 +123,31 @@ export interface DailyListingCountPoint {
   observations: number;
 }
 
+/** Which price moves `priceMoves` returns: rises, falls or both. */
+export type PriceMoveDirection = 'up' | 'down' | 'any';
+
+/** A query for the biggest price moves (`listing_change` rows of kind price_up/price_down). */
+export interface PriceMoveQuery {
+  range: TimeRange;
+  /** region prefix within the actor's jurisdiction */
+  regionPrefix?: string;
+  /** a normalised category path (`categorySegments(…).join('/')`): only listings whose category starts with it */
+  category?: string;
+  direction: PriceMoveDirection;
+  /** how many rows (the biggest |percent| first) */
+  first: number;
+}
+
+/** One node of the category tree: a path segment under its parent, with the current listings and shops under it. */
+export interface MarketCategoryRow {
+  /** the segment */
+  name: string;
+  /** the normalised full path, segments joined with '/' */
+  path: string;
+  listings: number;
+  shops: number;
+}
+
 export interface SelfCheckReport {
   implementation: 'timescaledb' | 'portable';
   /** the TimescaleDB extension version, null on the portable store */
@@ -169,10 +194,25 @@ export interface TimeSeriesStore {
   findChanges(query: ChangeQuery): Promise<{ rows: Array<ListingChangeRow & { cursor: string }>; total: number | null }>;
   /** One listing's prices in buckets (`'1 hour'`, `'1 day'`, `'7 days'` …), from the raw observations. */
   priceHistory(listingId: number, range: TimeRange, bucket: string): Promise<PricePoint[]>;
-  /** Mean price per day over the region prefix (default: the whole jurisdiction), from the daily rollup. */
-  dailyPriceIndex(regionPrefix: string | undefined, range: TimeRange): Promise<DailyPriceIndexPoint[]>;
-  /** Listings, shops and observations per county region and day, from the daily rollup. */
-  dailyListingCounts(regionPrefix: string | undefined, range: TimeRange): Promise<DailyListingCountPoint[]>;
+  /**
+   * Mean price per day over the region prefix (default: the whole jurisdiction), from the daily rollup;
+   * with `category` (a normalised path, see `PriceMoveQuery.category`) only the listings under that category.
+   */
+  dailyPriceIndex(regionPrefix: string | undefined, range: TimeRange, category?: string): Promise<DailyPriceIndexPoint[]>;
+  /** Listings, shops and observations per county region and day, from the daily rollup; `category` as `dailyPriceIndex`. */
+  dailyListingCounts(regionPrefix: string | undefined, range: TimeRange, category?: string): Promise<DailyListingCountPoint[]>;
+  /**
+   * The biggest price moves in the range, by |percent| (then newest first, kind, subject id), at most
+   * `first`; scoped to the current actor.
+   */
+  priceMoves(query: PriceMoveQuery): Promise<ListingChangeRow[]>;
+  /**
+   * One level of the category tree over the current (not removed) listings of the register visible to the
+   * actor: the top-level segments (`parent` undefined) or the children of the normalised path `parent`.
+   * Listings without a category, or whose path ends at `parent`, count under no entry. Ordered by listings
+   * descending, then path.
+   */
+  marketCategories(regionPrefix: string | undefined, parent: string | undefined): Promise<MarketCategoryRow[]>;
   /** Recomputes the daily rollups (portable) or refreshes the continuous aggregates for whole days of `range`. */
   refreshRollups(range: TimeRange): Promise<void>;
   /**

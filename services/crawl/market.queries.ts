@@ -1,10 +1,20 @@
 /**
  * Reads of the watched market for the API: a shop's snapshots and listings, a listing's price history,
- * detected changes, and the daily price index and listing counts per region. Time-series reads go through
- * the store (scoped to the caller by the jurisdiction rule); register reads through the ORM filter.
+ * detected changes, the daily price index and listing counts per region (optionally of one category), the
+ * biggest price moves and the category tree of the current listings. Time-series and category reads go
+ * through the store (scoped to the caller by the jurisdiction rule); register reads through the ORM filter.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { checkBucket, type ChangeKind, InvalidCursorError, type ListingChangeRow, type TimeRange, type TimeSeriesStore } from '../../analytics/store';
+import {
+  checkBucket,
+  type ChangeKind,
+  InvalidCursorError,
+  type ListingChangeRow,
+  type PriceMoveDirection,
+  type TimeRange,
+  type TimeSeriesStore,
+} from '../../analytics/store';
+import { categorySegments } from '../../crawlers/rules/text';
 import { inJurisdiction, Listing } from '../../entities';
 import type { Connection } from '../../schema/connection';
 import { NotFoundError, UserInputError } from '../errors';
@@ -120,12 +130,58 @@ export async function findChanges(
   };
 }
 
-export function dailyPriceIndex(store: TimeSeriesStore, regionCode: string | null | undefined, range: TimeRange) {
-  return store.dailyPriceIndex(checkRegion(regionCode), checkRange(range));
+/** Longest category path accepted (the register's `listing.category` holds at most 200 characters). */
+const MAX_CATEGORY_LENGTH = 200;
+
+/**
+ * A category path prefix from the client ("食品", "食品/酒类", "食品 > 酒类"), normalised as the store compares
+ * it: `categorySegments(…).join('/')`. Absent → undefined; blank, separators only or too long → UserInputError.
+ */
+export function checkCategory(category: string | null | undefined, field = 'category'): string | undefined {
+  if (category == null) return undefined;
+  if (category.length > MAX_CATEGORY_LENGTH) throw new UserInputError(`${field}: at most ${MAX_CATEGORY_LENGTH} characters`, field);
+  const path = categorySegments(category).join('/');
+  if (!path) throw new UserInputError(`${field}: must name a category path such as "食品" or "食品/酒类" (got "${category}")`, field);
+  return path;
 }
 
-export function dailyListingCounts(store: TimeSeriesStore, regionCode: string | null | undefined, range: TimeRange) {
-  return store.dailyListingCounts(checkRegion(regionCode), checkRange(range));
+/** Mean observed price per day; with a category, over the listings whose category starts with it. */
+export function dailyPriceIndex(store: TimeSeriesStore, regionCode: string | null | undefined, range: TimeRange, category?: string | null) {
+  return store.dailyPriceIndex(checkRegion(regionCode), checkRange(range), checkCategory(category));
+}
+
+/** Listings, shops and observations per county and day; with a category, of the listings under it. */
+export function dailyListingCounts(store: TimeSeriesStore, regionCode: string | null | undefined, range: TimeRange, category?: string | null) {
+  return store.dailyListingCounts(checkRegion(regionCode), checkRange(range), checkCategory(category));
+}
+
+/** Most price moves one read returns. */
+export const MAX_PRICE_MOVES = 100;
+
+export interface PriceMovesInput {
+  range: TimeRange;
+  regionCode?: string | null;
+  category?: string | null;
+  direction?: PriceMoveDirection | null;
+  first?: number | null;
+}
+
+/** The biggest price moves (by |percent|) observed in the range, within the caller's jurisdiction. */
+export function priceMoves(store: TimeSeriesStore, input: PriceMovesInput): Promise<ListingChangeRow[]> {
+  const first = input.first ?? 20;
+  if (!Number.isInteger(first) || first < 1 || first > MAX_PRICE_MOVES) throw new UserInputError(`first: between 1 and ${MAX_PRICE_MOVES}`, 'first');
+  return store.priceMoves({
+    range: checkRange(input.range),
+    regionPrefix: checkRegion(input.regionCode),
+    category: checkCategory(input.category),
+    direction: input.direction ?? 'any',
+    first,
+  });
+}
+
+/** One level of the category tree over the current listings the caller may see (top level, or the children of `parent`). */
+export function marketCategories(store: TimeSeriesStore, regionCode: string | null | undefined, parent: string | null | undefined) {
+  return store.marketCategories(checkRegion(regionCode), checkCategory(parent, 'parent'));
 }
 
 export { getShop };
