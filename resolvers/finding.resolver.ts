@@ -3,6 +3,7 @@ import { Arg, Args, Authorized, Ctx, FieldResolver, Info, Mutation, Query, Resol
 import { Finding, Listing, Shop } from '../entities';
 import { PageArgs } from '../schema/connection';
 import { GraphQLJSONObject } from 'graphql-scalars';
+import { EvidenceCaptureType } from '../schema/evidence.types';
 import { FindingConnection, FindingFilterInput, RuleLexiconType, RuleType, SetRuleEnabledInput } from '../schema/findings.types';
 import { Permission } from '../services/access/permissions';
 import { listFindings, listRules, setRuleEnabled } from '../services/findings/findings';
@@ -59,5 +60,11 @@ export class FindingResolver {
   @FieldResolver(() => Listing, { nullable: true })
   listing(@Root() finding: Finding, @Ctx() { loaders }: Context) {
     return finding.listing ? loaders.listingById.load(finding.listing.id) : null;
+  }
+
+  @Authorized(Permission.MARKET_READ)
+  @FieldResolver(() => [EvidenceCaptureType], { description: 'The captures its evidence names, oldest first, in your jurisdiction; download each from /files/<sha256>' })
+  captures(@Root() finding: Finding, @Ctx() { loaders }: Context) {
+    return finding.evidence.length > 0 ? loaders.findingCaptures.load(finding) : [];
   }
 }

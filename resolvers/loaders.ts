@@ -5,6 +5,7 @@ import { Clue, ClueEvent, ClueFinding, ComplaintEvent, Finding, Listing, PatrolR
 import { planTaskCounts } from '../services/patrols/patrol.queries';
 import { eventsOfReports, versionsOfReports } from '../services/office/info-reports';
 import { callerStateOfNotices, senderViewOfNotices } from '../services/office/notices';
+import { capturesOfEvidence, type EvidenceCaptureView } from '../services/crawl/evidence-captures';
 
 /**
  * Request-scoped batching for fields that are not plain references (those batch through MikroORM's
@@ -91,6 +92,11 @@ export function createLoaders(em: EntityManager) {
     noticeCallerState: new DataLoader((ids: readonly number[]) => callerStateOfNotices(em, ids)),
     /** a notice's recipients, receipts and replies for the sender side; null for anyone else */
     noticeSenderView: new DataLoader((ids: readonly number[]) => senderViewOfNotices(em, ids)),
+    /** the evidence captures a finding names, oldest first, within the caller's jurisdiction (issue 8) */
+    findingCaptures: new DataLoader<Finding, EvidenceCaptureView[], number>(
+      (findings) => capturesOfEvidence(em, findings.map((f) => ({ shopId: f.shop.id, observedAt: f.observedAt, evidence: f.evidence }))),
+      { cacheKeyFn: (f) => f.id },
+    ),
     shopCountOfEntity: new DataLoader<number, number>(async (ids) => {
       const qb = em.createQueryBuilder(Shop, 's').select(['s.entity', raw('count(*) as count')]).where({ entity: { $in: [...ids] } }).groupBy('s.entity');
       await qb.applyFilters();

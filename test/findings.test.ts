@@ -100,7 +100,7 @@ describe('findings after crawls', () => {
     const token = await p.login('sd-analyst');
     const r = ok(
       await p.gql(
-        `{ findings(first: 100, filter: { ruleIds: ["fake-original-price", "licence-missing"] }) { totalCount nodes { ruleId severity detail trigger legalBasis evidence observedAt shop { id name } listing { id url } } } }`,
+        `{ findings(first: 100, filter: { ruleIds: ["fake-original-price", "licence-missing"] }) { totalCount nodes { ruleId severity detail trigger legalBasis evidence observedAt shop { id name } listing { id url } captures { sha256 observedAt url } } } }`,
         {},
         token,
       ),
@@ -113,6 +113,8 @@ describe('findings after crawls', () => {
       expect(f.shop?.id).toBeTruthy();
       expect(f.evidence.length).toBeGreaterThan(0);
       for (const sha of f.evidence) expect(sha).toMatch(/^[0-9a-f]{64}$/);
+      // every piece of evidence named is a capture the analyst can open
+      expect(f.captures.map((c: { sha256: string }) => c.sha256).sort()).toEqual([...new Set(f.evidence)].sort());
       if (f.ruleId === 'fake-original-price') {
         expect(f.severity).toBe('HIGH');
         expect(f.listing?.url).toBeTruthy();

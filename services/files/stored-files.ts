@@ -3,7 +3,9 @@
  * blob folder under their SHA-256. A caller may read a file when a row they may read names it — a case
  * file (cases:read), a patrol record's photo (patrols:read), a complaint's attachment (complaints:read,
  * and only where they may read the complainant's personal data: the handling unit and the units above
- * it) — each row seen through the jurisdiction rule. Anything else is NOT_FOUND, as if absent.
+ * it), a crawl evidence capture (market:read; sent with the media type the site sent, as an attachment
+ * with nosniff, so a captured page never renders on our origin) — each row seen through the jurisdiction
+ * rule. Anything else is NOT_FOUND, as if absent.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { CaseEvidence, CaseEvidenceKind, type Complaint, Complaint as ComplaintEntity, currentActor, jurisdictionSql, type StoredFile } from '../../entities';
@@ -12,6 +14,7 @@ import { complainantFor } from '../complaints/complainant';
 import { NotFoundError, UserInputError } from '../errors';
 import { readableWorkPlanFile } from '../office/work-plans';
 import { readableOfficeReportFile } from '../office/notices';
+import { readableCaptureFile } from '../crawl/evidence-captures';
 
 const SHA256 = /^[0-9a-f]{64}$/;
 
@@ -55,5 +58,11 @@ export async function readableStoredFile(em: EntityManager, sha256: string): Pro
     if (file) return file;
   }
   // --- end work plans ---
+  // --- crawl evidence (issue 8): a capture (page as fetched, screenshot) of a shop in the jurisdiction ---
+  if (holds(actor, Permission.MARKET_READ)) {
+    const file = await readableCaptureFile(em, sha256);
+    if (file) return file;
+  }
+  // --- end crawl evidence ---
   throw new NotFoundError('file', sha256);
 }
