@@ -9,7 +9,7 @@
  * refused (NOT_FOUND), shown as a plain error, and the user lands on their own unit.
  */
 import { ApiError, fetchFile, gql, login, logout, token } from './api.js';
-import { adcodeOf, barOption, stackedPointsOption, basePriceLine, formatValue, groupedBarOption, keyByAdcode, mapOption, monthlySeriesOption, movesOption, priceHistoryOption, priceIndexOption, shortName } from './charts.js';
+import { adcodeOf, barOption, stackedPointsOption, basePriceLine, categoryBarsOption, formatValue, groupedBarOption, keyByAdcode, mapOption, monthlySeriesOption, movesOption, priceHistoryOption, priceIndexOption, shortName } from './charts.js';
 import { downloadBlob, downloadCsv, downloadPng, toCsv } from './export.js';
 import { currentLang, metricName, setLang, t } from './i18n.js';
 import { addMonths, chinaMonth, figuresByUnit, isMonth, monthCount, previousWindow } from './metrics.js';
@@ -21,7 +21,7 @@ import { addMonths, chinaMonth, figuresByUnit, isMonth, monthCount, previousWind
 /** @typedef {'overview' | 'work' | 'market' | 'assessment' | 'reports' | 'login'} View */
 /**
  * @typedef {{ view: View, unit: string | null, from: string, to: string, metric: string, shop: string | null, listing: string | null,
- *   year: number, vs: number | null, level: string | null, sel: string | null, month: string | null, rep: string | null }} Route
+ *   year: number, vs: number | null, level: string | null, sel: string | null, month: string | null, rep: string | null, cat: string | null }} Route
  */
 
 /** ECharts (the page loads it `async`, beside the app, so the first GraphQL requests need not wait for it to compile). @type {any} */
@@ -92,7 +92,7 @@ const REVIEW_FIELDS = /** @type {const} */ ([
 /** the counts drawn as bars (all seven stay in the table and the CSV) */
 const REVIEW_CHARTED = ['submitted', 'approved', 'pending', 'overdue'];
 const SESSION = `query DashboardSession {
-  me { name displayName role unit { ${UNIT} } }
+  me { name displayName role permissions unit { ${UNIT} } }
   metricCatalog { key nameZh nameEn unit aggregation time scale levels family formula }
 }`;
 
@@ -103,6 +103,8 @@ let charts = [];
 let renderSeq = 0;
 /** a message for the next render's banner (e.g. why the user landed on their own unit) */
 let bannerNext = '';
+/** a confirmation for the next render's banner (e.g. reports generated) */
+let noticeNext = '';
 /** the link asked for before logging in */
 let afterLogin = '';
 /** @type {Map<string, Promise<void>>} */
@@ -137,6 +139,7 @@ function route() {
   const month = q.get('month');
   const rep = q.get('rep');
   return {
+    cat: categoryPath(q.get('cat')),
     view,
     unit: id('unit'),
     from,
@@ -153,6 +156,16 @@ function route() {
   };
 }
 
+/**
+ * A category path as the API reads it (segments joined by '/': `食品 > 酒类` → `食品/酒类`), or null when blank
+ * or not a path (over 200 characters, control characters). @param {string | null} raw
+ */
+function categoryPath(raw) {
+  if (!raw || raw.length > 200 || /[\u0000-\u001f]/.test(raw)) return null;
+  const segments = raw.normalize('NFKC').replace(/[\s\u3000\u200b]+/gu, '').split(/[/>»|｜\\]+/u).filter(Boolean);
+  return segments.length ? segments.join('/') : null;
+}
+
 /** @param {Route} r */
 function hrefOf(r) {
   const q = new URLSearchParams();
@@ -162,6 +175,7 @@ function hrefOf(r) {
   if (r.view === 'overview') q.set('metric', r.metric);
   if (r.view === 'market' && r.shop) q.set('shop', r.shop);
   if (r.view === 'market' && r.shop && r.listing) q.set('listing', r.listing);
+  if (r.view === 'market' && r.cat) q.set('cat', r.cat);
   if (r.view === 'assessment') {
     q.set('year', String(r.year));
     if (r.vs) q.set('vs', String(r.vs));
@@ -213,11 +227,13 @@ function applyChrome() {
   }
 }
 
-/** @param {string} message */
-function showBanner(message) {
+/** @param {string} message @param {'error' | 'info'} [kind] */
+function showBanner(message, kind = 'error') {
   const b = $('#banner');
   b.textContent = message;
   b.hidden = !message;
+  b.className = kind;
+  b.setAttribute('role', kind === 'error' ? 'alert' : 'status');
 }
 
 /** @param {string} [message] */
@@ -267,8 +283,8 @@ function card(/** @type {string} */ id, /** @type {string} */ title, /** @type {
     </header>${body}</section>`;
 }
 
-/** The filter bar of a view. @param {Route} r */
-function filters(r) {
+/** The filter bar of a view (with `extra` controls before the button). @param {Route} r @param {string} [extra] */
+function filters(r, extra = '') {
   const options =
     r.view === 'overview' && session
       ? session.list
@@ -280,6 +296,7 @@ function filters(r) {
     <label>${esc(t('to'))}<input type="month" name="to" value="${esc(r.to)}" required></label>
     ${r.view === 'overview' ? `<label>${esc(t('indicator'))}<select name="metric" id="metric">${options}</select></label>` : ''}
     ${r.view === 'market' ? `<label>${esc(t('shopId'))}<input name="shop" id="shop-input" inputmode="numeric" pattern="[1-9][0-9]*" size="8" value="${esc(r.shop ?? '')}"></label>` : ''}
+    ${extra}
     <button type="submit">${esc(t('apply'))}</button>
   </form><nav class="crumbs" id="crumbs"></nav>`;
 }
@@ -289,13 +306,15 @@ function bindFilters(/** @type {Route} */ r) {
   const submit = () => {
     const d = new FormData(form);
     const shop = d.has('shop') ? String(d.get('shop') ?? '').trim() || null : r.shop;
-    go({ ...r, from: String(d.get('from')), to: String(d.get('to')), metric: d.get('metric') ? String(d.get('metric')) : r.metric, shop, listing: shop === r.shop ? r.listing : null });
+    const cat = d.has('cat') ? categoryPath(String(d.get('cat') ?? '')) : r.cat;
+    go({ ...r, from: String(d.get('from')), to: String(d.get('to')), metric: d.get('metric') ? String(d.get('metric')) : r.metric, shop, listing: shop === r.shop ? r.listing : null, cat });
   };
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     submit();
   });
   $('#metric')?.addEventListener('change', submit);
+  $('#category-select')?.addEventListener('change', submit);
 }
 
 /** The way from the user's own unit down to the unit shown. @param {any} unit @param {Route} r */
@@ -579,31 +598,32 @@ const MARKET = `query DashboardMarket($id: ID!, $ids: [ID!], $rules: [String!]!,
 }`;
 /** the regional indicators of the market view, monthly per unit below */
 const MARKET_REGIONAL = ['average_price', 'listings_observed', 'price_observations'];
-/** price moves read per region of the jurisdiction (the API pages them newest first, at most 100 a page) */
-const MOVES_FETCHED = 100;
+/** the biggest price moves shown: the API orders them by size, so the top of each region's list merged is the top overall */
 const MOVES_SHOWN = 10;
 const MOVE = 'kind amount percent observedAt regionCode shopId listingId before after shop { id name } listing { id title category }';
 
 /**
- * The second request of the market view: per region prefix of the unit's jurisdiction its daily price index
- * and latest price moves; with a shop, its listings' daily prices, snapshots and findings.
+ * The second request of the market view: per region prefix of the unit's jurisdiction, for the category chosen
+ * (or all), its daily price index, its biggest price moves and the categories one level down; with a shop, its
+ * listings' daily prices, snapshots and findings with the evidence captured.
  * @param {number} prefixes @param {boolean} withShop
  */
 function marketDataQuery(prefixes, withShop) {
-  const vars = ['$range: TimeRangeInput!', ...Array.from({ length: prefixes }, (_, i) => `$r${i}: String!`)];
+  const vars = ['$range: TimeRangeInput!', '$cat: String', ...Array.from({ length: prefixes }, (_, i) => `$r${i}: String!`)];
   if (withShop) vars.push('$shop: ID!', '$fromAt: DateTimeISO!', '$toAt: DateTimeISO!');
   const parts = Array.from(
     { length: prefixes },
     (_, i) => `
-  i${i}: priceIndex(range: $range, regionCode: $r${i}) { day avgPrice listings observations }
-  m${i}: changes(filter: { kinds: [PRICE_UP, PRICE_DOWN], range: $range, regionCode: $r${i} }, first: ${MOVES_FETCHED}) { totalCount nodes { ${MOVE} } }`,
+  i${i}: priceIndex(range: $range, regionCode: $r${i}, category: $cat) { day avgPrice listings observations }
+  m${i}: priceMoves(range: $range, regionCode: $r${i}, category: $cat, first: ${MOVES_SHOWN}) { ${MOVE} }
+  c${i}: marketCategories(regionCode: $r${i}, parent: $cat) { name path listings shops }`,
   );
   const shop = withShop
     ? `
   shop(id: $shop) { id name platform url regionCode
     listings(first: 50, includeRemoved: true) { totalCount nodes { id title category url removedAt priceHistory(range: $range, bucket: "1 day") { bucket avgPrice minPrice maxPrice observations } } }
     snapshots(range: $range, limit: 50) { observedAt title licenceName licenceUscc evidenceSha256 contentHash } }
-  findings(filter: { shopId: $shop, from: $fromAt, to: $toAt }, first: 100) { totalCount nodes { id ruleId severity status observedAt detail trigger evidence listing { id title } } }`
+  findings(filter: { shopId: $shop, from: $fromAt, to: $toAt }, first: 100) { totalCount nodes { id ruleId severity status observedAt detail trigger evidence listing { id title } captures { id kind url observedAt contentType sha256 bytes } } }`
     : '';
   return `query DashboardMarketData(${vars.join(', ')}) {${parts.join('')}${shop}\n}`;
 }
@@ -648,7 +668,7 @@ async function renderMarket(r, seq) {
   const prefixes = meta.scope.jurisdiction;
   const range = { from: `${r.from}-01T00:00:00.000Z`, to: `${addMonths(r.to, 1)}-01T00:00:00.000Z` };
   /** @type {Record<string, unknown>} */
-  const vars = { range };
+  const vars = { range, cat: r.cat };
   prefixes.forEach((p, i) => (vars[`r${i}`] = p));
   if (r.shop) Object.assign(vars, { shop: r.shop, fromAt: range.from, toAt: range.to });
   const data = await gql(marketDataQuery(prefixes.length, !!r.shop), vars);
@@ -690,12 +710,31 @@ async function renderMarket(r, seq) {
   const ruleSeries = ruleKeys
     .map((k) => ({ key: k, name: ruleName(k.replace(/^findings_rule:/, '')), values: months.map((m) => byRule.get(k)?.get(m) ?? null) }))
     .filter((x) => x.values.some((v) => (v ?? 0) > 0));
-  // the biggest price moves among the latest ones fetched
+  // the biggest price moves: each region's biggest, merged
   /** @type {any[]} */
-  const moves = prefixes.flatMap((_, i) => data[`m${i}`].nodes);
-  const movesTotal = prefixes.reduce((n, _, i) => n + data[`m${i}`].totalCount, 0);
-  const biggest = [...moves].filter((m) => m.percent != null).sort((a, b) => Math.abs(b.percent) - Math.abs(a.percent) || b.observedAt.localeCompare(a.observedAt));
-  const top = biggest.slice(0, MOVES_SHOWN);
+  const moves = prefixes.flatMap((_, i) => data[`m${i}`]);
+  const top = [...moves].sort((a, b) => Math.abs(b.percent) - Math.abs(a.percent) || b.observedAt.localeCompare(a.observedAt)).slice(0, MOVES_SHOWN);
+  // the categories one level below the one chosen (all regions of the jurisdiction summed: a listing lies in one)
+  /** @type {Map<string, {name: string, path: string, listings: number, shops: number}>} */
+  const categoryMap = new Map();
+  for (const c of prefixes.flatMap((_, i) => /** @type {any[]} */ (data[`c${i}`]))) {
+    const g = categoryMap.get(c.path) ?? { name: c.name, path: c.path, listings: 0, shops: 0 };
+    g.listings += c.listings;
+    g.shops += c.shops;
+    categoryMap.set(c.path, g);
+  }
+  const categories = [...categoryMap.values()].sort((a, b) => b.listings - a.listings || a.path.localeCompare(b.path));
+  const catSegments = r.cat ? r.cat.split('/') : [];
+  const catOptions = [
+    `<option value="">${esc(t('allCategories'))}</option>`,
+    ...catSegments.map((_, i) => {
+      const path = catSegments.slice(0, i + 1).join('/');
+      return `<option value="${esc(path)}"${path === r.cat ? ' selected' : ''}>${esc(path.replaceAll('/', ' › '))}</option>`;
+    }),
+    ...categories.map((c) => `<option value="${esc(c.path)}">${esc(c.path.replaceAll('/', ' › '))} (${esc(formatValue(c.listings, '', locale()))})</option>`),
+  ].join('');
+  const categorySelect = `<label>${esc(t('category'))}<select name="cat" id="category-select">${catOptions}</select></label>`;
+  const catTitle = r.cat ? ` · ${r.cat.replaceAll('/', ' › ')}` : '';
   const moveLabel = (/** @type {any} */ m) => `${m.shop?.name ?? `#${m.shopId}`} · ${m.listing?.title ?? `#${m.listingId}`}`;
 
   const body = (/** @type {string} */ id, /** @type {boolean} */ empty, small = true) => (empty ? `<p class="state" data-state="empty">${esc(t('empty'))}</p>` : `<div class="chart${small ? ' small' : ''}" id="chart-${id}"></div>`);
@@ -708,7 +747,7 @@ async function renderMarket(r, seq) {
         <td class="num ${m.percent > 0 ? 'up' : 'down'}">${m.percent > 0 ? '+' : ''}${esc(formatValue(m.percent, '', locale()))}%</td></tr>`,
     )
     .join('');
-  const movesNote = t('movesNote').replace('{n}', String(moves.length)).replace('{total}', String(movesTotal)).replace('{k}', String(top.length));
+  const movesNote = t('movesNote').replace('{k}', String(top.length));
   const movesTable = top.length
     ? `<p class="note" id="moves-note">${esc(movesNote)}</p><div class="table-wrap"><table id="moves-table"><thead><tr><th>${esc(t('observedAt'))}</th><th>${esc(t('shop'))}</th><th>${esc(t('listing'))}</th><th></th>
         <th class="num">${esc(t('before'))}</th><th class="num">${esc(t('after'))}</th><th class="num">${esc(t('change'))}</th></tr></thead><tbody>${movesRows}</tbody></table></div>`
@@ -743,13 +782,13 @@ async function renderMarket(r, seq) {
       (f) => `<tr data-finding="${esc(f.id)}" data-listing="${esc(f.listing?.id ?? '')}" data-evidence="${esc(f.evidence.join(' '))}">
         <td>${esc(when(f.observedAt))}</td><td>${esc(ruleName(f.ruleId))}</td><td data-severity="${esc(f.severity)}">${esc(t(/** @type {any} */ (`sev${f.severity}`)))}</td><td data-status="${esc(f.status)}">${esc(t(/** @type {any} */ (`st${f.status}`)))}</td>
         <td>${esc(f.listing?.title ?? '')}</td><td>${esc(f.detail)}</td>
-        <td class="hash">${f.evidence.map((/** @type {string} */ h) => `<code title="${esc(h)}">${esc(h.slice(0, 12))}…</code>`).join(' ')}</td></tr>`,
+        <td class="hash">${f.evidence.map((/** @type {string} */ h) => evidenceButton(h, f.captures.find((/** @type {any} */ c) => c.sha256 === h))).join(' ')}</td></tr>`,
     )
     .join('');
   const snapshotRows = (shop?.snapshots ?? [])
     .map(
       (/** @type {any} */ x) => `<tr data-evidence="${esc(x.evidenceSha256 ?? '')}"><td>${esc(when(x.observedAt))}</td><td>${esc(x.title ?? '')}</td><td>${esc(x.licenceName ?? '')}</td>
-        <td class="hash">${x.evidenceSha256 ? `<code title="${esc(x.evidenceSha256)}">${esc(x.evidenceSha256.slice(0, 12))}…</code>` : ''}</td></tr>`,
+        <td class="hash">${x.evidenceSha256 ? evidenceButton(x.evidenceSha256, { kind: 'response', observedAt: x.observedAt }) : ''}</td></tr>`,
     )
     .join('');
   const shopCards = r.shop
@@ -757,12 +796,14 @@ async function renderMarket(r, seq) {
        ${card('shop-snapshots', t('snapshots'), snapshotRows ? `<div class="table-wrap"><table id="snapshots-table"><thead><tr><th>${esc(t('observedAt'))}</th><th>${esc(t('pageTitle'))}</th><th>${esc(t('licence'))}</th><th>${esc(t('evidence'))}</th></tr></thead><tbody>${snapshotRows}</tbody></table></div>` : `<p class="state" data-state="empty">${esc(t('empty'))}</p>`, {})}</div>`
     : '';
 
-  main().innerHTML = `${filters(r)}<p class="note" id="category-gap">${esc(t('categoryGap'))}</p>
-    <div class="grid">${card('market-index', t('marketIndex'), body('market-index', index.length === 0), { png: index.length > 0, csv: true })}
-      ${card('market-rules', t('marketRules'), body('market-rules', ruleSeries.length === 0), { png: ruleSeries.length > 0, csv: true })}</div><p></p>
-    <div class="grid">${card('market-regions', t('marketRegions'), body('market-regions', priceSeries.every((x) => x.values.every((v) => v == null))), { png: true, csv: true })}
-      ${card('market-region-listings', t('marketRegionListings'), body('market-region-listings', listingSeries.every((x) => x.values.every((v) => !v))), { png: true, csv: true })}</div><p></p>
-    <div class="grid">${card('market-moves', t('marketMoves'), `${body('market-moves', top.length === 0)}${movesTable}`, { png: top.length > 0, csv: true })}
+  main().innerHTML = `${filters(r, categorySelect)}
+    <div class="grid">${card('market-index', `${t('marketIndex')}${catTitle}`, body('market-index', index.length === 0), { png: index.length > 0, csv: true })}
+      ${card('market-categories', `${r.cat ? t('marketSubcategories') : t('marketCategories')}${catTitle}`, body('market-categories', categories.length === 0), { png: categories.length > 0, csv: true })}</div><p></p>
+    <div class="grid">
+      ${card('market-rules', `${t('marketRules')}${r.cat ? ` · ${t('allCategories')}` : ''}`, body('market-rules', ruleSeries.length === 0), { png: ruleSeries.length > 0, csv: true })}</div><p></p>
+    <div class="grid">${card('market-regions', `${t('marketRegions')}${r.cat ? ` · ${t('allCategories')}` : ''}`, body('market-regions', priceSeries.every((x) => x.values.every((v) => v == null))), { png: true, csv: true })}
+      ${card('market-region-listings', `${t('marketRegionListings')}${r.cat ? ` · ${t('allCategories')}` : ''}`, body('market-region-listings', listingSeries.every((x) => x.values.every((v) => !v))), { png: true, csv: true })}</div><p></p>
+    <div class="grid">${card('market-moves', `${t('marketMoves')}${catTitle}`, `${body('market-moves', top.length === 0)}${movesTable}`, { png: top.length > 0, csv: true })}
       ${card('market-shop', `${t('priceHistory')}${shop ? ` · ${shop.name}` : ''}${listing ? ` · ${listing.title ?? ''}` : ''}`, shopSection, { png: points.length > 0, csv: points.length > 0 })}</div><p></p>
     ${shopCards}`;
   bindFilters(r);
@@ -771,9 +812,19 @@ async function renderMarket(r, seq) {
   mount(
     'market-index',
     index.length ? priceIndexOption({ days: index.map((x) => x.day), avgPrice: index.map((x) => x.avgPrice), listings: index.map((x) => x.listings), priceName: t('avgPrice'), listingsName: t('listingsObserved'), locale: locale() }) : null,
-    () => ({ header: ['unit_code', 'day', 'avg_price', 'listings', 'observations'], rows: index.map((x) => [unit.code, x.day, x.avgPrice, x.listings, x.observations]) }),
+    () => ({ header: ['unit_code', 'category', 'day', 'avg_price', 'listings', 'observations'], rows: index.map((x) => [unit.code, r.cat ?? '', x.day, x.avgPrice, x.listings, x.observations]) }),
     r,
   );
+  const categoriesChart = mount(
+    'market-categories',
+    categories.length ? categoryBarsOption({ names: categories.map((c) => c.name), paths: categories.map((c) => c.path), listings: categories.map((c) => c.listings), shops: categories.map((c) => c.shops), listingsName: t('listingsNow'), shopsName: t('shopsNow'), locale: locale() }) : null,
+    () => ({ header: ['unit_code', 'category', 'listings', 'shops'], rows: categories.map((c) => [unit.code, c.path, c.listings, c.shops]) }),
+    r,
+  );
+  categoriesChart?.on('click', (/** @type {any} */ p) => {
+    const path = p.data?.path;
+    if (path) go({ ...r, cat: path });
+  });
   mount(
     'market-rules',
     ruleSeries.length ? monthlySeriesOption({ months, series: ruleSeries, unit: '件', locale: locale(), kind: 'stack' }) : null,
@@ -803,7 +854,7 @@ async function renderMarket(r, seq) {
     top.length ? movesOption({ moves: top.map((m) => ({ label: moveLabel(m), percent: m.percent, amount: m.amount, shopId: m.shopId, listingId: m.listingId })), locale: locale() }) : null,
     () => ({
       header: ['observed_at', 'kind', 'region_code', 'shop_id', 'shop_name', 'listing_id', 'listing_title', 'category', 'price_before', 'price_after', 'amount', 'percent'],
-      rows: biggest.map((m) => [m.observedAt, m.kind, m.regionCode, m.shopId, m.shop?.name ?? '', m.listingId ?? '', m.listing?.title ?? '', m.listing?.category ?? '', m.before?.price ?? '', m.after?.price ?? '', m.amount ?? '', m.percent]),
+      rows: top.map((m) => [m.observedAt, m.kind, m.regionCode, m.shopId, m.shop?.name ?? '', m.listingId ?? '', m.listing?.title ?? '', m.listing?.category ?? '', m.before?.price ?? '', m.after?.price ?? '', m.amount ?? '', m.percent]),
     }),
     r,
   );
@@ -838,6 +889,29 @@ async function renderMarket(r, seq) {
     rows: findings.map((f) => [f.id, f.observedAt, f.ruleId, f.severity, f.status, f.listing?.id ?? '', f.detail, f.evidence.join(' ')]),
   }), r);
   $('#listing-select')?.addEventListener('change', (ev) => go({ ...r, listing: /** @type {HTMLSelectElement} */ (ev.target).value }));
+  for (const b of /** @type {NodeListOf<HTMLButtonElement>} */ (document.querySelectorAll('button.evidence'))) {
+    b.addEventListener('click', async () => {
+      try {
+        downloadBlob(String(b.dataset.name), await fetchFile(`/files/${b.dataset.sha}`));
+      } catch (e) {
+        showBanner(`${t('evidenceFailed')}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    });
+  }
+}
+
+/** File name extensions of the capture types the crawlers keep. */
+const CAPTURE_EXT = /** @type {Record<string, string>} */ ({ 'text/html': 'html', 'image/png': 'png', 'image/jpeg': 'jpg', 'application/json': 'json', 'text/plain': 'txt', 'application/pdf': 'pdf' });
+
+/**
+ * A button that downloads one evidence capture by its SHA-256 (served to those who may see the shop only), named
+ * by what it is when the capture is known. @param {string} sha @param {{kind?: string, observedAt?: string, contentType?: string | null} | undefined} capture
+ */
+function evidenceButton(sha, capture) {
+  const ext = CAPTURE_EXT[String(capture?.contentType ?? '').split(';')[0].trim()] ?? (capture?.kind === 'screenshot' ? 'png' : capture?.kind ? 'html' : 'bin');
+  const kindKey = /** @type {any} */ (`capture_${capture?.kind}`);
+  const label = capture?.kind ? `${t(kindKey) === kindKey ? capture.kind : t(kindKey)} · ${sha.slice(0, 8)}` : `${sha.slice(0, 12)}…`;
+  return `<button type="button" class="evidence" data-sha="${esc(sha)}" data-name="${esc(`evidence-${sha.slice(0, 16)}.${ext}`)}" title="${esc(`SHA-256 ${sha}${capture?.observedAt ? ` · ${when(capture.observedAt)}` : ''}`)}">${esc(label)}</button>`;
 }
 
 // ---- the assessment view (考核) ----
@@ -886,11 +960,24 @@ function bindAssessmentFilters(r) {
 
 /** The filter bar of the report view: the month (empty: every month). @param {Route} r */
 function reportFilters(r) {
+  const canGenerate = !!session?.me.permissions.includes('reports:generate');
   return `<form class="filters" id="filters">
       <label>${esc(t('reportMonth'))}<input type="month" name="month" id="report-month" value="${esc(r.month ?? '')}"></label>
       <button type="submit">${esc(t('apply'))}</button>
-    </form><nav class="crumbs" id="crumbs"></nav>`;
+    </form>${
+      canGenerate
+        ? `<form class="filters" id="generate-form">
+      <label>${esc(t('generateMonth'))}<input type="month" name="month" id="generate-month" value="${esc(r.month ?? addMonths(chinaMonth(), -1))}" max="${esc(chinaMonth())}" required></label>
+      <label class="check"><input type="checkbox" name="subtree" id="generate-subtree">${esc(t('generateSubtree'))}</label>
+      <button type="submit" id="generate-report">${esc(t('generateReport'))}</button>
+    </form>`
+        : ''
+    }<nav class="crumbs" id="crumbs"></nav>`;
 }
+
+const GENERATE_REPORT = `mutation DashboardGenerateReport($month: String!, $unitId: ID!, $subtree: Boolean) {
+  generateMonthlyReport(month: $month, unitId: $unitId, subtree: $subtree) { month units files ms queued }
+}`;
 
 /** @param {Route} r */
 function bindReportFilters(r) {
@@ -899,6 +986,28 @@ function bindReportFilters(r) {
     ev.preventDefault();
     const month = String(new FormData(form).get('month') ?? '');
     go({ ...r, month: isMonth(month) ? month : null, rep: null });
+  });
+  const generate = /** @type {HTMLFormElement | null} */ (document.querySelector('#generate-form'));
+  generate?.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const d = new FormData(generate);
+    const month = String(d.get('month') ?? '');
+    const button = /** @type {HTMLButtonElement} */ ($('#generate-report'));
+    button.disabled = true;
+    button.textContent = t('generating');
+    try {
+      const res = (await gql(GENERATE_REPORT, { month, unitId: r.unit, subtree: d.get('subtree') === 'on' })).generateMonthlyReport;
+      noticeNext = t(res.queued ? 'generatedQueued' : 'generated')
+        .replace('{month}', res.month)
+        .replace('{units}', String(res.units))
+        .replace('{files}', String(res.files))
+        .replace('{ms}', String(res.ms));
+      go({ ...r, month: res.month, rep: null });
+    } catch (e) {
+      button.disabled = false;
+      button.textContent = t('generateReport');
+      showBanner(`${t('error')}: ${e instanceof Error ? e.message : String(e)}`);
+    }
   });
 }
 
@@ -1200,8 +1309,10 @@ async function render() {
   const seq = ++renderSeq;
   const r = route();
   disposeCharts();
-  showBanner(bannerNext);
+  if (bannerNext) showBanner(bannerNext);
+  else showBanner(noticeNext, 'info');
   bannerNext = '';
+  noticeNext = '';
   if (!token() || r.view === 'login') {
     if (r.view !== 'login') afterLogin = location.hash;
     showLogin();

@@ -183,6 +183,26 @@ export function movesOption(a) {
 }
 
 /**
+ * Listings and shops per category (the level below the one chosen), largest first; a click drills into one.
+ * @param {{ names: string[], paths: string[], listings: number[], shops: number[], listingsName: string, shopsName: string, locale: string }} a
+ */
+export function categoryBarsOption(a) {
+  const order = a.names.map((_, i) => i).reverse();
+  return {
+    animation: false,
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (/** @type {number} */ v) => formatValue(v, '', a.locale) },
+    legend: { top: 0 },
+    grid: { left: 8, right: 48, top: 28, bottom: 10, containLabel: true },
+    xAxis: { type: 'value' },
+    yAxis: { type: 'category', data: order.map((i) => a.names[i]), axisLabel: { width: 160, overflow: 'truncate' } },
+    series: [
+      { name: a.listingsName, type: 'bar', data: order.map((i) => ({ value: a.listings[i], path: a.paths[i] })), label: { show: true, position: 'right' } },
+      { name: a.shopsName, type: 'bar', data: order.map((i) => ({ value: a.shops[i], path: a.paths[i] })) },
+    ],
+  };
+}
+
+/**
  * The highest price of each day's 7 days before (the fictitious-original-price rule's reference: a 原价 above
  * every price actually charged in the 7 days before is a hit), from daily buckets: null while no day of the
  * window has an observation. @param {string[]} days YYYY-MM-DD, ascending @param {(number | null)[]} maxPrices per day

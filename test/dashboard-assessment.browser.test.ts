@@ -382,6 +382,33 @@ describe.skipIf(!hasChromium)('the assessment and monthly report views in a real
     const previewCsv = csvLines((await downloadBytes(page, '[data-csv=report-preview]')).bytes);
     expect(previewCsv.length).toBe(1 + tableRows.length * report.table.columns.length);
     await shot(page, 'reports');
+
+    // generating a month's reports from the page: a county and its stations for January, none stored before
+    const countyUnit = unitIds.get('370102')!;
+    const january = `${YEAR}-01`;
+    const subtree = await sql<{ id: number; code: string }>(`select id, code from unit where path like (select path from unit where code = '370102') || '%' order by code`);
+    expect(subtree.length).toBeGreaterThan(1);
+    await then(page, () => page.goto(`${p.url}/dashboard/#/reports?unit=${countyUnit}&month=${january}`));
+    expect(await page.$$('#reports-table tbody tr')).toHaveLength(0);
+    await page.fill('#generate-month', january);
+    await page.check('#generate-subtree');
+    await then(page, () => page.click('#generate-report'));
+    expect(await page.getAttribute('#banner', 'class')).toBe('info');
+    expect(await page.innerText('#banner')).toContain(`已生成 ${january} 月报：${subtree.length} 个单位`);
+    expect(hashParams(page).get('month')).toBe(january);
+    const generated = ok(await p.gql(REPORTS, { month: january, unitId: countyUnit }, leader)).monthlyReports as { unitCode: string }[];
+    expect(generated.map((r) => r.unitCode).sort()).toEqual(subtree.map((u) => u.code));
+    const generatedRows = await page.$$eval('#reports-table tbody tr', (trs) => trs.map((tr) => tr.children[1].textContent));
+    expect(generatedRows.sort()).toEqual(subtree.map((u) => u.code));
+    // a month in the future is refused plainly, nothing stored
+    const [{ n: before }] = await sql<{ n: number }>(`select count(*)::int as n from monthly_report`);
+    await page.evaluate(() => document.querySelector('#generate-month')?.removeAttribute('max'));
+    await page.fill('#generate-month', `${YEAR + 1}-01`);
+    await page.click('#generate-report');
+    await page.waitForFunction(() => !(document.querySelector('#banner') as HTMLElement).hidden && document.querySelector('#banner')?.className === 'error');
+    expect(await page.innerText('#banner')).toMatch(/future|未来|not in the future/i);
+    expect((await sql<{ n: number }>(`select count(*)::int as n from monthly_report`))[0].n).toBe(before);
+    await shot(page, 'reports-generated');
     expect(problems).toEqual([]);
     await context.close();
 

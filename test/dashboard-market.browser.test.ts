@@ -38,6 +38,9 @@ const nextMonth = (m: string) => {
   return mm === 12 ? `${y + 1}-01` : `${y}-${String(mm + 1).padStart(2, '0')}`;
 };
 const RANGE = { from: `${FROM}-01T00:00:00.000Z`, to: `${nextMonth(TO)}-01T00:00:00.000Z` };
+/** every month from FROM to TO (35 days span two or three months) */
+const MONTHS: string[] = [];
+for (let m = FROM; m <= TO; m = nextMonth(m)) MONTHS.push(m);
 
 const PRODUCTS: [string, string][] = [
   ['电动牙刷 声波充电款', '个护/电动牙刷'],
@@ -128,7 +131,7 @@ async function setUpMarket() {
     await store.refreshRollups(range);
   });
   for (let day = 0; day < DAYS; day++) await checkRules(p.orm, { observedAt: moment(day), regionCode: '37', runId: null });
-  for (const m of new Set([FROM, TO])) await refreshMetrics(p.orm, m);
+  for (const m of MONTHS) await refreshMetrics(p.orm, m);
 }
 
 async function ready(page: Page) {
@@ -211,7 +214,7 @@ describe.skipIf(!hasChromium)('the market view of the dashboard in a real browse
     expect(shownIndex[1].data).toEqual(index.map((x) => x.listings));
 
     // findings by rule by month: the API's metrics, which count the findings table
-    const months = FROM === TO ? [FROM] : [FROM, TO];
+    const months = MONTHS;
     const catalog = (await api('sd-leader', `{ metricCatalog { key family } }`)).metricCatalog as { key: string; family: string | null }[];
     const ruleKeys = catalog.filter((d) => d.family === 'findings_rule').map((d) => d.key);
     const byRule = (await api('sd-leader', `query($k: [String!]!, $f: String!, $t: String!) { metrics(keys: $k, from: $f, to: $t, granularity: MONTH) { key period value } }`, { k: ruleKeys, f: FROM, t: TO }))
@@ -251,21 +254,18 @@ describe.skipIf(!hasChromium)('the market view of the dashboard in a real browse
     expect(jinanListings.data).toEqual(months.map((m) => regions.find((r) => r.unit.code === '3701' && r.key === 'listings_observed' && r.period === m)?.value ?? null));
     expect(jinanListings.data.at(-1)).toBe(6); // 历下区's and 市中区's three listings each
 
-    // the biggest price moves: the API's latest moves (all of them here) sorted by size, and the raw changes table
-    const moves = (
-      await api('sd-leader', `query($r: TimeRangeInput!) { changes(filter: { kinds: [PRICE_UP, PRICE_DOWN], range: $r, regionCode: "37" }, first: 100) { totalCount nodes { percent shopId listingId } } }`, { r: RANGE })
-    ).changes as { totalCount: number; nodes: { percent: number; shopId: string; listingId: string }[] };
-    const [rawMoves] = await sql<{ n: number; biggest: number }>(`select count(*)::int as n, max(abs(percent))::float8 as biggest from listing_change where kind in ('price_up', 'price_down')`);
-    expect(moves.totalCount).toBe(rawMoves.n);
-    expect(moves.totalCount).toBeLessThan(100);
-    const sorted = [...moves.nodes].sort((a, b) => Math.abs(b.percent) - Math.abs(a.percent));
+    // the biggest price moves: the API's ten biggest, which are the raw changes table's ten biggest by |percent|
+    const sorted = (
+      await api('sd-leader', `query($r: TimeRangeInput!) { priceMoves(range: $r, regionCode: "37", first: 10) { percent shopId listingId observedAt } }`, { r: RANGE })
+    ).priceMoves as { percent: number; shopId: string; listingId: string }[];
+    const rawMoves = await sql<{ percent: number }>(`select percent::float8 as percent from listing_change where kind in ('price_up', 'price_down') order by abs(percent) desc limit 10`);
+    expect(rawMoves.length).toBe(10);
+    expect(sorted.map((m) => Math.abs(m.percent))).toEqual(rawMoves.map((m) => Math.abs(m.percent)));
     const shownMoves = await page.$$eval('#moves-table tbody tr', (trs) => trs.map((tr) => ({ percent: Number(tr.getAttribute('data-percent')), shop: tr.getAttribute('data-shop') })));
-    expect(shownMoves).toHaveLength(Math.min(10, moves.nodes.length));
-    expect(shownMoves.map((m) => Math.abs(m.percent))).toEqual(sorted.slice(0, shownMoves.length).map((m) => Math.abs(m.percent)));
-    expect(Math.abs(shownMoves[0].percent)).toBeCloseTo(rawMoves.biggest, 2);
-    expect((await series(page, 'market-moves'))[0].data).toEqual([...sorted.slice(0, shownMoves.length)].reverse().map((m) => m.percent));
-    expect(await page.innerText('#moves-note')).toContain(`共 ${moves.totalCount} 条`);
-    expect(await page.innerText('#category-gap')).toContain('接口暂未提供');
+    expect(shownMoves.map((m) => m.percent)).toEqual(sorted.map((m) => m.percent));
+    expect(shownMoves.map((m) => m.shop)).toEqual(sorted.map((m) => String(m.shopId)));
+    expect((await series(page, 'market-moves'))[0].data).toEqual([...sorted].reverse().map((m) => m.percent));
+    expect(await page.innerText('#moves-note')).toContain('最大的 10 条');
     await shot(page, 'province');
 
     // exports: the index as PNG, its data as CSV equal to the API's
@@ -273,8 +273,8 @@ describe.skipIf(!hasChromium)('the market view of the dashboard in a real browse
     expect(png.bytes.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
     expect(png.bytes.length).toBeGreaterThan(10_000);
     const csv = (await downloadBytes(page, '[data-csv=market-index]')).bytes.toString('utf8').replace(/^\ufeff/, '').trim().split('\r\n');
-    expect(csv[0]).toBe('unit_code,day,avg_price,listings,observations');
-    expect(csv.slice(1)).toEqual(index.map((x) => `37,${x.day.slice(0, 10)},${x.avgPrice},${x.listings},${(x as any).observations}`));
+    expect(csv[0]).toBe('unit_code,category,day,avg_price,listings,observations');
+    expect(csv.slice(1)).toEqual(index.map((x) => `37,,${x.day.slice(0, 10)},${x.avgPrice},${x.listings},${(x as any).observations}`));
 
     // a click on the biggest move opens its shop and listing
     await then(page, () => page.click('#moves-table tbody tr >> nth=0'));
@@ -333,6 +333,15 @@ describe.skipIf(!hasChromium)('the market view of the dashboard in a real browse
     // the shop page snapshots with their evidence, newest first
     const snapshots = await page.$$eval('#snapshots-table tbody tr', (trs) => trs.map((tr) => tr.getAttribute('data-evidence')));
     expect(snapshots).toEqual([29, 15, 1].map((d) => shopPageHashes.get(d)));
+    // the evidence opens: the captured listing page of a finding and a shop page, the very bytes hashed
+    const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+    const captured = await downloadBytes(page, `#findings-table tr[data-finding="${fake[0].id}"] button.evidence`);
+    expect(sha(captured.bytes)).toBe(fake[0].evidence[0]);
+    expect(captured.name).toBe(`evidence-${fake[0].evidence[0].slice(0, 16)}.html`);
+    expect(captured.bytes.toString('utf8')).toContain('原价 99 元');
+    expect(await page.innerText(`#findings-table tr[data-finding="${fake[0].id}"] button.evidence`)).toContain('网页');
+    const shopPage = await downloadBytes(page, '#snapshots-table tbody tr:first-child button.evidence');
+    expect(sha(shopPage.bytes)).toBe(shopPageHashes.get(29));
     await shot(page, 'shop');
 
     // the price history as CSV: the API's daily prices with the base line
@@ -342,6 +351,40 @@ describe.skipIf(!hasChromium)('the market view of the dashboard in a real browse
     expect(shopCsv[1].split(',').slice(0, 4)).toEqual([String(star.shopId), String(star.listingId), history[0].bucket.slice(0, 10), String(history[0].avgPrice)]);
     const shopPng = await downloadBytes(page, '[data-png=market-shop]');
     expect(shopPng.bytes.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
+
+    // categories: the top level as the listings table holds it; one chosen narrows the index and the moves to it
+    const topLevel = await sql<{ name: string; listings: number; shops: number }>(
+      `select split_part(category, '/', 1) as name, count(*)::int as listings, count(distinct shop_id)::int as shops
+       from listing where removed_at is null and category is not null group by 1 order by 2 desc, 1`,
+    );
+    const shownCategories = await series(page, 'market-categories');
+    const categoryNames = await page.evaluate(() => (window as any).echarts.getInstanceByDom(document.querySelector('#chart-market-categories')).getOption().yAxis[0].data as string[]);
+    expect([...categoryNames].reverse()).toEqual(topLevel.map((c) => c.name));
+    expect([...shownCategories[0].data].reverse()).toEqual(topLevel.map((c) => c.listings));
+    expect([...shownCategories[1].data].reverse()).toEqual(topLevel.map((c) => c.shops));
+    await then(page, () => page.selectOption('#category-select', '数码'));
+    expect(hashParams(page).get('cat')).toBe('数码');
+    const digital = (await api('sd-leader', `query($r: TimeRangeInput!) { priceIndex(range: $r, regionCode: "37", category: "数码") { day avgPrice listings } }`, { r: RANGE })).priceIndex as {
+      day: string;
+      avgPrice: number;
+      listings: number;
+    }[];
+    const rawDigital = await sql<{ day: string; avg: number; listings: number }>(
+      `select to_char(o.observed_at at time zone 'UTC', 'YYYY-MM-DD') as day, avg(o.price)::float8 as avg, count(distinct o.listing_id)::int as listings
+       from listing_observation o join listing l on l.id = o.listing_id where l.category like '数码/%' group by 1 order by 1`,
+    );
+    expect(digital.map((x) => [x.day.slice(0, 10), x.listings])).toEqual(rawDigital.map((x) => [x.day, x.listings]));
+    digital.forEach((x, i) => expect(x.avgPrice, x.day).toBeCloseTo(rawDigital[i].avg, 6));
+    expect((await series(page, 'market-index'))[0].data).toEqual(digital.map((x) => x.avgPrice));
+    expect(await page.innerText('#card-market-index')).toContain('数码');
+    const digitalMoves = await page.$$eval('#moves-table tbody tr', (trs) => trs.map((tr) => tr.children[3].textContent));
+    expect(digitalMoves.length).toBeGreaterThan(0);
+    for (const c of digitalMoves) expect(c).toMatch(/^数码\//);
+    const subcategories = await page.evaluate(() => (window as any).echarts.getInstanceByDom(document.querySelector('#chart-market-categories')).getOption().yAxis[0].data as string[]);
+    expect(subcategories).toEqual(['耳机']);
+    await shot(page, 'category');
+    await then(page, () => page.selectOption('#category-select', ''));
+    expect(hashParams(page).get('cat')).toBeNull();
 
     // English
     await then(page, () => page.click('#lang'));
