@@ -13,12 +13,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executorFromEntityManager } from '../analytics/store';
 import { openEvidenceStore } from '../crawlers/evidence';
 import { timeSeriesOf } from '../server/database';
-import { workingDaysIn } from '../services/calendar/working-days';
+import { chinaDay, workingDaysIn } from '../services/calendar/working-days';
 import { runAsSystem } from '../services/system-actor';
 import { ok, workflowChecks } from './support/checks';
 import { startTestPlatform, type TestPlatform } from './support/platform';
 
 let p: TestPlatform;
+/** today in China; the records filed without a time fall on it */
+const TODAY = chinaDay();
+/** the month after this one: a campaign there lies in the future, whatever day the suite runs */
+const NEXT_MONTH = (() => {
+  const [y, m] = TODAY.split('-').map(Number);
+  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
+})();
+/** a day a month ahead (a rectification deadline) */
+const IN_A_MONTH = new Date(Date.parse(`${TODAY}T00:00:00Z`) + 30 * 86_400_000).toISOString().slice(0, 10);
 const evidenceDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hongdun-patrols-'));
 
 const { sql, fingerprint, refused } = workflowChecks(() => p, 'patrols test', ['patrol_plan', 'patrol_task', 'patrol_record', 'clue', 'audit_entry']);
@@ -181,7 +190,7 @@ describe('patrol plans and task generation', () => {
     ];
     const plan = ok(
       await createPlan(
-        { kind: 'CAMPAIGN', name: '双十二网络集中促销专项', theme: '网络集中促销价格与宣传', startsOn: '2026-12-01', endsOn: '2026-12-20', target: { classifications: ['PLATFORM_MERCHANT'] }, checklist },
+        { kind: 'CAMPAIGN', name: '双十二网络集中促销专项', theme: '网络集中促销价格与宣传', startsOn: `${NEXT_MONTH}-01`, endsOn: `${NEXT_MONTH}-20`, target: { classifications: ['PLATFORM_MERCHANT'] }, checklist },
         token,
       ),
     ).createPatrolPlan;
@@ -201,13 +210,13 @@ describe('patrol plans and task generation', () => {
       [plan.id],
     );
     expect(tasks.map((t) => Number(t.shop_id))).toEqual(expected.map((s) => s.id));
-    const days = workingDaysIn('2026-12-01', '2026-12-20');
+    const days = workingDaysIn(`${NEXT_MONTH}-01`, `${NEXT_MONTH}-20`);
     for (const t of tasks) {
-      expect(t.period_start).toBe('2026-12-01');
+      expect(t.period_start).toBe(`${NEXT_MONTH}-01`);
       expect(days).toContain(t.due_on);
     }
     // rerunning (the next month too) writes nothing
-    expect(ok(await generate('2026-12', plan.id, token)).generatePatrolTasks).toEqual({ created: 0, existing: expected.length, plans: 1 });
+    expect(ok(await generate(NEXT_MONTH, plan.id, token)).generatePatrolTasks).toEqual({ created: 0, existing: expected.length, plans: 1 });
 
     const progress = ok(
       await p.gql(`query($id: ID!) { campaignProgress(planId: $id) { unit { id code } targeted done open overdue compliant rectificationOrdered clueRaised } }`, { id: plan.id }, token),
@@ -227,7 +236,7 @@ describe('patrol plans and task generation', () => {
     expect(seen.patrolPlan.taskCounts.open).toBe(mine);
     expect(seen.patrolTasks.totalCount).toBe(mine);
     for (const t of seen.patrolTasks.nodes) {
-      expect(t).toMatchObject({ unit: { id: String(station.id) }, periodStart: '2026-12-01', overdue: false });
+      expect(t).toMatchObject({ unit: { id: String(station.id) }, periodStart: `${NEXT_MONTH}-01`, overdue: false });
       expect(days).toContain(t.dueOn);
     }
     // a task of the future period cannot be filed yet
@@ -240,7 +249,7 @@ describe('patrol plans and task generation', () => {
     await refused('FORBIDDEN', () => p.gql(`mutation($id: ID!) { closePatrolPlan(id: $id, reason: "x") { id } }`, { id: plan.id }, sl));
     const closed = ok(await p.gql(`mutation($id: ID!) { closePatrolPlan(id: $id, reason: "专项提前结束") { id status taskCounts { open cancelled } } }`, { id: plan.id }, token)).closePatrolPlan;
     expect(closed).toMatchObject({ status: 'CLOSED', taskCounts: { open: 0, cancelled: expected.length } });
-    await refused('BAD_USER_INPUT', () => generate('2026-12', plan.id, token), /closed/);
+    await refused('BAD_USER_INPUT', () => generate(NEXT_MONTH, plan.id, token), /closed/);
   });
 });
 
@@ -309,14 +318,14 @@ describe('patrol records', () => {
       await fileRecord(
         {
           shopId: String(foodShopId), mode: 'ON_SITE', siteAddress: '历下区某路1号', peopleMet: '店主 张某', checklist: oneFails(), outcome: 'RECTIFICATION_ORDERED',
-          rectifyBy: '2026-12-31', photos: [{ fileName: 'shopfront.png', contentBase64: PNG_BASE64 }],
+          rectifyBy: IN_A_MONTH, photos: [{ fileName: 'shopfront.png', contentBase64: PNG_BASE64 }],
         },
         stationToken,
       ),
     ).filePatrolRecord;
     const bytes = Buffer.from(PNG_BASE64, 'base64');
     const sha = createHash('sha256').update(bytes).digest('hex');
-    expect(record).toMatchObject({ mode: 'ON_SITE', outcome: 'RECTIFICATION_ORDERED', rectifyBy: '2026-12-31', siteAddress: '历下区某路1号', peopleMet: '店主 张某', snapshotAt: null });
+    expect(record).toMatchObject({ mode: 'ON_SITE', outcome: 'RECTIFICATION_ORDERED', rectifyBy: IN_A_MONTH, siteAddress: '历下区某路1号', peopleMet: '店主 张某', snapshotAt: null });
     expect(record.photos).toEqual([{ sha256: sha, fileName: 'shopfront.png', mediaType: 'image/png', sizeBytes: bytes.length }]);
     expect(record.checklist[0]).toEqual({ key: 'licence-shown', result: 'FAIL', note: '未亮照' });
     expect(fs.readFileSync(path.join(evidenceDir, 'sha256', sha.slice(0, 2), sha.slice(2, 4), sha))).toEqual(bytes);
@@ -337,10 +346,12 @@ describe('patrol records', () => {
   });
 
   it('coverage per station equals an independent count', async () => {
+    // from November (the task filed above) to today (the records filed without a time)
     const token = await p.login(`x${county.code}-leader`);
     const rows = ok(
-      await p.gql(`query($u: ID) { patrolCoverage(parentUnitId: $u, from: "2026-11-01", to: "2026-11-30") { unit { id } filedShops patrolledShops coverage tasksDue tasksDone overdueTasks } }`, { u: String(county.id) }, token),
+      await p.gql(`query($u: ID, $to: String!) { patrolCoverage(parentUnitId: $u, from: "2026-11-01", to: $to) { unit { id } filedShops patrolledShops coverage tasksDue tasksDone overdueTasks } }`, { u: String(county.id), to: TODAY }, token),
     ).patrolCoverage;
+    const endAt = new Date(Date.parse(`${TODAY}T00:00:00+08:00`) + 86_400_000).toISOString();
     const children = await sql<{ id: number; jurisdiction: string[] }>(`select id, jurisdiction from unit where parent_id = ? order by code`, [county.id]);
     expect(rows).toHaveLength(children.length);
     let patrolledSomewhere = 0;
@@ -349,14 +360,14 @@ describe('patrol records', () => {
       const ids = filed.map((s) => s.id);
       const patrolled = ids.length
         ? (await sql<{ n: number }>(
-            `select count(distinct shop_id)::int as n from patrol_record where shop_id in (${ids.map(() => '?').join(',')}) and patrolled_at >= '2026-10-31T16:00:00Z' and patrolled_at < '2026-11-30T16:00:00Z'`,
-            ids,
+            `select count(distinct shop_id)::int as n from patrol_record where shop_id in (${ids.map(() => '?').join(',')}) and patrolled_at >= '2026-10-31T16:00:00Z' and patrolled_at < ?::timestamptz`,
+            [...ids, endAt],
           ))[0].n
         : 0;
       const [t] = await sql<{ due: number; done: number; overdue: number }>(
         `select count(*)::int as due, count(*) filter (where status = 'done')::int as done, count(*) filter (where status = 'open' and due_on < (now() at time zone 'Asia/Shanghai')::date)::int as overdue
-         from patrol_task where unit_id = ? and status <> 'cancelled' and due_on between '2026-11-01' and '2026-11-30'`,
-        [child.id],
+         from patrol_task where unit_id = ? and status <> 'cancelled' and due_on between '2026-11-01' and ?::date`,
+        [child.id, TODAY],
       );
       const row = rows.find((r: any) => Number(r.unit.id) === Number(child.id));
       expect(row).toEqual({
