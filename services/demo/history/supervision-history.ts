@@ -228,7 +228,9 @@ export async function complaintHistory(em: EntityManager, m: HistoryMonth, names
  * Register maintenance of the month: the marks behind the shops' current maintenance status (link dead,
  * info mismatch, outside the jurisdiction) at their last maintenance, when it falls in the month; and for
  * every unit holding filed shops one check that found a problem later put right (a mark, then `restored`
- * a few working days on, the shop's last maintenance moved to it) — the status stays what it is.
+ * a few working days on, the shop's last maintenance moved to it) — the status stays what it is. The mark
+ * falls in the month's first days but twelve, so that its restoration lies in the past even for last month
+ * seen from the first days of this one (a pair not yet complete would be dropped, leaving the unit none).
  */
 export async function maintenanceHistory(em: EntityManager, m: HistoryMonth): Promise<number> {
   const now = m.now.toISOString();
@@ -256,7 +258,7 @@ export async function maintenanceHistory(em: EntityManager, m: HistoryMonth): Pr
     select p.*, a.inspector, case when (p.h / 7) % 2 = 0 then 'link_dead' else 'info_mismatch' end as status,
       ${chinaMoment('p.day', '540 + (p.h / 11) % 420')} as marked_at,
       ${chinaMoment(wdAdd('p.day', '2 + (p.h / 13) % 6'), '540 + (p.h / 17) % 420')} as restored_at
-    from p join hist_actor a on a.unit_id = p.unit_id where a.inspector is not null`, [m.first, m.first, dayCount(m)]);
+    from p join hist_actor a on a.unit_id = p.unit_id where a.inspector is not null`, [m.first, m.first, Math.max(1, dayCount(m) - 12)]);
   await em.execute(`delete from hist_mark where restored_at >= ?::timestamptz`, [now]);
   const pairs = await runSql(em, 
     `insert into shop_event (shop_id, kind, note, region_code, actor_name, actor_unit_id, details, at)
