@@ -151,7 +151,8 @@ function route() {
     vs: yearOf('vs'),
     level: level && ASSESSED_LEVELS.includes(level) ? level : null,
     sel: id('sel'),
-    month: isMonth(month) ? month : null,
+    // the report list: one month (default the last one the monthly job reports), or every month with month=all
+    month: isMonth(month) ? month : month === 'all' ? null : addMonths(chinaMonth(), -1),
     rep: rep && /^[1-9][0-9]*:\d{4}-(0[1-9]|1[0-2])$/.test(rep) ? rep : null,
   };
 }
@@ -183,7 +184,7 @@ function hrefOf(r) {
     if (r.sel) q.set('sel', r.sel);
   }
   if (r.view === 'reports') {
-    if (r.month) q.set('month', r.month);
+    q.set('month', r.month ?? 'all');
     if (r.rep) q.set('rep', r.rep);
   }
   return `#/${r.view}?${q}`;
@@ -919,9 +920,14 @@ function evidenceButton(sha, capture) {
 const RESULT_ROW = `unit { ${UNIT} } year level total itemsTotal bonusTotal maxTotal rank peerCount siblingRank siblingCount provisional throughMonth explanation explanationEn`;
 const ITEM = 'key nameZh nameEn category indicator value rawValue numerator denominator target ruleKind ruleZh ruleEn points max missing explanation explanationEn';
 const BONUS = 'key nameZh nameEn count pointsEach points max explanation explanationEn';
+const ASSESSMENT_EXPLAINED = `query DashboardAssessmentExplained($sel: ID!, $year: Int!) {
+  selected: assessmentResult(unitId: $sel, year: $year) { ${RESULT_ROW} items { ${ITEM} } bonus { ${BONUS} } }
+}`;
+/** what the ranking's charts and CSV use of each unit's items (the rules and sentences come with the unit explained only) */
+const RANKING_ITEM = 'key nameZh nameEn indicator value target points max';
 const ASSESSMENT = `query DashboardAssessment($id: ID!, $year: Int!, $vs: Int!, $withVs: Boolean!, $level: UnitLevel, $parent: ID, $sel: ID!, $withSel: Boolean!) {
   ${UNIT_CHAIN}
-  ranking: assessmentResults(year: $year, level: $level, parentUnitId: $parent) { ${RESULT_ROW} items { ${ITEM} } bonus { ${BONUS} } }
+  ranking: assessmentResults(year: $year, level: $level, parentUnitId: $parent) { ${RESULT_ROW} items { ${RANKING_ITEM} } }
   before: assessmentResults(year: $vs, level: $level, parentUnitId: $parent) @include(if: $withVs) { ${RESULT_ROW} }
   selected: assessmentResult(unitId: $sel, year: $year) @include(if: $withSel) { ${RESULT_ROW} items { ${ITEM} } bonus { ${BONUS} } }
 }`;
@@ -1044,12 +1050,17 @@ async function renderAssessment(r, seq) {
   const name = (/** @type {{nameZh: string, nameEn: string}} */ x) => (zh ? x.nameZh : x.nameEn);
   /** @type {any[]} */
   const ranking = data.ranking;
+  // no unit chosen: the first ranked is explained, its rules and sentences fetched on their own
+  if (!data.selected && ranking.length) {
+    data.selected = (await gql(ASSESSMENT_EXPLAINED, { sel: ranking[0].unit.id, year: r.year })).selected;
+    if (seq !== renderSeq) return;
+  }
   /** @type {any[]} */
   const before = data.before ?? [];
   const byLevel = !!r.level;
   const rankOf = (/** @type {any} */ a) => (byLevel ? a.rank : a.siblingRank);
   const countOf = (/** @type {any} */ a) => (byLevel ? a.peerCount : a.siblingCount);
-  const selected = data.selected ?? ranking[0] ?? null;
+  const selected = data.selected ?? null;
   const empty = ranking.length === 0;
   const units = ranking.map((a) => ({ unitId: a.unit.id, name: a.unit.name }));
   const itemKeys = [...new Map(ranking.flatMap((a) => a.items.map((/** @type {any} */ i) => [i.key, i]))).values()];
@@ -1267,7 +1278,7 @@ async function renderReports(r, seq) {
           .join('')}</tbody></table></div>`;
 
   main().innerHTML = `${reportFilters(r)}
-    ${card('reports', `${t('reportList')}${r.month ? ` · ${r.month}` : ''}`, list, { csv: true })}<p></p>
+    ${card('reports', `${t('reportList')} · ${r.month ?? t('allMonths')}`, list, { csv: true })}<p></p>
     ${r.rep ? card('report-preview', `${t('reportPreview')}${preview ? ` · ${preview.unitName} · ${preview.month}` : ''}`, previewBody, { csv: !!table }) : ''}`;
   bindReportFilters(r);
   crumbs(data.unit, r);

@@ -373,6 +373,26 @@ describe.skipIf(!hasChromium)('the leadership dashboard in a real browser', () =
     await context.close();
   });
 
+  it('a station inspector sees their own station: its tiles and work, no units below, a sibling station refused', async () => {
+    const { context, page, problems } = await watchedPage(browser, p.url);
+    const [own, sibling] = await sql<{ id: number; name: string }>(`select id, name from unit where code in ('370102-S01', '370102-S02') order by code`);
+    await logIn(page, '370102-s01-inspector');
+    expect(hashParams(page).get('unit')).toBe(String(own.id));
+    expect(await page.innerText('#current-unit')).toBe(own.name);
+    expectTilesEqual(await tiles(page), await api('370102-s01-inspector', { keys: TILE_KEYS, ids: [String(own.id)], from: MONTH, to: MONTH }));
+    expect(await page.$$('#unit-picker')).toHaveLength(0);
+    expect(await page.$$eval('#crumbs a', (as) => as.length)).toBe(0);
+    await then(page, () => page.click('#nav-work'));
+    expect(await page.getAttribute('#current-unit', 'data-unit')).toBe(String(own.id));
+    await shot(page, 'work-station-user');
+    await then(page, () => page.goto(`${p.url}/dashboard/#/work?unit=${sibling.id}&from=${MONTH}&to=${MONTH}`));
+    expect(await page.innerText('#banner')).toContain('无权查看或不存在该单位');
+    expect(hashParams(page).get('unit')).toBe(String(own.id));
+    expect(await page.innerText('body')).not.toContain(sibling.name);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   it('a county user sees their county only; a link to another county shows a plain error and none of its data', async () => {
     const { context, page, problems, bodies } = await watchedPage(browser, p.url);
     const own = unitIds.get('370102')!;
