@@ -12,7 +12,7 @@ import {
   executorFromEntityManager,
   openTimeSeriesStore,
 } from '../analytics/store';
-import { categoryStartsWith } from '../crawlers/rules/text';
+import { categorySegments, categoryStartsWith } from '../crawlers/rules/text';
 import { ALL_ENTITIES, type Actor, runAs } from '../entities';
 import { timeSeriesOf } from '../server/database';
 import { MIGRATIONS } from '../server/migrations';
@@ -327,6 +327,31 @@ describe('market reads by category (GraphQL)', () => {
     const [top] = ok(await p.gql(`query($r: TimeRangeInput!) { priceMoves(range: $r, first: 1) { listingId shop { id } listing { id category } } }`, { r: GQL_RANGE }, token)).priceMoves;
     expect(top.listing.id).toBe(top.listingId);
     expect(Number(top.shop.id)).toBe(shopOf.get(Number(top.listingId)));
+  });
+
+  it('keeps each listing\'s category path as categorySegments gives it; a pattern\'s LIKE wildcards match only themselves', async () => {
+    const odd = ['　食品 ／ 酒类　', '食品\u200b/\u00a0白酒', '/食品//酒类/', '食品\\酒类', 'ＡＢＣ》x', '食_品/1%', '食%品', ' ', '', '»'];
+    const shop = written.listings[0].shopId;
+    const region = written.listings[0].region;
+    const ids: number[] = [];
+    try {
+      for (const [k, category] of odd.entries()) {
+        const [row] = await sql<{ id: number }>(
+          `insert into listing (shop_id, url, title, category, region_code, removed_at) values (?, ?, 'odd', ?, ?, now()) returning id`,
+          [shop, `https://market.test/odd/${k}`, category, region],
+        );
+        ids.push(Number(row.id));
+      }
+      const stored = await sql<{ category: string; category_path: string }>(`select category, category_path from listing where id in (${ids.map(() => '?').join(', ')}) order by id`, ids);
+      expect(stored.map((r) => r.category_path)).toEqual(odd.map((c) => categorySegments(c).join('/')));
+      // a pattern with LIKE's wildcards: only the category spelled so, never 食X品
+      const matching = async (pattern: string) =>
+        (await sql<{ id: number }>(`select id from listing where category_path = ? or category_path like ? escape '!'`, [pattern, `${pattern.replace(/[!%_]/g, (c) => `!${c}`)}/%`])).map((r) => Number(r.id));
+      expect(await matching('食_品')).toEqual([ids[5]]);
+      expect(await matching('食%品')).toEqual([ids[6]]);
+    } finally {
+      if (ids.length) await sql(`delete from listing where id in (${ids.map(() => '?').join(', ')})`, ids);
+    }
   });
 
   it('refuses bad input with BAD_USER_INPUT', async () => {

@@ -217,23 +217,6 @@ function scope(column: string, regionPrefix?: string): { sql: string; params: un
   return { sql: `${j.sql} and ${column} like ?`, params: [...j.params, `${regionPrefix}%`] };
 }
 
-/**
- * Whitespace as `normalise` (crawlers/rules/text.ts) removes it after NFKC — JavaScript's `\s` and U+200B —
- * as a PostgreSQL regular expression (no `?`: the statement's placeholders are `?`).
- */
-const SPACE_RE = String.raw`[\t\n\v\f\r \u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]+`;
-/** The path separators of `categorySegments` (crawlers/rules/text.ts), as a PostgreSQL regular expression. */
-const SEPARATOR_RE = String.raw`[/>»|｜\\]+`;
-
-/**
- * SQL: the segments of a category column as `categorySegments` gives them (NFKC, whitespace removed, split
- * on / > » | ｜ \, empty segments dropped), a text[]; `{}` for null. Needs PostgreSQL 13+ (`normalize`).
- */
-export function categorySegmentsSql(column: string): string {
-  if (!/^[a-z_][a-z0-9_.]*$/i.test(column)) throw new Error(`invalid column name ${column}`);
-  return `array_remove(regexp_split_to_array(regexp_replace(normalize(coalesce(${column}, ''), NFKC), '${SPACE_RE}', '', 'g'), '${SEPARATOR_RE}'), '')`;
-}
-
 /** A category pattern normalised as the SQL side compares it: `categorySegments(pattern).join('/')`; never empty. */
 export function categoryPattern(pattern: string): string {
   const path = categorySegments(pattern).join('/');
@@ -241,18 +224,23 @@ export function categoryPattern(pattern: string): string {
   return path;
 }
 
+/** A LIKE pattern matching `text` literally (escape character `!`). */
+function likeLiteral(text: string): string {
+  return text.replace(/[!%_]/g, (c) => `!${c}`);
+}
+
 /**
  * SQL condition: the listing id in `column` is of a listing whose category starts with `pattern`, segment-wise
  * (`categoryStartsWith` in crawlers/rules/text.ts: "食品" matches "食品/酒类" and "食品 > 酒类", not "食品饮料").
- * Compares the normalised '/'-joined path: equal to the pattern, or starting with pattern + '/' (`starts_with`,
- * no LIKE wildcards). Removed listings count too: their observations are history.
+ * Compares the listing's normalised path (`listing.category_path`, a generated column with a pattern index):
+ * equal to the pattern, or starting with pattern + '/'. Removed listings count too: their observations are
+ * history.
  */
 function categoryFilter(column: string, pattern: string): { sql: string; params: unknown[] } {
-  const path = `array_to_string(${categorySegmentsSql('l.category')}, '/')`;
   const p = categoryPattern(pattern);
   return {
-    sql: `${column} in (select l.id from listing l where l.category is not null and (${path} = ? or starts_with(${path}, ?)))`,
-    params: [p, `${p}/`],
+    sql: `${column} in (select l.id from listing l where l.category_path = ? or l.category_path like ? escape '!')`,
+    params: [p, `${likeLiteral(p)}/%`],
   };
 }
 
@@ -433,8 +421,8 @@ export abstract class BaseTimeSeriesStore implements TimeSeriesStore {
     const depth = path === undefined ? 0 : path.split('/').length;
     const rows = await this.db.query<{ name: string; listings: number; shops: number }>(
       `select segs[${depth + 1}] as name, count(*)::int as listings, count(distinct shop_id)::int as shops
-       from (select l.shop_id, ${categorySegmentsSql('l.category')} as segs from listing l
-             where l.removed_at is null and l.category is not null and ${s.sql}) t
+       from (select l.shop_id, string_to_array(l.category_path, '/') as segs from listing l
+             where l.removed_at is null and l.category_path <> '' and ${s.sql}) t
        where cardinality(segs) > ${depth}${depth > 0 ? ` and array_to_string(segs[1:${depth}], '/') = ?` : ''}
        group by 1 order by 2 desc, segs[${depth + 1}] collate "C"`,
       depth > 0 ? [...s.params, path] : s.params,

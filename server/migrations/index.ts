@@ -10,6 +10,7 @@ import { MetricsMigration } from './20261208-metrics.migration';
 import { CalendarMigration } from './20261209-calendar.migration';
 import { AssessmentMigration } from './20261210-assessment.migration';
 import { MonthlyReportMigration } from './20261211-monthly-report.migration';
+import { ListingCategoryPathMigration } from './20261212-listing-category-path.migration';
 import { InitialMigration } from './20261128-initial.migration';
 import { TimeseriesMigration } from './20261129-timeseries.migration';
 import { EvidenceMigration } from './20261201-evidence.migration';
@@ -32,4 +33,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: '20261209-calendar', class: CalendarMigration },
   { name: '20261210-assessment', class: AssessmentMigration },
   { name: '20261211-monthly-report', class: MonthlyReportMigration },
+  { name: '20261212-listing-category-path', class: ListingCategoryPathMigration },
 ];
