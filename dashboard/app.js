@@ -590,9 +590,9 @@ async function renderWork(r, seq) {
 
 // ---- the market view (市场) ----
 
-const MARKET = `query DashboardMarket($id: ID!, $ids: [ID!], $rules: [String!]!, $regional: [String!]!, $from: String!, $to: String!) {
+const MARKET = `query DashboardMarket($id: ID!, $ids: [ID!], $rules: [String!]!, $regional: [String!]!, $from: String!, $to: String!, $withCat: Boolean!) {
   ${UNIT_CHAIN}
-  scope: unit(id: $id) { jurisdiction }
+  scope: unit(id: $id) { jurisdiction children @include(if: $withCat) { id code name jurisdiction } }
   rules { id nameZh nameEn }
   byRule: metrics(keys: $rules, unitIds: $ids, from: $from, to: $to, granularity: MONTH) { ${VALUE} }
   regions: metrics(keys: $regional, unitIds: $ids, children: true, from: $from, to: $to, granularity: MONTH) { ${VALUE} }
@@ -610,14 +610,15 @@ const MOVE = 'kind amount percent observedAt regionCode shopId listingId before 
  * @param {number} prefixes @param {boolean} withShop
  */
 function marketDataQuery(prefixes, withShop) {
-  const vars = ['$range: TimeRangeInput!', '$cat: String', ...Array.from({ length: prefixes }, (_, i) => `$r${i}: String!`)];
+  const vars = ['$range: TimeRangeInput!', '$cat: String', '$withCat: Boolean!', ...Array.from({ length: prefixes }, (_, i) => `$r${i}: String!`)];
   if (withShop) vars.push('$shop: ID!', '$fromAt: DateTimeISO!', '$toAt: DateTimeISO!');
   const parts = Array.from(
     { length: prefixes },
     (_, i) => `
   i${i}: priceIndex(range: $range, regionCode: $r${i}, category: $cat) { day avgPrice listings observations }
   m${i}: priceMoves(range: $range, regionCode: $r${i}, category: $cat, first: ${MOVES_SHOWN}) { ${MOVE} }
-  c${i}: marketCategories(regionCode: $r${i}, parent: $cat) { name path listings shops }`,
+  c${i}: marketCategories(regionCode: $r${i}, parent: $cat) { name path listings shops }
+  n${i}: listingCounts(range: $range, regionCode: $r${i}, category: $cat) @include(if: $withCat) { day regionCode listings }`,
   );
   const shop = withShop
     ? `
@@ -663,13 +664,13 @@ async function renderMarket(r, seq) {
   if (monthCount(r.from, r.to) < 1) throw new ApiError(t('rangeInvalid'), 'BAD_USER_INPUT', 400);
   const { catalog, list } = session;
   const ruleKeys = list.filter((d) => d.family === 'findings_rule').map((d) => d.key);
-  const meta = await gql(MARKET, { id: r.unit, ids: [r.unit], rules: ruleKeys, regional: MARKET_REGIONAL, from: r.from, to: r.to });
+  const meta = await gql(MARKET, { id: r.unit, ids: [r.unit], rules: ruleKeys, regional: MARKET_REGIONAL, from: r.from, to: r.to, withCat: !!r.cat });
   if (seq !== renderSeq) return;
   /** @type {string[]} */
   const prefixes = meta.scope.jurisdiction;
   const range = { from: `${r.from}-01T00:00:00.000Z`, to: `${addMonths(r.to, 1)}-01T00:00:00.000Z` };
   /** @type {Record<string, unknown>} */
-  const vars = { range, cat: r.cat };
+  const vars = { range, cat: r.cat, withCat: !!r.cat };
   prefixes.forEach((p, i) => (vars[`r${i}`] = p));
   if (r.shop) Object.assign(vars, { shop: r.shop, fromAt: range.from, toAt: range.to });
   const data = await gql(marketDataQuery(prefixes.length, !!r.shop), vars);
@@ -699,7 +700,19 @@ async function renderMarket(r, seq) {
   }
   const regionSeries = (/** @type {string} */ key) => [...regions.values()].map((g) => ({ name: g.unit.name, unitId: g.unit.id, values: months.map((m) => g.byKey.get(key)?.get(m)?.value ?? null) }));
   const priceSeries = regionSeries('average_price');
-  const listingSeries = regionSeries('listings_observed');
+  // with a category: the listings of it observed per day in each unit below (the counties' rows of each unit's jurisdiction summed)
+  /** @type {{day: string, regionCode: string, listings: number}[]} */
+  const catCounts = r.cat ? prefixes.flatMap((_, i) => /** @type {any[]} */ (data[`n${i}`]).map((x) => ({ day: utcDay(x.day), regionCode: x.regionCode, listings: x.listings }))) : [];
+  const catDays = [...new Set(catCounts.map((x) => x.day))].sort();
+  /** @type {{name: string, unitId: string, code: string, values: (number | null)[]}[]} */
+  const catSeries = r.cat
+    ? /** @type {any[]} */ (meta.scope.children ?? []).map((c) => {
+        const byDay = new Map();
+        for (const x of catCounts) if (c.jurisdiction.some((/** @type {string} */ j) => x.regionCode.startsWith(j))) byDay.set(x.day, (byDay.get(x.day) ?? 0) + x.listings);
+        return { name: c.name, unitId: c.id, code: c.code, values: catDays.map((d) => byDay.get(d) ?? null) };
+      })
+    : [];
+  const listingSeries = r.cat ? catSeries : regionSeries('listings_observed');
   // findings by rule by month (the unit's subtree)
   /** @type {Map<string, Map<string, number | null>>} */
   const byRule = new Map();
@@ -803,7 +816,7 @@ async function renderMarket(r, seq) {
     <div class="grid">
       ${card('market-rules', `${t('marketRules')}${r.cat ? ` · ${t('allCategories')}` : ''}`, body('market-rules', ruleSeries.length === 0), { png: ruleSeries.length > 0, csv: true })}</div><p></p>
     <div class="grid">${card('market-regions', `${t('marketRegions')}${r.cat ? ` · ${t('allCategories')}` : ''}`, body('market-regions', priceSeries.every((x) => x.values.every((v) => v == null))), { png: true, csv: true })}
-      ${card('market-region-listings', `${t('marketRegionListings')}${r.cat ? ` · ${t('allCategories')}` : ''}`, body('market-region-listings', listingSeries.every((x) => x.values.every((v) => !v))), { png: true, csv: true })}</div><p></p>
+      ${card('market-region-listings', r.cat ? `${t('marketRegionListingsDaily')}${catTitle}` : t('marketRegionListings'), body('market-region-listings', listingSeries.every((x) => x.values.every((v) => !v))), { png: true, csv: true })}</div><p></p>
     <div class="grid">${card('market-moves', `${t('marketMoves')}${catTitle}`, `${body('market-moves', top.length === 0)}${movesTable}`, { png: top.length > 0, csv: true })}
       ${card('market-shop', `${t('priceHistory')}${shop ? ` · ${shop.name}` : ''}${listing ? ` · ${listing.title ?? ''}` : ''}`, shopSection, { png: points.length > 0, csv: points.length > 0 })}</div><p></p>
     ${shopCards}`;
@@ -843,8 +856,15 @@ async function renderMarket(r, seq) {
       ),
     ),
   });
-  for (const [id, series, unitName, kind] of /** @type {const} */ ([['market-regions', priceSeries, '元', 'line'], ['market-region-listings', listingSeries, '个', 'stack']])) {
-    const chart = mount(id, monthlySeriesOption({ months, series, unit: unitName, locale: locale(), kind }), regionCsv, r);
+  const catCsv = () => ({
+    header: ['unit_code', 'unit_name', 'category', 'day', 'listings'],
+    rows: catSeries.flatMap((x) => catDays.map((d, k) => [x.code, x.name, r.cat ?? '', d, x.values[k] ?? ''])),
+  });
+  for (const [id, series, unitName, kind, labels, csv] of /** @type {const} */ ([
+    ['market-regions', priceSeries, '元', 'line', months, regionCsv],
+    ['market-region-listings', listingSeries, '个', r.cat ? 'line' : 'stack', r.cat ? catDays : months, r.cat ? catCsv : regionCsv],
+  ])) {
+    const chart = mount(id, monthlySeriesOption({ months: [...labels], series, unit: unitName, locale: locale(), kind, counts: unitName === '个' }), csv, r);
     chart?.on('click', (/** @type {any} */ p) => {
       const s = series.find((x) => shortName(x.name) === p.seriesName);
       if (s) go({ ...r, unit: s.unitId, shop: null, listing: null });

@@ -140,8 +140,8 @@ export function priceIndexOption(a) {
 }
 
 /**
- * One series per unit over the months (lines for a price, stacked bars for counts).
- * @param {{ months: string[], series: {name: string, values: (number | null)[]}[], unit: string, locale: string, kind: 'line' | 'stack' }} a
+ * One series per unit over the months or days (lines for a price, stacked bars for counts; `counts` lines start at 0).
+ * @param {{ months: string[], series: {name: string, values: (number | null)[]}[], unit: string, locale: string, kind: 'line' | 'stack', counts?: boolean }} a
  */
 export function monthlySeriesOption(a) {
   return {
@@ -150,7 +150,7 @@ export function monthlySeriesOption(a) {
     legend: { top: 0, type: 'scroll' },
     grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
     xAxis: { type: 'category', data: a.months },
-    yAxis: { type: 'value', name: a.unit, scale: a.kind === 'line' },
+    yAxis: { type: 'value', name: a.unit, scale: a.kind === 'line' && !a.counts, minInterval: a.counts ? 1 : undefined },
     color: RULE_COLORS,
     series: a.series.map((s) =>
       a.kind === 'line'

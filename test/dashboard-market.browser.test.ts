@@ -377,6 +377,29 @@ describe.skipIf(!hasChromium)('the market view of the dashboard in a real browse
     digital.forEach((x, i) => expect(x.avgPrice, x.day).toBeCloseTo(rawDigital[i].avg, 6));
     expect((await series(page, 'market-index'))[0].data).toEqual(digital.map((x) => x.avgPrice));
     expect(await page.innerText('#card-market-index')).toContain('数码');
+    // the listings of 数码 per day in each city: the API's counts per county summed by city, equal to the raw observations
+    const digitalCounts = (await api('sd-leader', `query($r: TimeRangeInput!) { listingCounts(range: $r, regionCode: "37", category: "数码") { day regionCode listings } }`, { r: RANGE }))
+      .listingCounts as { day: string; regionCode: string; listings: number }[];
+    const rawByCity = await sql<{ city: string; day: string; n: number }>(
+      `select left(o.region_code, 4) as city, to_char(o.observed_at at time zone 'UTC', 'YYYY-MM-DD') as day, count(distinct o.listing_id)::int as n
+       from listing_observation o join listing l on l.id = o.listing_id where l.category like '数码/%' group by 1, 2 order by 1, 2`,
+    );
+    const cities = await sql<{ code: string; name: string }>(`select code, name from unit where level = 'city'`);
+    const days = await xAxis(page, 'market-region-listings');
+    const shownByCity = await series(page, 'market-region-listings');
+    expect(shownByCity).toHaveLength(16);
+    for (const c of cities) {
+      const shownCity = shownByCity.find((x) => x.name === c.name.replace(/市场监督管理局$/, ''))!;
+      expect(shownCity, c.code).toBeDefined();
+      const expected = days.map((d) => rawByCity.find((x) => x.city === c.code && x.day === d)?.n ?? null);
+      expect(shownCity.data, c.code).toEqual(expected);
+      const fromApi = days.map((d) => digitalCounts.filter((x) => x.regionCode.startsWith(c.code) && x.day.slice(0, 10) === d).reduce((n, x) => n + x.listings, 0) || null);
+      expect(shownCity.data, c.code).toEqual(fromApi);
+    }
+    expect(rawByCity.map((x) => x.city).filter((x, i, a) => a.indexOf(x) === i).length).toBe(4);
+    const catCsv = (await downloadBytes(page, '[data-csv=market-region-listings]')).bytes.toString('utf8').replace(/^\ufeff/, '').trim().split('\r\n');
+    expect(catCsv[0]).toBe('unit_code,unit_name,category,day,listings');
+    expect(catCsv).toHaveLength(1 + 16 * days.length);
     const digitalMoves = await page.$$eval('#moves-table tbody tr', (trs) => trs.map((tr) => tr.children[3].textContent));
     expect(digitalMoves.length).toBeGreaterThan(0);
     for (const c of digitalMoves) expect(c).toMatch(/^数码\//);
