@@ -937,7 +937,9 @@ function evidenceButton(sha, capture) {
 
 // ---- the assessment view (考核) ----
 
-const RESULT_ROW = `unit { ${UNIT} } year level total itemsTotal bonusTotal maxTotal rank peerCount siblingRank siblingCount provisional throughMonth explanation explanationEn`;
+/** a unit's result as the ranking shows it; the unit explained also gets its sentence (`explanation explanationEn`) */
+const RANKING_ROW = `unit { ${UNIT} } year level total itemsTotal bonusTotal maxTotal rank peerCount siblingRank siblingCount provisional throughMonth`;
+const RESULT_ROW = `${RANKING_ROW} explanation explanationEn`;
 const ITEM = 'key nameZh nameEn category indicator value rawValue numerator denominator target ruleKind ruleZh ruleEn points max missing explanation explanationEn';
 const BONUS = 'key nameZh nameEn count pointsEach points max explanation explanationEn';
 const ASSESSMENT_EXPLAINED = `query DashboardAssessmentExplained($sel: ID!, $year: Int!) {
@@ -947,8 +949,8 @@ const ASSESSMENT_EXPLAINED = `query DashboardAssessmentExplained($sel: ID!, $yea
 const RANKING_ITEM = 'key nameZh nameEn indicator value target points max';
 const ASSESSMENT = `query DashboardAssessment($id: ID!, $year: Int!, $vs: Int!, $withVs: Boolean!, $level: UnitLevel, $parent: ID, $sel: ID!, $withSel: Boolean!) {
   ${UNIT_CHAIN}
-  ranking: assessmentResults(year: $year, level: $level, parentUnitId: $parent) { ${RESULT_ROW} items { ${RANKING_ITEM} } }
-  before: assessmentResults(year: $vs, level: $level, parentUnitId: $parent) @include(if: $withVs) { ${RESULT_ROW} }
+  ranking: assessmentResults(year: $year, level: $level, parentUnitId: $parent) { ${RANKING_ROW} items { ${RANKING_ITEM} } }
+  before: assessmentResults(year: $vs, level: $level, parentUnitId: $parent) @include(if: $withVs) { ${RANKING_ROW} }
   selected: assessmentResult(unitId: $sel, year: $year) @include(if: $withSel) { ${RESULT_ROW} items { ${ITEM} } bonus { ${BONUS} } }
 }`;
 /** the years offered by the pickers: this year and the five before */
