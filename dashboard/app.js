@@ -860,11 +860,11 @@ async function renderMarket(r, seq) {
     header: ['unit_code', 'unit_name', 'category', 'day', 'listings'],
     rows: catSeries.flatMap((x) => catDays.map((d, k) => [x.code, x.name, r.cat ?? '', d, x.values[k] ?? ''])),
   });
-  for (const [id, series, unitName, kind, labels, csv] of /** @type {const} */ ([
-    ['market-regions', priceSeries, '元', 'line', months, regionCsv],
-    ['market-region-listings', listingSeries, '个', r.cat ? 'line' : 'stack', r.cat ? catDays : months, r.cat ? catCsv : regionCsv],
+  for (const [id, series, unitName, kind, counts, labels, csv] of /** @type {const} */ ([
+    ['market-regions', priceSeries, '元', 'line', false, months, regionCsv],
+    ['market-region-listings', listingSeries, '个', r.cat ? 'line' : 'stack', true, r.cat ? catDays : months, r.cat ? catCsv : regionCsv],
   ])) {
-    const chart = mount(id, monthlySeriesOption({ months: [...labels], series, unit: unitName, locale: locale(), kind, counts: unitName === '个' }), csv, r);
+    const chart = mount(id, monthlySeriesOption({ months: [...labels], series, unit: unitName, locale: locale(), kind, counts }), csv, r);
     chart?.on('click', (/** @type {any} */ p) => {
       const s = series.find((x) => shortName(x.name) === p.seriesName);
       if (s) go({ ...r, unit: s.unitId, shop: null, listing: null });
@@ -942,8 +942,10 @@ const RANKING_ROW = `unit { ${UNIT} } year level total itemsTotal bonusTotal max
 const RESULT_ROW = `${RANKING_ROW} explanation explanationEn`;
 const ITEM = 'key nameZh nameEn category indicator value rawValue numerator denominator target ruleKind ruleZh ruleEn points max missing explanation explanationEn';
 const BONUS = 'key nameZh nameEn count pointsEach points max explanation explanationEn';
+/** the unit explained: its result with every item's rule and sentence and its bonus items */
+const EXPLAINED = `{ ${RESULT_ROW} items { ${ITEM} } bonus { ${BONUS} } }`;
 const ASSESSMENT_EXPLAINED = `query DashboardAssessmentExplained($sel: ID!, $year: Int!) {
-  selected: assessmentResult(unitId: $sel, year: $year) { ${RESULT_ROW} items { ${ITEM} } bonus { ${BONUS} } }
+  selected: assessmentResult(unitId: $sel, year: $year) ${EXPLAINED}
 }`;
 /** what the ranking's charts and CSV use of each unit's items (the rules and sentences come with the unit explained only) */
 const RANKING_ITEM = 'key nameZh nameEn indicator value target points max';
@@ -951,7 +953,7 @@ const ASSESSMENT = `query DashboardAssessment($id: ID!, $year: Int!, $vs: Int!, 
   ${UNIT_CHAIN}
   ranking: assessmentResults(year: $year, level: $level, parentUnitId: $parent) { ${RANKING_ROW} items { ${RANKING_ITEM} } }
   before: assessmentResults(year: $vs, level: $level, parentUnitId: $parent) @include(if: $withVs) { ${RANKING_ROW} }
-  selected: assessmentResult(unitId: $sel, year: $year) @include(if: $withSel) { ${RESULT_ROW} items { ${ITEM} } bonus { ${BONUS} } }
+  selected: assessmentResult(unitId: $sel, year: $year) @include(if: $withSel) ${EXPLAINED}
 }`;
 /** the years offered by the pickers: this year and the five before */
 const assessmentYears = () => {
