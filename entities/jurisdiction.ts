@@ -125,3 +125,43 @@ export function unitRegion(unit: { jurisdiction: readonly string[]; code?: strin
   if (!region) throw new Error(`unit ${unit.code ?? ''} has no jurisdiction`);
   return region;
 }
+
+/**
+ * The rule inside PostgreSQL (migration 20261213-row-level-security): every jurisdiction-bound table has
+ * row-level security, and its policy for the reading role {@link READER_ROLE} admits a row only when its
+ * region code matches one of the patterns in the transaction setting {@link JURISDICTION_SETTING}. A read
+ * that runs as that role (compiled GraphQL reads, exports, any raw query through `services/reads/scoped-sql.ts`)
+ * is filtered by PostgreSQL itself; without the setting it sees nothing (fail closed).
+ */
+export const READER_ROLE = 'hongdun_reader';
+export const JURISDICTION_SETTING = 'hongdun.jurisdiction';
+
+/**
+ * The value of {@link JURISDICTION_SETTING} for an actor: `*` for the whole database (system actors), else
+ * its prefixes as LIKE patterns joined by commas (`370102%,370103%`); empty for an actor without any (sees
+ * nothing). Region-code prefixes are digits, so no pattern needs escaping; anything else is refused.
+ */
+export function jurisdictionSetting(actor: Actor = currentActor()): string {
+  if (actor.prefixes.includes('')) return '*';
+  for (const p of actor.prefixes) if (!/^[0-9]+$/.test(p)) throw new Error(`invalid jurisdiction prefix "${p}"`);
+  return actor.prefixes.map((p) => `${p}%`).join(',');
+}
+
+/**
+ * The SQL that puts the rule on one table: row-level security enabled and forced, a policy for the reading
+ * role over the given region-code columns (a row is in when any of them matches), and a policy that leaves
+ * the application's own role (the owner, which the ORM uses) as it was: its reads and writes stay scoped
+ * by the ORM filter and the flush subscriber of this module. Idempotent.
+ */
+export function jurisdictionPolicySql(table: string, columns: readonly string[] = ['region_code']): string[] {
+  for (const name of [table, ...columns]) if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`invalid identifier ${name}`);
+  const condition = columns.map((c) => `hongdun_in_jurisdiction("${c}")`).join(' or ');
+  return [
+    `alter table "${table}" enable row level security`,
+    `alter table "${table}" force row level security`,
+    `drop policy if exists "hongdun_jurisdiction" on "${table}"`,
+    `create policy "hongdun_jurisdiction" on "${table}" for select to ${READER_ROLE} using (${condition})`,
+    `drop policy if exists "hongdun_application" on "${table}"`,
+    `create policy "hongdun_application" on "${table}" to current_user using (true) with check (true)`,
+  ];
+}

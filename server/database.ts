@@ -13,6 +13,7 @@ import { executorFromEntityManager, openTimeSeriesStore, type SqlExecutor, store
 import { loadRegions } from '../services/registry/region-catalog';
 import { runAsSystem } from '../services/system-actor';
 import { hasSeveralStatements } from './pglite-statements';
+import { queryCounter } from '../services/reads/query-counter';
 import { loadCalendarAdjustments } from '../services/calendar/calendar-days';
 
 // Route only true multi-statement texts through PGlite's exec(); see server/pglite-statements.ts.
@@ -29,7 +30,7 @@ import { loadCalendarAdjustments } from '../services/calendar/calendar-days';
 };
 
 /** Counts SQL statements; tests and the N+1 guarantee read it. */
-export const queryCounter = { count: 0 };
+export { queryCounter };
 
 /** The ORM options shared by both back ends. */
 function baseOptions(): Options {

@@ -1,5 +1,5 @@
 import { currentActor, inJurisdiction, jurisdictionSql } from '../../entities/jurisdiction';
-import { AccessDeniedError } from '../../entities/jurisdiction';
+import { AccessDeniedError, READER_ROLE, jurisdictionPolicySql } from '../../entities/jurisdiction';
 import { categorySegments } from '../../crawlers/rules/text';
 import type {
   ChangeCounts,
@@ -263,6 +263,13 @@ export abstract class BaseTimeSeriesStore implements TimeSeriesStore {
   abstract refreshRollups(range: TimeRange): Promise<void>;
   abstract applyRetention(olderThan: Date): Promise<string[]>;
 
+  /**
+   * Whether the tables carry the jurisdiction policy of row-level security. TimescaleDB refuses it on
+   * hypertables with compression ("operation not supported on hypertables that have columnstore enabled"):
+   * there the store's reads are scoped by `jurisdictionSql` alone, as every read of this class is anyway.
+   */
+  protected readonly rowLevelSecurity: boolean = true;
+
   /** Hook for the portable store: make sure the months of `times` have partitions. */
   protected async beforeWrite(_table: string, _times: readonly Date[]): Promise<void> {}
 
@@ -277,6 +284,12 @@ export abstract class BaseTimeSeriesStore implements TimeSeriesStore {
       const signature = `${writeFunction(table)}(${columns.map((c) => `${c.type}[]`).join(', ')})`;
       const [found] = await this.db.query<{ f: string | null }>(`select to_regprocedure(?)::text as f`, [signature]);
       if (!found?.f) await this.db.query(writeFunctionDdl(table, columns));
+    }
+    // the access rule inside PostgreSQL, as on the ORM's tables (migration 20261213-row-level-security)
+    if (!this.rowLevelSecurity) return;
+    for (const table of TIME_SERIES_TABLES) {
+      await this.db.query(`grant select on "${table}" to ${READER_ROLE}`);
+      for (const sql of jurisdictionPolicySql(table)) await this.db.query(sql);
     }
   }
 

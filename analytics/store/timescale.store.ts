@@ -26,6 +26,9 @@ export interface TimescaleOptions {
 export class TimescaleTimeSeriesStore extends BaseTimeSeriesStore {
   readonly implementation = 'timescaledb' as const;
 
+  /** TimescaleDB refuses row-level security on compressed hypertables (see the base class). */
+  protected override readonly rowLevelSecurity: boolean = false;
+
   constructor(db: ConstructorParameters<typeof BaseTimeSeriesStore>[0], private readonly options: TimescaleOptions = {}) {
     super(db);
   }

@@ -11,6 +11,7 @@ import { CalendarMigration } from './20261209-calendar.migration';
 import { AssessmentMigration } from './20261210-assessment.migration';
 import { MonthlyReportMigration } from './20261211-monthly-report.migration';
 import { ListingCategoryPathMigration } from './20261212-listing-category-path.migration';
+import { RowLevelSecurityMigration } from './20261213-row-level-security.migration';
 import { InitialMigration } from './20261128-initial.migration';
 import { TimeseriesMigration } from './20261129-timeseries.migration';
 import { EvidenceMigration } from './20261201-evidence.migration';
@@ -34,4 +35,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: '20261210-assessment', class: AssessmentMigration },
   { name: '20261211-monthly-report', class: MonthlyReportMigration },
   { name: '20261212-listing-category-path', class: ListingCategoryPathMigration },
+  { name: '20261213-row-level-security', class: RowLevelSecurityMigration },
 ];
