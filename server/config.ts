@@ -28,6 +28,8 @@ export interface Config {
   graphqlMaxDepth: number;
   /** GRAPHQL_MAX_COMPLEXITY (20000): most expensive query accepted (fields × page sizes) */
   graphqlMaxComplexity: number;
+  /** COMPILED_READS (true): answer list and lookup queries the planner covers by compiled SQL (services/reads) */
+  compiledReads: boolean;
   /** DEMO (true): load the demo province into an empty database on start */
   demo: boolean;
   /** DEMO_SEED (hongdun): seed of the deterministic demo generator */
@@ -112,6 +114,7 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     importMaxBytes: int('IMPORT_MAX_BYTES', 20 * 1024 * 1024),
     graphqlMaxDepth: int('GRAPHQL_MAX_DEPTH', 10),
     graphqlMaxComplexity: int('GRAPHQL_MAX_COMPLEXITY', 20_000),
+    compiledReads: bool('COMPILED_READS', true),
     demo: bool('DEMO', true),
     demoSeed: process.env.DEMO_SEED || 'hongdun',
     demoEntities: int('DEMO_ENTITIES', 20_000),

@@ -20,6 +20,7 @@ import { BlobMissingError, BlobStore } from '../crawlers/evidence/blob-store';
 import type { Config } from './config';
 import { describeDatabase, openDatabase, timeSeriesOf } from './database';
 import { buildHongdunSchema, complexityPlugin, formatError, httpStatusPlugin, validationRules } from './graphql';
+import { compiledReadsPlugin } from './compiled-reads';
 import { graphiqlAssets, graphiqlPage } from './http/graphiql';
 import { createMetrics, type Metrics } from './http/metrics';
 import { publicComplaintsRouter } from './http/public-complaints';
@@ -141,6 +142,7 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
       // no cache hints are set anywhere; the plugin would still visit every field
       ApolloServerPluginCacheControlDisabled(),
       complexityPlugin(schema, config.graphqlMaxComplexity),
+      compiledReadsPlugin(schema, config.compiledReads, metrics.graphqlReadPath),
       httpStatusPlugin,
       {
         async requestDidStart() {

@@ -18,6 +18,12 @@ export function createMetrics() {
     labelNames: ['type', 'name', 'outcome'],
     registers: [registry],
   });
+  const graphqlReadPath = new Counter({
+    name: 'hongdun_graphql_read_path_total',
+    help: 'GraphQL queries answered by compiled SQL (services/reads) or by the resolvers',
+    labelNames: ['path'],
+    registers: [registry],
+  });
   const middleware = (req: Request, res: Response, next: NextFunction) => {
     const end = httpDuration.startTimer({ method: req.method });
     res.on('finish', () => {
@@ -26,7 +32,7 @@ export function createMetrics() {
     });
     next();
   };
-  return { registry, httpDuration, graphqlOperations, middleware };
+  return { registry, httpDuration, graphqlOperations, graphqlReadPath, middleware };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -4,7 +4,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Case, type CaseStatus } from '../../entities';
 import type { Connection } from '../../schema/connection';
 import { NotFoundError } from '../errors';
-import { likeEscape, type Page, paginate } from '../pagination';
+import { likeEscape, type ListSpec, type Page, paginateList } from '../pagination';
 import { visibleUnit } from '../clues/clue.queries';
 import { idOf } from '../input';
 
@@ -17,6 +17,11 @@ export interface CaseFilter {
 
 /** A page of cases in the caller's jurisdiction, newest first. */
 export async function listCases(em: EntityManager, filter: CaseFilter, page: Page): Promise<Connection<Case>> {
+  return paginateList(em, await caseList(em, filter), page);
+}
+
+/** What a cases list reads: the filter's condition, newest first. */
+export async function caseList(em: EntityManager, filter: CaseFilter): Promise<ListSpec<Case>> {
   const and: FilterQuery<Case>[] = [];
   if (filter.statuses?.length) and.push({ status: { $in: filter.statuses } });
   if (filter.unitId != null && filter.unitId !== '') {
@@ -25,7 +30,7 @@ export async function listCases(em: EntityManager, filter: CaseFilter, page: Pag
   }
   if (filter.shopId != null && filter.shopId !== '') and.push({ shop: idOf(filter.shopId, 'shopId') });
   const where = and.length === 0 ? {} : and.length === 1 ? and[0] : { $and: and };
-  return paginate(em, Case, where, { createdAt: 'desc' }, page);
+  return { entity: Case, where, orderBy: { createdAt: 'desc' } };
 }
 
 /** A case in the caller's jurisdiction, else NOT_FOUND (outside and absent look the same). */

@@ -7,7 +7,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Clue, ClueStatus, coversJurisdiction, currentActor, jurisdictionSql, Unit, UnitLevel } from '../../entities';
 import type { Connection } from '../../schema/connection';
 import { NotFoundError } from '../errors';
-import { likeEscape, type Page, paginate } from '../pagination';
+import { likeEscape, type ListSpec, type Page, paginateList } from '../pagination';
 import { idOf } from '../input';
 
 export interface ClueFilter {
@@ -29,6 +29,11 @@ export async function visibleUnit(em: EntityManager, id: string | number, field 
 
 /** A page of clues in the caller's jurisdiction, newest first. */
 export async function listClues(em: EntityManager, filter: ClueFilter, page: Page): Promise<Connection<Clue>> {
+  return paginateList(em, await clueList(em, filter), page);
+}
+
+/** What a clues list reads: the filter's condition, newest first. */
+export async function clueList(em: EntityManager, filter: ClueFilter): Promise<ListSpec<Clue>> {
   const and: FilterQuery<Clue>[] = [];
   if (filter.statuses?.length) and.push({ status: { $in: filter.statuses } });
   if (filter.unitId != null && filter.unitId !== '') {
@@ -40,7 +45,7 @@ export async function listClues(em: EntityManager, filter: ClueFilter, page: Pag
   if (filter.shopId != null && filter.shopId !== '') and.push({ shop: idOf(filter.shopId, 'shopId') });
   if (filter.ruleId) and.push({ ruleId: filter.ruleId });
   const where = and.length === 0 ? {} : and.length === 1 ? and[0] : { $and: and };
-  return paginate(em, Clue, where, { createdAt: 'desc' }, page);
+  return { entity: Clue, where, orderBy: { createdAt: 'desc' } };
 }
 
 /** A clue in the caller's jurisdiction, else NOT_FOUND (outside and absent look the same). */

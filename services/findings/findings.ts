@@ -11,7 +11,7 @@ import { currentActor, Finding, type FindingSeverity, type FindingStatus, inJuri
 import type { Connection } from '../../schema/connection';
 import { runCommand } from '../command';
 import { NotFoundError, UserInputError } from '../errors';
-import { type Page, paginate } from '../pagination';
+import { type ListSpec, type Page, paginateList } from '../pagination';
 import { requireRegion } from '../registry/registry-rules';
 import { runAsSystem } from '../system-actor';
 
@@ -27,6 +27,11 @@ export interface FindingFilter {
 
 /** A page of findings in the caller's jurisdiction, newest first. */
 export function listFindings(em: EntityManager, filter: FindingFilter, page: Page): Promise<Connection<Finding>> {
+  return paginateList(em, findingList(filter), page);
+}
+
+/** What a findings list reads: the filter's condition, newest first. */
+export function findingList(filter: FindingFilter): ListSpec<Finding> {
   const where: Record<string, unknown> = {};
   if (filter.ruleIds?.length) {
     const unknown = filter.ruleIds.filter((id) => !RULES.some((r) => r.id === id));
@@ -45,7 +50,7 @@ export function listFindings(em: EntityManager, filter: FindingFilter, page: Pag
     where.regionCode = { $like: `${filter.regionCode}%` };
   }
   if (filter.from || filter.to) where.observedAt = { ...(filter.from ? { $gte: filter.from } : {}), ...(filter.to ? { $lt: filter.to } : {}) };
-  return paginate(em, Finding, where, { observedAt: 'desc' }, page);
+  return { entity: Finding, where, orderBy: { observedAt: 'desc' } };
 }
 
 export interface RuleView {

@@ -4,7 +4,7 @@ import { OnlineEntity, Unit } from '../../entities';
 import { EntitySortField, SortDirection } from '../../schema/enums';
 import type { EntityFilter, EntityOrder } from '../../schema/registry.inputs';
 import { NotFoundError, UserInputError } from '../errors';
-import { likeEscape, type Page, paginate } from '../pagination';
+import { likeEscape, type ListSpec, type Page, paginateList } from '../pagination';
 import { countByRegion } from './region-counts';
 
 /** The ORM condition of an entity filter (jurisdiction added by the ORM filter). */
@@ -26,10 +26,15 @@ export async function entityWhere(em: EntityManager, filter: EntityFilter | null
   return and.length === 0 ? {} : and.length === 1 ? and[0] : { $and: and };
 }
 
-export async function listEntities(em: EntityManager, filter: EntityFilter | null | undefined, order: EntityOrder | null | undefined, page: Page) {
+/** What an entities list reads: the filter's condition in the given order (default by id). */
+export async function entityList(em: EntityManager, filter: EntityFilter | null | undefined, order: EntityOrder | null | undefined): Promise<ListSpec<OnlineEntity>> {
   const field = order?.field ?? EntitySortField.ID;
   const direction = order?.direction ?? SortDirection.ASC;
-  return paginate(em, OnlineEntity, await entityWhere(em, filter), { [field]: direction }, page);
+  return { entity: OnlineEntity, where: await entityWhere(em, filter), orderBy: { [field]: direction } };
+}
+
+export async function listEntities(em: EntityManager, filter: EntityFilter | null | undefined, order: EntityOrder | null | undefined, page: Page) {
+  return paginateList(em, await entityList(em, filter, order), page);
 }
 
 /** One entity by id or USCC in the caller's jurisdiction, or NotFoundError. */

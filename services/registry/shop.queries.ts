@@ -4,7 +4,7 @@ import { Shop, Unit } from '../../entities';
 import type { ShopFilter, ShopOrder } from '../../schema/registry.inputs';
 import { ShopSortField, SortDirection } from '../../schema/enums';
 import { NotFoundError, UserInputError } from '../errors';
-import { likeEscape, type Page, paginate } from '../pagination';
+import { likeEscape, type ListSpec, type Page, paginateList } from '../pagination';
 import { countByRegion } from './region-counts';
 
 /** The ORM condition of a shop filter (the jurisdiction filter is added by the ORM to every read). */
@@ -33,11 +33,16 @@ export async function shopWhere(em: EntityManager, filter: ShopFilter | null = {
   return and.length === 0 ? {} : and.length === 1 ? and[0] : { $and: and };
 }
 
-/** A page of shops in the caller's jurisdiction. */
-export async function listShops(em: EntityManager, filter: ShopFilter | null | undefined, order: ShopOrder | null | undefined, page: Page) {
+/** What a shops list reads: the filter's condition in the given order (default by id). */
+export async function shopList(em: EntityManager, filter: ShopFilter | null | undefined, order: ShopOrder | null | undefined): Promise<ListSpec<Shop>> {
   const field = order?.field ?? ShopSortField.ID;
   const direction = order?.direction ?? SortDirection.ASC;
-  return paginate(em, Shop, await shopWhere(em, filter), { [field]: direction }, page);
+  return { entity: Shop, where: await shopWhere(em, filter), orderBy: { [field]: direction } };
+}
+
+/** A page of shops in the caller's jurisdiction. */
+export async function listShops(em: EntityManager, filter: ShopFilter | null | undefined, order: ShopOrder | null | undefined, page: Page) {
+  return paginateList(em, await shopList(em, filter, order), page);
 }
 
 /** One shop in the caller's jurisdiction, or NotFoundError. */

@@ -1,0 +1,187 @@
+/**
+ * Reads a connection or one row as a planned SQL statement (selection-sql.ts): the list's own condition
+ * and order (its {@link ListSpec}, the one the ORM path reads too), the jurisdiction twice over — as an
+ * index-friendly predicate from `jurisdictionSql` and, whatever the SQL says, PostgreSQL's row-level
+ * security on the reading role (scoped-sql.ts) — keyset pagination with MikroORM's cursors (a cursor of
+ * one path works on the other), the count only when `totalCount` is selected. One round trip a root field.
+ */
+import { Cursor } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { getNamedType, GraphQLObjectType, type FieldNode } from 'graphql';
+import { jurisdictionSql } from '../../entities/jurisdiction';
+import { checkPage, type ListSpec, type Page } from '../pagination';
+import { scopedValue, sqlLiteral } from './scoped-sql';
+import { AliasCounter, collectFields, NotPlannable, objectJson, type PlanInput, subSelections, tableOf } from './selection-sql';
+
+/** `?` placeholders of a fragment filled with literals. */
+function inline(sql: string, params: readonly string[]): string {
+  let i = 0;
+  return sql.replace(/\?/g, () => sqlLiteral(params[i++]));
+}
+
+/** A cursor value as a SQL literal of the ordered column's kind. */
+function cursorLiteral(value: unknown): string {
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) throw new NotPlannable('invalid date in cursor');
+    return `${sqlLiteral(value.toISOString())}::timestamptz`;
+  }
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value === 'string') return sqlLiteral(value);
+  throw new NotPlannable('cursor value of another kind');
+}
+
+interface OrderColumn {
+  column: string;
+  direction: 'asc' | 'desc';
+  /** the cursor value's SQL (as MikroORM's cursor holds it: dates as ISO strings with milliseconds) */
+  cursorValue: (alias: string) => string;
+}
+
+function orderOf(em: EntityManager, spec: ListSpec<unknown>): OrderColumn[] {
+  const meta = em.getMetadata().find((spec.entity as { name: string }).name);
+  if (!meta) throw new NotPlannable('no metadata');
+  const entries = Object.entries(spec.orderBy as Record<string, unknown>);
+  if (entries.length !== 1) throw new NotPlannable('order by several properties');
+  const [property, rawDirection] = entries[0];
+  const direction = String(rawDirection).toLowerCase();
+  if (direction !== 'asc' && direction !== 'desc') throw new NotPlannable(`order ${String(rawDirection)}`);
+  const column = (name: string): OrderColumn => {
+    const prop = meta.properties[name as never] as { kind?: string; fieldNames?: string[]; runtimeType?: string; type?: string } | undefined;
+    if (!prop || prop.kind !== 'scalar' || prop.fieldNames?.length !== 1) throw new NotPlannable(`order by ${name}`);
+    const col = prop.fieldNames[0];
+    const isDate = prop.runtimeType === 'Date' || /date/i.test(String(prop.type));
+    return {
+      column: col,
+      direction,
+      cursorValue: (alias) => (isDate ? `to_char(${alias}."${col}" at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')` : `${alias}."${col}"`),
+    };
+  };
+  // as paginate(): the property, then the primary key in the same direction (cursors hold both)
+  return [column(property), column('id')];
+}
+
+/** The SQL condition of a list's filter (the ORM's own translation of its `where`, values inlined). */
+function filterSql(em: EntityManager, spec: ListSpec<unknown>, alias: string): string {
+  const where = spec.where as Record<string, unknown>;
+  if (Object.keys(where).length === 0) return 'true';
+  const qb = em.createQueryBuilder(spec.entity as never, 'f0').select('f0.id').where(where as never);
+  return `${alias}."id" in (${qb.getFormattedQuery()})`;
+}
+
+/**
+ * One page of a connection field with the selection `nodes` under connection type `connectionType`
+ * (ShopConnection, …): the object graphql-js would have produced, keys in selection order.
+ */
+export async function readConnection(input: PlanInput, connectionType: string, spec: ListSpec<unknown>, page: Page, nodes: readonly FieldNode[]): Promise<Record<string, unknown>> {
+  if (page.last != null || page.before != null) throw new NotPlannable('backward pages');
+  const size = checkPage(page);
+  const connection = input.schema.getType(connectionType);
+  if (!(connection instanceof GraphQLObjectType)) throw new NotPlannable(`${connectionType} is not an object type`);
+  const nodeType = getNamedType(connection.getFields().nodes?.type)?.name;
+  if (!nodeType) throw new NotPlannable(`${connectionType} has no nodes`);
+  const table = tableOf(input, nodeType);
+  const order = orderOf(input.em, spec);
+  const aliases = new AliasCounter();
+
+  // what the selection asks for: totalCount, pageInfo, edges { cursor node }, nodes
+  const top = collectFields(input, connectionType, subSelections(nodes));
+  // each selected node (under `nodes` or an edge's `node`) is one column of a row, after the cursor
+  const nodeSelections: Array<Map<string, FieldNode[]>> = [];
+  const nodeColumn = new Map<string, number>();
+  const edgeFields = new Map<string, Map<string, FieldNode[]>>();
+  for (const [key, fieldNodes] of top) {
+    const name = fieldNodes[0].name.value;
+    if (name === 'nodes') {
+      nodeColumn.set(key, 1 + nodeSelections.length);
+      nodeSelections.push(collectFields(input, nodeType, subSelections(fieldNodes)));
+    } else if (name === 'edges') {
+      const edge = collectFields(input, getNamedType(connection.getFields().edges.type).name, subSelections(fieldNodes));
+      edgeFields.set(key, edge);
+      for (const [edgeKey, edgeNodes] of edge) {
+        const edgeName = edgeNodes[0].name.value;
+        if (edgeName === 'node') {
+          nodeColumn.set(`${key}\u0000${edgeKey}`, 1 + nodeSelections.length);
+          nodeSelections.push(collectFields(input, nodeType, subSelections(edgeNodes)));
+        }
+        else if (edgeName !== 'cursor' && edgeName !== '__typename') throw new NotPlannable(`edge field ${edgeName}`);
+      }
+    } else if (!['totalCount', 'pageInfo', '__typename'].includes(name)) throw new NotPlannable(`connection field ${name}`);
+  }
+
+  const jurisdiction = jurisdictionSql('r0.region_code');
+  const conditions = [inline(jurisdiction.sql, jurisdiction.params), filterSql(input.em, spec, 'r0')];
+  const countConditions = [...conditions];
+  if (page.after != null) {
+    const values = Cursor.decode(page.after) as unknown[];
+    if (values.length !== order.length) throw new NotPlannable('a cursor of another order');
+    const op = order[0].direction === 'asc' ? '>' : '<';
+    conditions.push(`(${order.map((o) => `r0."${o.column}"`).join(', ')}) ${op} (${values.map(cursorLiteral).join(', ')})`);
+  }
+  const orderSql = (alias: string) => order.map((o) => `${alias}."${o.column}" ${o.direction}`).join(', ');
+  const cursorSql = `json_build_array(${order.map((o) => o.cursorValue('r')).join(', ')})`;
+  const rowSql = `json_build_array(${[cursorSql, ...nodeSelections.map((fields) => objectJson(input, nodeType, 'r', fields, aliases))].join(', ')})`;
+  const wantsTotal = [...top.values()].some((n) => n[0].name.value === 'totalCount');
+  const sql = `select json_build_object(
+      'rows', (select coalesce(json_agg(${rowSql} order by ${orderSql('r')}), '[]'::json)
+               from (select r0.* from "${table}" r0 where ${conditions.join(' and ')} order by ${orderSql('r0')} limit ${size + 1}) r),
+      'total', ${wantsTotal ? `(select count(*)::int from "${table}" r0 where ${countConditions.join(' and ')})` : 'null'}
+    )::text`;
+  const text = await scopedValue<string>(input.em, sql);
+  const result = JSON.parse(text) as { rows: unknown[][]; total: number | null };
+  const rows = result.rows;
+  const hasNextPage = rows.length > size;
+  if (hasNextPage) rows.pop();
+  const cursors = rows.map((row) => Cursor.encode(row[0] as unknown[]));
+
+  const out: Record<string, unknown> = {};
+  for (const [key, fieldNodes] of top) {
+    const name = fieldNodes[0].name.value;
+    if (name === '__typename') out[key] = connectionType;
+    else if (name === 'totalCount') out[key] = result.total;
+    else if (name === 'nodes') {
+      const index = nodeColumn.get(key)!;
+      out[key] = rows.map((row) => row[index]);
+    } else if (name === 'pageInfo') {
+      const info: Record<string, unknown> = {};
+      for (const [infoKey, infoNodes] of collectFields(input, 'PageInfo', subSelections(fieldNodes))) {
+        const infoName = infoNodes[0].name.value;
+        if (infoName === 'hasNextPage') info[infoKey] = hasNextPage;
+        else if (infoName === 'hasPreviousPage') info[infoKey] = page.after != null;
+        else if (infoName === 'startCursor') info[infoKey] = cursors[0] ?? null;
+        else if (infoName === 'endCursor') info[infoKey] = cursors[cursors.length - 1] ?? null;
+        else if (infoName === '__typename') info[infoKey] = 'PageInfo';
+        else throw new NotPlannable(`pageInfo field ${infoName}`);
+      }
+      out[key] = info;
+    } else if (name === 'edges') {
+      const edge = edgeFields.get(key)!;
+      const edgeType = getNamedType(connection.getFields().edges.type).name;
+      out[key] = rows.map((row, i) => {
+        const e: Record<string, unknown> = {};
+        for (const [edgeKey, edgeNodes] of edge) {
+          const edgeName = edgeNodes[0].name.value;
+          e[edgeKey] = edgeName === 'cursor' ? cursors[i] : edgeName === '__typename' ? edgeType : row[nodeColumn.get(`${key}\u0000${edgeKey}`)!];
+        }
+        return e;
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * One row of `typeName` by id with the selection `nodes`, or null when there is none in the caller's
+ * jurisdiction (the caller then lets the resolver answer, with its NOT_FOUND).
+ */
+export async function readOne(input: PlanInput, typeName: string, id: unknown, nodes: readonly FieldNode[]): Promise<Record<string, unknown> | null> {
+  const n = typeof id === 'string' && /^[1-9][0-9]{0,9}$/.test(id) ? Number(id) : NaN;
+  if (!Number.isSafeInteger(n) || n > 2_147_483_647) return null;
+  const table = tableOf(input, typeName);
+  const json = objectJson(input, typeName, 'r', collectFields(input, typeName, subSelections(nodes)), new AliasCounter());
+  const jurisdiction = jurisdictionSql('r.region_code');
+  const text = await scopedValue<string | null>(
+    input.em,
+    `select ${json}::text from "${table}" r where r.id = ${n} and ${inline(jurisdiction.sql, jurisdiction.params)}`,
+  );
+  return text == null ? null : (JSON.parse(text) as Record<string, unknown>);
+}
