@@ -155,7 +155,8 @@ export function jurisdictionSetting(actor: Actor = currentActor()): string {
  */
 export function jurisdictionPolicySql(table: string, columns: readonly string[] = ['region_code']): string[] {
   for (const name of [table, ...columns]) if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`invalid identifier ${name}`);
-  const condition = columns.map((c) => `hongdun_in_jurisdiction("${c}")`).join(' or ');
+  // the setting is read once per statement (an uncorrelated sub-select is an InitPlan), not once per row
+  const condition = [`(select current_setting('${JURISDICTION_SETTING}', true)) = '*'`, ...columns.map((c) => `"${c}" like any ((select hongdun_jurisdiction_patterns())::text[])`)].join(' or ');
   return [
     `alter table "${table}" enable row level security`,
     `alter table "${table}" force row level security`,

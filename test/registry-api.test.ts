@@ -158,10 +158,12 @@ describe('batching', () => {
     return queryCounter.count - before;
   }
 
-  it('does not count the rows when totalCount is not asked for', async () => {
-    const withTotal = `{ shops(first: 5) { totalCount nodes { id } } }`;
-    const without = `{ shops(first: 5) { nodes { id } } }`;
-    const viaFragment = `{ shops(first: 5) { ...T nodes { id } } } fragment T on ShopConnection { totalCount }`;
+  it('does not count the rows when totalCount is not asked for (resolver path)', async () => {
+    // `history` is not planned by the compiled reads, so these run through the resolvers, whose count is a
+    // statement of its own (the compiled path counts inside its one statement, only when asked: compiled-reads.test.ts)
+    const withTotal = `{ shops(first: 5) { totalCount nodes { id history { kind } } } }`;
+    const without = `{ shops(first: 5) { nodes { id history { kind } } } }`;
+    const viaFragment = `{ shops(first: 5) { ...T nodes { id history { kind } } } } fragment T on ShopConnection { totalCount }`;
     const cost = async (q: string) => {
       const before = queryCounter.count;
       const r = await p.gql(q, {}, admin);

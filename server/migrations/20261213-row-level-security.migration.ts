@@ -24,7 +24,7 @@ const SECRET_TABLES = ['session', 'api_key', 'app_user'];
  * The access rule inside PostgreSQL (issue 15): a role without login, {@link READER_ROLE}, that reads every
  * table but the secret ones, row-level security on every jurisdiction-bound table admitting for that role
  * only the rows whose region code matches the transaction setting `hongdun.jurisdiction` (see
- * entities/jurisdiction.ts), and `hongdun_in_jurisdiction(code)`, the one predicate the policies call.
+ * entities/jurisdiction.ts; `hongdun_jurisdiction_patterns()` reads it as LIKE patterns).
  * The role is cluster-wide: created once, by whichever database migrates first (others find it).
  */
 export class RowLevelSecurityMigration extends Migration {
@@ -41,12 +41,10 @@ export class RowLevelSecurityMigration extends Migration {
           execute format('grant ${READER_ROLE} to %I', current_user);
         end if;
       end $$`);
+    // the caller's LIKE patterns; none (nothing matches) without the setting
     this.addSql(
-      `create or replace function hongdun_in_jurisdiction(code text) returns boolean language sql stable parallel safe as $$
-        select case current_setting('${JURISDICTION_SETTING}', true)
-          when '*' then true
-          else coalesce(code like any (string_to_array(current_setting('${JURISDICTION_SETTING}', true), ',')), false)
-        end $$`,
+      `create or replace function hongdun_jurisdiction_patterns() returns text[] language sql stable parallel safe as $$
+        select coalesce(string_to_array(nullif(current_setting('${JURISDICTION_SETTING}', true), ''), ','), '{}'::text[]) $$`,
     );
     this.addSql(`grant usage on schema public to ${READER_ROLE}`);
     this.addSql(`grant select on all tables in schema public to ${READER_ROLE}`);
@@ -66,6 +64,6 @@ export class RowLevelSecurityMigration extends Migration {
     this.addSql(`alter default privileges in schema public revoke select on tables from ${READER_ROLE}`);
     this.addSql(`revoke select on all tables in schema public from ${READER_ROLE}`);
     this.addSql(`revoke usage on schema public from ${READER_ROLE}`);
-    this.addSql(`drop function if exists hongdun_in_jurisdiction(text)`);
+    this.addSql(`drop function if exists hongdun_jurisdiction_patterns()`);
   }
 }
