@@ -20,6 +20,8 @@ export interface Config {
   logLevel: string;
   /** SESSION_TTL_HOURS (12): lifetime of a login token */
   sessionTtlHours: number;
+  /** SESSION_CACHE_SECONDS (15): how long a process trusts a token it has checked; 0 looks every request up */
+  sessionCacheSeconds: number;
   /** IMPORT_MAX_ROWS (50000): most data rows one import file may hold */
   importMaxRows: number;
   /** IMPORT_MAX_BYTES (20971520): largest import file accepted (20 MiB) */
@@ -110,6 +112,7 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     redisUrl: process.env.REDIS_URL || undefined,
     logLevel: process.env.LOG_LEVEL || 'info',
     sessionTtlHours: int('SESSION_TTL_HOURS', 12),
+    sessionCacheSeconds: int('SESSION_CACHE_SECONDS', 15),
     importMaxRows: int('IMPORT_MAX_ROWS', 50_000),
     importMaxBytes: int('IMPORT_MAX_BYTES', 20 * 1024 * 1024),
     graphqlMaxDepth: int('GRAPHQL_MAX_DEPTH', 10),

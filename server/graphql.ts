@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { type ASTNode, type DocumentNode, getVariableValues, GraphQLError, type GraphQLFormattedError, type GraphQLSchema, visit } from 'graphql';
 import depthLimit from 'graphql-depth-limit';
 import Negotiator from 'negotiator';
 import { type ComplexityEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
@@ -96,28 +96,67 @@ const connectionEstimator: ComplexityEstimator = ({ args, childComplexity }) => 
   return size === undefined ? undefined : 1 + childComplexity * Math.max(size, 1);
 };
 
-/** Refuses queries above GRAPHQL_MAX_COMPLEXITY before they run. */
+/** Arguments whose value changes a query's cost (page sizes), and those whose mere presence does (cursors). */
+const SIZE_ARGUMENTS = new Set(['first', 'last']);
+const PRESENCE_ARGUMENTS = new Set(['after', 'before']);
+
+/** The variables a document's cost depends on: by value (page sizes, @skip / @include) and by presence (cursors). */
+function costVariables(document: DocumentNode): { byValue: string[]; byPresence: string[] } {
+  const byValue = new Set<string>();
+  const byPresence = new Set<string>();
+  const collect = (node: ASTNode, into: Set<string>) => visit(node, { Variable: (v) => void into.add(v.name.value) });
+  visit(document, {
+    Argument(argument) {
+      // page sizes by value, cursors by presence, anything else costs nothing (directives: below, by value)
+      if (SIZE_ARGUMENTS.has(argument.name.value)) collect(argument.value, byValue);
+      else if (PRESENCE_ARGUMENTS.has(argument.name.value)) collect(argument.value, byPresence);
+    },
+    Directive(directive) {
+      collect(directive, byValue);
+    },
+  });
+  return { byValue: [...byValue].sort(), byPresence: [...byPresence].filter((n) => !byValue.has(n)).sort() };
+}
+
+/**
+ * Refuses queries above GRAPHQL_MAX_COMPLEXITY before they run. The estimate of a document is remembered
+ * per operation and the variables it depends on (Apollo keeps each query text parsed as one document), so
+ * a client paging through a list pays for it once; the variables are still coerced on every request.
+ */
 export function complexityPlugin(schema: GraphQLSchema, max: number): ApolloServerPlugin<Context> {
+  const remembered = new WeakMap<DocumentNode, { variables: ReturnType<typeof costVariables>; costs: Map<string, number> }>();
+  const badInput = (error: GraphQLError) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ request, document }) {
-          let complexity: number;
-          try {
-            complexity = getComplexity({
-              schema,
-              query: document,
-              operationName: request.operationName ?? undefined,
-              variables: request.variables ?? {},
-              estimators: [connectionEstimator, simpleEstimator({ defaultComplexity: 1 })],
-            });
-          } catch (error) {
-            // the estimate coerces the variables first: a value the schema refuses (an unknown enum value, a
-            // string for an Int) is the caller's mistake, answered as execution would answer it
-            if (error instanceof GraphQLError) {
-              throw new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+        async didResolveOperation({ request, document, operation }) {
+          // the estimate coerces the variables first: a value the schema refuses (an unknown enum value, a
+          // string for an Int) is the caller's mistake, answered as execution would answer it
+          const coerced = getVariableValues(schema, operation?.variableDefinitions ?? [], request.variables ?? {});
+          if (coerced.errors) throw badInput(coerced.errors[0]);
+          let entry = remembered.get(document);
+          if (!entry) remembered.set(document, (entry = { variables: costVariables(document), costs: new Map() }));
+          const values = coerced.coerced;
+          const key = JSON.stringify([
+            request.operationName ?? null,
+            entry.variables.byValue.map((n) => values[n] ?? null),
+            entry.variables.byPresence.map((n) => (n in values ? (values[n] === null ? 0 : 1) : 2)),
+          ]);
+          let complexity = entry.costs.get(key);
+          if (complexity === undefined) {
+            try {
+              complexity = getComplexity({
+                schema,
+                query: document,
+                operationName: request.operationName ?? undefined,
+                variables: request.variables ?? {},
+                estimators: [connectionEstimator, simpleEstimator({ defaultComplexity: 1 })],
+              });
+            } catch (error) {
+              if (error instanceof GraphQLError) throw badInput(error);
+              throw error;
             }
-            throw error;
+            if (entry.costs.size < 64) entry.costs.set(key, complexity);
           }
           if (complexity > max) {
             throw new GraphQLError(`query too complex: cost ${complexity} exceeds the limit ${max}; ask for fewer rows or fields`, {

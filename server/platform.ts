@@ -1,3 +1,4 @@
+import { ActorCache, ActorCacheSubscriber } from '../services/access/actor-cache';
 import 'reflect-metadata';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
@@ -76,6 +77,11 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
     loadCalendarAdjustments(orm.em.fork()).catch((err) => logger.warn({ err }, 'reloading the hand-set working days failed'));
   }, 10 * 60_000);
   calendarReload.unref();
+
+  // the actors of tokens checked a moment ago; the unit of work drops those its changes make stale
+  const actors = new ActorCache(config.sessionCacheSeconds);
+  const actorCacheSubscriber = new ActorCacheSubscriber(actors);
+  orm.em.getEventManager().registerSubscriber(actorCacheSubscriber);
 
   const metrics = createMetrics();
   const schema = await buildHongdunSchema();
@@ -162,7 +168,7 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
   const authenticateRequest = async (req: Request, res: Response, next: NextFunction) => {
     let actor: Actor | null = null;
     try {
-      actor = await authenticate(orm.em.fork(), req.headers.authorization);
+      actor = await authenticate(orm.em.fork(), req.headers.authorization, actors);
     } catch (err) {
       const message = err instanceof Error ? err.message : 'authentication failed';
       res.status(401).set('WWW-Authenticate', 'Bearer').json({ errors: [{ message, extensions: { code: 'UNAUTHENTICATED' } }] });

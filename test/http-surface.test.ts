@@ -69,6 +69,19 @@ describe('GraphQL over HTTP', () => {
     expect(fine.errors).toBeUndefined();
   });
 
+  it('prices one document anew for each page size and @include it is sent with (the estimate is remembered per such variables)', async () => {
+    const doc = `query($n: Int, $after: String, $deep: Boolean!) { entities(first: $n, after: $after) { nodes { id
+      shops(first: 100) @include(if: $deep) { nodes { id name url history { kind note at } entity { name uscc } } } } } }`;
+    const verdict = async (vars: Record<string, unknown>) => (await p.gql(doc, vars, token)).errors?.[0]?.extensions?.code ?? 'ok';
+    expect(await verdict({ n: 1, deep: true })).toBe('ok');
+    expect(await verdict({ n: 100, deep: true })).toBe('QUERY_TOO_COMPLEX');
+    expect(await verdict({ n: 100, deep: false })).toBe('ok');
+    expect(await verdict({ n: 1, deep: true, after: null })).toBe('ok');
+    expect(await verdict({ n: 100, deep: true, after: null })).toBe('QUERY_TOO_COMPLEX');
+    // a variable the schema refuses is still refused on a document already priced
+    expect(await verdict({ n: 'ten', deep: true })).toBe('BAD_USER_INPUT');
+  });
+
   it('answers a variable the schema refuses (an unknown enum value, text for an Int) as BAD_USER_INPUT, not a server error', async () => {
     const enumValue = await p.gql(
       `query($g: MetricGranularity) { metrics(keys: ["shops_filed"], from: "2026-01", to: "2026-01", granularity: $g) { value } }`,

@@ -7,7 +7,7 @@
  */
 import { Cursor } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { getNamedType, GraphQLObjectType, type FieldNode } from 'graphql';
+import { type ASTNode, getNamedType, GraphQLObjectType, type FieldNode, visit } from 'graphql';
 import { jurisdictionSql } from '../../entities/jurisdiction';
 import { checkPage, type ListSpec, type Page } from '../pagination';
 import { scopedValue, sqlLiteral } from './scoped-sql';
@@ -68,19 +68,25 @@ function filterSql(em: EntityManager, spec: ListSpec<unknown>, alias: string): s
   return `${alias}."id" in (${qb.getFormattedQuery()})`;
 }
 
-/**
- * One page of a connection field with the selection `nodes` under connection type `connectionType`
- * (ShopConnection, …): the object graphql-js would have produced, keys in selection order.
- */
-export async function readConnection(input: PlanInput, connectionType: string, spec: ListSpec<unknown>, page: Page, nodes: readonly FieldNode[]): Promise<Record<string, unknown>> {
-  if (page.last != null || page.before != null) throw new NotPlannable('backward pages');
-  const size = checkPage(page);
+/** What a connection's selection asks for, and the JSON of its nodes (independent of page, order and caller). */
+interface ConnectionSelection {
+  connection: GraphQLObjectType;
+  nodeType: string;
+  table: string;
+  top: Map<string, FieldNode[]>;
+  /** the SQL of each selected node (under `nodes` or an edge's `node`), one column of a row after the cursor */
+  nodeJsons: string[];
+  nodeColumn: Map<string, number>;
+  edgeFields: Map<string, Map<string, FieldNode[]>>;
+  wantsTotal: boolean;
+}
+
+function planSelection(input: PlanInput, connectionType: string, nodes: readonly FieldNode[]): ConnectionSelection {
   const connection = input.schema.getType(connectionType);
   if (!(connection instanceof GraphQLObjectType)) throw new NotPlannable(`${connectionType} is not an object type`);
   const nodeType = getNamedType(connection.getFields().nodes?.type)?.name;
   if (!nodeType) throw new NotPlannable(`${connectionType} has no nodes`);
   const table = tableOf(input, nodeType);
-  const order = orderOf(input.em, spec);
   const aliases = new AliasCounter();
 
   // what the selection asks for: totalCount, pageInfo, edges { cursor node }, nodes
@@ -108,6 +114,59 @@ export async function readConnection(input: PlanInput, connectionType: string, s
     } else if (!['totalCount', 'pageInfo', '__typename'].includes(name)) throw new NotPlannable(`connection field ${name}`);
   }
 
+  const nodeJsons = nodeSelections.map((fields) => objectJson(input, nodeType, 'r', fields, aliases));
+  const wantsTotal = [...top.values()].some((n) => n[0].name.value === 'totalCount');
+  return { connection, nodeType, table, top, nodeJsons, nodeColumn, edgeFields, wantsTotal };
+}
+
+/**
+ * Plans remembered: a selection's SQL depends only on the selection — AST nodes of the document Apollo
+ * keeps parsed per query text, so the same objects request after request — and on the variables of its
+ * `@skip` / `@include` (nested fields take no arguments on this path). Not on the caller: nested rows are
+ * limited by row-level security, the root's jurisdiction is added per request.
+ */
+const plans = new WeakMap<FieldNode, Map<string, unknown>>();
+const directiveVariables = new WeakMap<FieldNode, string[]>();
+
+function remembered<T>(input: PlanInput, nodes: readonly FieldNode[], what: string, build: () => T): T {
+  if (nodes.length !== 1) return build();
+  const root = nodes[0];
+  let names = directiveVariables.get(root);
+  if (!names) {
+    const found = new Set<string>();
+    const collect = (node: ASTNode) =>
+      visit(node, {
+        Directive(d) {
+          visit(d, { Variable: (v) => void found.add(v.name.value) });
+        },
+      });
+    collect(root);
+    // fragments spread anywhere below: conservatively, the directives of all the document's fragments
+    for (const fragment of Object.values(input.fragments)) collect(fragment);
+    names = [...found].sort();
+    directiveVariables.set(root, names);
+  }
+  const key = `${what}\u0000${JSON.stringify(names.map((n) => input.variables[n] ?? null))}`;
+  let byKey = plans.get(root);
+  if (!byKey) plans.set(root, (byKey = new Map()));
+  if (byKey.has(key)) return byKey.get(key) as T;
+  const plan = build();
+  if (byKey.size < 16) byKey.set(key, plan);
+  return plan;
+}
+
+/**
+ * One page of a connection field with the selection `nodes` under connection type `connectionType`
+ * (ShopConnection, …): the object graphql-js would have produced, keys in selection order.
+ */
+export async function readConnection(input: PlanInput, connectionType: string, spec: ListSpec<unknown>, page: Page, nodes: readonly FieldNode[]): Promise<Record<string, unknown>> {
+  if (page.last != null || page.before != null) throw new NotPlannable('backward pages');
+  const size = checkPage(page);
+  const { connection, table, top, nodeJsons, nodeColumn, edgeFields, wantsTotal } = remembered(input, nodes, `connection ${connectionType}`, () =>
+    planSelection(input, connectionType, nodes),
+  );
+  const order = orderOf(input.em, spec);
+
   const jurisdiction = jurisdictionSql('r0.region_code');
   const conditions = [inline(jurisdiction.sql, jurisdiction.params), filterSql(input.em, spec, 'r0')];
   const countConditions = [...conditions];
@@ -119,8 +178,7 @@ export async function readConnection(input: PlanInput, connectionType: string, s
   }
   const orderSql = (alias: string) => order.map((o) => `${alias}."${o.column}" ${o.direction}`).join(', ');
   const cursorSql = `json_build_array(${order.map((o) => o.cursorValue('r')).join(', ')})`;
-  const rowSql = `json_build_array(${[cursorSql, ...nodeSelections.map((fields) => objectJson(input, nodeType, 'r', fields, aliases))].join(', ')})`;
-  const wantsTotal = [...top.values()].some((n) => n[0].name.value === 'totalCount');
+  const rowSql = `json_build_array(${[cursorSql, ...nodeJsons].join(', ')})`;
   const sql = `select json_build_object(
       'rows', (select coalesce(json_agg(${rowSql} order by ${orderSql('r')}), '[]'::json)
                from (select r0.* from "${table}" r0 where ${conditions.join(' and ')} order by ${orderSql('r0')} limit ${size + 1}) r),
@@ -177,7 +235,7 @@ export async function readOne(input: PlanInput, typeName: string, id: unknown, n
   const n = typeof id === 'string' && /^[1-9][0-9]{0,9}$/.test(id) ? Number(id) : NaN;
   if (!Number.isSafeInteger(n) || n > 2_147_483_647) return null;
   const table = tableOf(input, typeName);
-  const json = objectJson(input, typeName, 'r', collectFields(input, typeName, subSelections(nodes)), new AliasCounter());
+  const json = remembered(input, nodes, `one ${typeName}`, () => objectJson(input, typeName, 'r', collectFields(input, typeName, subSelections(nodes)), new AliasCounter()));
   const jurisdiction = jurisdictionSql('r.region_code');
   const text = await scopedValue<string | null>(
     input.em,
