@@ -1,3 +1,4 @@
+import { openReaderPool } from '../services/reads/scoped-sql';
 import { PGlite } from '@electric-sql/pglite';
 import { Migrator } from '@mikro-orm/migrations';
 import { type Options, MikroORM, PostgreSqlDriver, defineConfig } from '@mikro-orm/postgresql';
@@ -77,6 +78,13 @@ export async function openDatabase(config: Config): Promise<MikroORM> {
       clientUrl: config.databaseUrl,
       pool: { min: 0, max: config.dbPoolMax },
     });
+    // the compiled reads' own connections, as the reading role (services/reads/scoped-sql.ts)
+    const reader = openReaderPool(orm.em, config.databaseUrl, config.dbPoolMax);
+    const close = orm.close.bind(orm);
+    orm.close = async (force?: boolean) => {
+      await reader.close();
+      await close(force);
+    };
   } else {
     const dir = config.dataDir;
     if (!dir.startsWith('memory://')) fs.mkdirSync(dir, { recursive: true });

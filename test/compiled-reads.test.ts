@@ -14,7 +14,7 @@ import { type Platform, startPlatform } from '../server/platform';
 import { actorForUser } from '../services/access/actors';
 import { loadDemoHistory } from '../services/demo/load-demo-history';
 import { loadDemoProvince } from '../services/demo/load-demo-province';
-import { withScopedSql } from '../services/reads/scoped-sql';
+import { scopedValue, withScopedSql } from '../services/reads/scoped-sql';
 import { runAsSystem } from '../services/system-actor';
 import { BACKEND, openTestDatabase, type TestDatabase } from './support/database';
 import { DEMO_PASSWORD } from './support/platform';
@@ -199,6 +199,25 @@ describe(`row-level security (${BACKEND})`, () => {
       withScopedSql(db.orm.em.fork(), (sql) => sql.query<{ n: string }>(`select count(*) as n from legal_case c join shop s on s.id = c.shop_id where s.region_code not like '370102%' or c.region_code not like '370102%'`)),
     );
     expect(Number(joined[0].n)).toBe(0);
+  });
+
+  it('scopedValue (the compiled reads\' statement) sees the caller\'s rows only, callers taking turns on the same connections', async () => {
+    const em = db.orm.em.fork();
+    const county = actorForUser(await runAsSystem('test', () => em.findOneOrFail(User, { username: 'x370102-inspector' }, { populate: ['unit'] })));
+    const province = actorForUser(await runAsSystem('test', () => em.findOneOrFail(User, { username: 'sd-admin' }, { populate: ['unit'] })));
+    const [inCounty] = await sql<{ n: string }>(`select count(*) as n from shop where region_code like '370102%'`);
+    const [all] = await sql<{ n: string }>(`select count(*) as n from shop`);
+    const count = (actor: typeof county) => runAs(actor, () => scopedValue<number>(db.orm.em.fork(), `select count(*)::int from shop`));
+    const who = (actor: typeof county) => runAs(actor, () => scopedValue<string>(db.orm.em.fork(), `select current_user::text`));
+    // more turns than connections in a pool, interleaved and concurrent
+    const turns = await Promise.all(Array.from({ length: 24 }, (_, i) => count(i % 3 === 0 ? province : county)));
+    expect(turns).toEqual(Array.from({ length: 24 }, (_, i) => Number(i % 3 === 0 ? all.n : inCounty.n)));
+    expect(await who(county)).toBe('hongdun_reader');
+    await expect(runAs(county, () => scopedValue(db.orm.em.fork(), `update shop set name = name`))).rejects.toThrow(/read-only|permission denied/);
+    // a failed statement leaves no connection in another caller's scope
+    await expect(runAs(province, () => scopedValue(db.orm.em.fork(), `select 1/0`))).rejects.toThrow(/division by zero/);
+    expect(await Promise.all([count(county), count(county), count(county)])).toEqual([Number(inCounty.n), Number(inCounty.n), Number(inCounty.n)]);
+    await expect(scopedValue(db.orm.em.fork(), `select 1`)).rejects.toThrow(/no actor/);
   });
 
   it('fails closed: no actor, no query; an actor without a jurisdiction sees nothing; the reading role cannot write', async () => {

@@ -56,13 +56,19 @@ async function rollback(connection: Connection): Promise<void> {
 /**
  * Runs one statement without parameters (values inlined as literals by the caller, e.g. with
  * {@link sqlLiteral}) that returns one row with one column, inside the caller's scope, in a single round
- * trip (begin; role and jurisdiction; the statement; commit), and returns that value.
+ * trip, and returns that value. On a PostgreSQL server it goes through the reading pool (below): one
+ * statement, with the jurisdiction set before it in the same message only when the connection held
+ * another; on PGlite (one connection, shared with the ORM) through a transaction that sets role and
+ * jurisdiction locally (begin; role and jurisdiction; the statement; commit).
  */
 export async function scopedValue<T>(em: EntityManager, sql: string): Promise<T> {
+  const setting = jurisdictionSetting(currentActor());
+  const pool = readerPools.get(em.getDriver());
+  queryCounter.count++;
+  if (pool) return (await readerValue(pool, setting, sql)) as T;
   const text = `${openScope()}; ${sql}; commit`;
   const client = knexClient(em);
   const connection = await client.acquireConnection();
-  queryCounter.count++;
   try {
     const results = (isPGlite(connection) ? await connection.exec(text) : await connection.query(text)) as Array<{ rows: Record<string, unknown>[] }>;
     const rows = results[results.length - 2]?.rows ?? [];
@@ -73,6 +79,56 @@ export async function scopedValue<T>(em: EntityManager, sql: string): Promise<T>
     throw error;
   } finally {
     await client.releaseConnection(connection);
+  }
+}
+
+/**
+ * The reading pool of a PostgreSQL server: connections of their own (never the ORM's), each switched for
+ * good to the reading role {@link READER_ROLE} and to read-only transactions the first time it is used, in
+ * the same message as its first statement (if the switch fails, the statement does not run: the message
+ * is one implicit transaction). A connection remembers the jurisdiction it holds (a session setting) and
+ * sets another, again in the statement's own message, only when the caller's differs; when a message
+ * fails, the connection forgets what it holds and sets it again next time. One round trip, one statement
+ * in the common case, where the transaction form costs four.
+ */
+const readerPools = new WeakMap<object, import('pg').Pool>();
+const heldJurisdiction = new WeakMap<object, string>();
+
+/** Opens the reading pool of a server database (server/database.ts); `close` ends it. */
+export function openReaderPool(em: EntityManager, connectionString: string, max: number): { close(): Promise<void> } {
+  const { Pool } = require('pg') as typeof import('pg');
+  const pool = new Pool({ connectionString, max, idleTimeoutMillis: 30_000, allowExitOnIdle: true, application_name: 'hongdun-reader' });
+  // an idle connection that breaks (server restart) is dropped by the pool; say so instead of crashing
+  pool.on('error', () => undefined);
+  readerPools.set(em.getDriver(), pool);
+  return {
+    async close() {
+      readerPools.delete(em.getDriver());
+      await pool.end();
+    },
+  };
+}
+
+async function readerValue(pool: import('pg').Pool, setting: string, sql: string): Promise<unknown> {
+  const client = await pool.connect();
+  let broken = false;
+  try {
+    const held = heldJurisdiction.get(client);
+    const prefix: string[] = [];
+    if (held === undefined) prefix.push(`set role ${READER_ROLE}`, 'set default_transaction_read_only = on');
+    if (held !== setting) prefix.push(`select set_config('${JURISDICTION_SETTING}', ${sqlLiteral(setting)}, false)`);
+    heldJurisdiction.delete(client);
+    const result = (await client.query(prefix.length ? `${prefix.join('; ')}; ${sql}` : sql)) as unknown as { rows: Record<string, unknown>[] } | Array<{ rows: Record<string, unknown>[] }>;
+    heldJurisdiction.set(client, setting);
+    const last = Array.isArray(result) ? result[result.length - 1] : result;
+    const row = last?.rows[0];
+    return row ? Object.values(row)[0] : null;
+  } catch (error) {
+    // a failed message leaves the connection as it was before it, or broken: set everything again
+    broken = !(error as { code?: unknown }).code;
+    throw error;
+  } finally {
+    client.release(broken);
   }
 }
 
