@@ -7,6 +7,7 @@
  * rules as on the resolver path; anything the plan does not cover — including every error — is left to
  * the resolvers, which answer as they always did. `COMPILED_READS=false` turns it off.
  */
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ApolloServerPlugin, GraphQLRequestContextResponseForOperation } from '@apollo/server';
 import { validate } from 'class-validator';
 import type { Counter } from 'prom-client';
@@ -81,14 +82,23 @@ async function argumentsValid(meta: RootMeta, args: Record<string, unknown>): Pr
 }
 
 /** The data of the operation through the compiled path, or null to let the resolvers answer. */
-async function compiledData(schema: GraphQLSchema, rc: GraphQLRequestContextResponseForOperation<Context>): Promise<Record<string, unknown> | null> {
+async function compiledData(schema: GraphQLSchema, db: EntityManager, rc: GraphQLRequestContextResponseForOperation<Context>): Promise<Record<string, unknown> | null> {
   const { operation, document, request, contextValue } = rc;
   if (operation.operation !== 'query' || !contextValue.actor) return null;
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {});
   if (coerced.errors) return null;
   const fragments: Record<string, FragmentDefinitionNode> = {};
   for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
-  const input: PlanInput = { schema, em: contextValue.em, fragments, variables: coerced.coerced };
+  const input: PlanInput = {
+    schema,
+    fragments,
+    variables: coerced.coerced,
+    db,
+    // the request's EntityManager only if the plan needs one (a list's filter); metadata and the reading pool come from any
+    get em() {
+      return contextValue.em;
+    },
+  };
   const queryType = schema.getQueryType()!;
   const roots = collectFields(input, queryType.name, [operation.selectionSet]);
   // first: every root field is compiled, allowed and valid; only then run any SQL
@@ -136,7 +146,7 @@ async function compiledData(schema: GraphQLSchema, rc: GraphQLRequestContextResp
 const CALLER_ERRORS = new Set(['BAD_USER_INPUT', 'NOT_FOUND', 'FORBIDDEN']);
 
 /** The plugin; `enabled: false` leaves every request to the resolvers (COMPILED_READS=false). */
-export function compiledReadsPlugin(schema: GraphQLSchema, enabled = true, readPath?: Counter<'path'>): ApolloServerPlugin<Context> {
+export function compiledReadsPlugin(schema: GraphQLSchema, db: EntityManager, enabled = true, readPath?: Counter<'path'>): ApolloServerPlugin<Context> {
   return {
     async requestDidStart() {
       if (!enabled) return;
@@ -153,7 +163,7 @@ export function compiledReadsPlugin(schema: GraphQLSchema, enabled = true, readP
 
   async function answer(rc: GraphQLRequestContextResponseForOperation<Context>): Promise<Record<string, unknown> | null> {
     try {
-      return await compiledData(schema, rc);
+      return await compiledData(schema, db, rc);
     } catch (error) {
       // the caller's mistakes (bad cursor, unknown unit, …) and what the plan does not cover are answered by
       // the resolvers, with their messages; anything else is a fault of the plan: logged, then the same

@@ -1,5 +1,6 @@
-import { ActorCache, ActorCacheSubscriber } from '../services/access/actor-cache';
 import 'reflect-metadata';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { ActorCache, ActorCacheSubscriber } from '../services/access/actor-cache';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -90,7 +91,8 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
   app.disable('x-powered-by');
   if (config.trustProxy !== undefined) app.set('trust proxy', config.trustProxy);
   app.use(metrics.middleware);
-  app.use(
+  // the access log is written at info; below that level (LOG_LEVEL=warn, error) it costs nothing per request
+  if (logger.isLevelEnabled('info')) app.use(
     pinoHttp({
       logger,
       autoLogging: { ignore: (req) => ['/healthz', '/readyz', '/metrics'].includes(req.url ?? '') },
@@ -148,7 +150,7 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
       // no cache hints are set anywhere; the plugin would still visit every field
       ApolloServerPluginCacheControlDisabled(),
       complexityPlugin(schema, config.graphqlMaxComplexity),
-      compiledReadsPlugin(schema, config.compiledReads, metrics.graphqlReadPath),
+      compiledReadsPlugin(schema, orm.em, config.compiledReads, metrics.graphqlReadPath),
       httpStatusPlugin,
       {
         async requestDidStart() {
@@ -215,15 +217,26 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
     express.json({ limit: Math.ceil(Math.max(config.importMaxBytes, config.caseFileMaxBytes) * 1.4) + 64 * 1024 }),
     expressMiddleware(apollo, {
       context: async ({ req, res }): Promise<Context> => {
-        const em = orm.em.fork();
         const header = req.headers.authorization;
+        // the request's EntityManager, loaders and store come into being when a resolver first asks
+        // (a compiled read needs none of them)
+        let em: EntityManager | undefined;
+        let loaders: Context['loaders'] | undefined;
+        let store: Context['timeSeries'] | undefined;
+        const requestEm = () => (em ??= orm.em.fork());
         return {
-          em,
+          get em() {
+            return requestEm();
+          },
+          get loaders() {
+            return (loaders ??= createLoaders(requestEm()));
+          },
+          get timeSeries() {
+            return (store ??= timeSeries(executorFromEntityManager(requestEm())));
+          },
           actor: (res.locals.actor as Actor | null) ?? null,
-          loaders: createLoaders(em),
           config,
           token: header ? header.replace(/^Bearer\s+/i, '').trim() : null,
-          timeSeries: timeSeries(executorFromEntityManager(em)),
           jobs: runner,
         };
       },

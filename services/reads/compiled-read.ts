@@ -165,7 +165,7 @@ export async function readConnection(input: PlanInput, connectionType: string, s
   const { connection, table, top, nodeJsons, nodeColumn, edgeFields, wantsTotal } = remembered(input, nodes, `connection ${connectionType}`, () =>
     planSelection(input, connectionType, nodes),
   );
-  const order = orderOf(input.em, spec);
+  const order = orderOf(input.db, spec);
 
   const jurisdiction = jurisdictionSql('r0.region_code');
   const conditions = [inline(jurisdiction.sql, jurisdiction.params), filterSql(input.em, spec, 'r0')];
@@ -184,7 +184,7 @@ export async function readConnection(input: PlanInput, connectionType: string, s
                from (select r0.* from "${table}" r0 where ${conditions.join(' and ')} order by ${orderSql('r0')} limit ${size + 1}) r),
       'total', ${wantsTotal ? `(select count(*)::int from "${table}" r0 where ${countConditions.join(' and ')})` : 'null'}
     )::text`;
-  const text = await scopedValue<string>(input.em, sql);
+  const text = await scopedValue<string>(input.db, sql);
   const result = JSON.parse(text) as { rows: unknown[][]; total: number | null };
   const rows = result.rows;
   const hasNextPage = rows.length > size;
@@ -238,7 +238,7 @@ export async function readOne(input: PlanInput, typeName: string, id: unknown, n
   const json = remembered(input, nodes, `one ${typeName}`, () => objectJson(input, typeName, 'r', collectFields(input, typeName, subSelections(nodes)), new AliasCounter()));
   const jurisdiction = jurisdictionSql('r.region_code');
   const text = await scopedValue<string | null>(
-    input.em,
+    input.db,
     `select ${json}::text from "${table}" r where r.id = ${n} and ${inline(jurisdiction.sql, jurisdiction.params)}`,
   );
   return text == null ? null : (JSON.parse(text) as Record<string, unknown>);

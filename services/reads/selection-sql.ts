@@ -128,7 +128,10 @@ const SCALARS: Record<string, string> = {
 /** Everything a plan needs from the request. */
 export interface PlanInput {
   schema: GraphQLSchema;
+  /** the request's EntityManager (a list's filter) */
   em: EntityManager;
+  /** any EntityManager of the database, for metadata and the reading pool (no request's unit of work needed) */
+  db: EntityManager;
   fragments: Record<string, FragmentDefinitionNode>;
   variables: Record<string, unknown>;
 }
@@ -197,7 +200,7 @@ function typeInfo(input: PlanInput, typeName: string): TypeInfo {
   if (!model) throw new NotPlannable(`type ${typeName} is not planned`);
   const storage = getMetadataStorage();
   const target = storage.objectTypes.find((o) => o.name === typeName)?.target;
-  const meta = target ? input.em.getMetadata().find(target.name) : undefined;
+  const meta = target ? input.db.getMetadata().find(target.name) : undefined;
   const resolved = new Set<string>();
   const authorized = new Set<string>();
   if (target) {
