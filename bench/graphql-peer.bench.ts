@@ -15,7 +15,8 @@
  *                 one-round-trip scoped transaction, token map in memory
  * Scenarios, each as sd-admin (province) and x370102-inspector (county):
  *   shops-page    100 shops + totalCount + pageInfo, with entity, region, responsible unit; random start cursors
- *   shop-lookup   one shop by id with entity, region and responsible unit
+ *   shop-lookup   one shop by id with entity, region, responsible unit and latest snapshot (BENCH_SNAPSHOTS, 10, a
+ *                 day apart for three shops in four; PostGraphile reads it through a computed-column function)
  *   cases-deep    50 cases + totalCount with shop, shop's entity, clues and each clue's findings
  * First a correctness check: the three answer the same rows (ids in order, totalCount, field values) for a
  * few pages per scenario and user; any difference aborts. Then interleaved rounds (BENCH_ROUNDS, 2): in each
@@ -119,7 +120,8 @@ const HONGDUN: Record<Scenario, string> = {
     nodes { id name platform url domain classification filingStatus regionCode discoveredAt
       entity { id uscc name registrationStatus } region { code name } responsibleUnit { id code name } } } }`,
   'shop-lookup': `query($id: ID!) { shop(id: $id) { id name platform url domain classification filingStatus regionCode discoveredAt
-      entity { id uscc name registrationStatus } region { code name } responsibleUnit { id code name } } }`,
+      entity { id uscc name registrationStatus } region { code name } responsibleUnit { id code name }
+      latestSnapshot { observedAt title licenceUscc listingCount contentHash } } }`,
   'cases-deep': `query($after: String) { cases(first: 50, after: $after) { totalCount pageInfo { endCursor hasNextPage }
     nodes { id caseNumber status title regionCode createdAt shop { id name entity { id uscc name } }
       clues { id title status findings { id ruleId severity observedAt } } } } }`,
@@ -129,7 +131,8 @@ const POSTGRAPHILE: Record<Scenario, string> = {
     nodes { id name platform url domain classification filingStatus regionCode discoveredAt
       onlineEntityByEntityId { id uscc name registrationStatus } regionByRegionCode { code name } unitByResponsibleUnitId { id code name } } } }`,
   'shop-lookup': `query($id: Int!) { shopById(id: $id) { id name platform url domain classification filingStatus regionCode discoveredAt
-      onlineEntityByEntityId { id uscc name registrationStatus } regionByRegionCode { code name } unitByResponsibleUnitId { id code name } } }`,
+      onlineEntityByEntityId { id uscc name registrationStatus } regionByRegionCode { code name } unitByResponsibleUnitId { id code name }
+      latestSnapshot { observedAt title licenceUscc listingCount contentHash } } }`,
   'cases-deep': `query($after: Cursor) { allLegalCases(first: 50, after: $after, orderBy: [CREATED_AT_DESC, ID_DESC]) { totalCount pageInfo { endCursor hasNextPage }
     nodes { id caseNumber status title regionCode createdAt shopByShopId { id name onlineEntityByEntityId { id uscc name } }
       caseCluesByCaseId(orderBy: CLUE_ID_ASC) { nodes { clueByClueId { id title status
@@ -138,13 +141,16 @@ const POSTGRAPHILE: Record<Scenario, string> = {
 
 /** The hand-written statement of a scenario (the jurisdiction also by an index-friendly predicate, as Hongdun). */
 function baselineSql(scenario: Scenario, likes: string, arg: { afterId?: number; afterTime?: string; id?: number }): string {
-  const shopJson = (s: string) => `json_build_object('id', ${s}.id::text, 'name', ${s}.name, 'platform', ${s}.platform, 'url', ${s}.url, 'domain', ${s}.domain,
+  const snapshotJson = (s: string) => `, 'latestSnapshot', (select json_build_object('observedAt', to_char(q.observed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+      'title', q.title, 'licenceUscc', q.licence_uscc, 'listingCount', q.listing_count, 'contentHash', q.content_hash)
+      from shop_snapshot q where q.shop_id = ${s}.id order by q.observed_at desc limit 1)`;
+  const shopJson = (s: string, latest = false) => `json_build_object('id', ${s}.id::text, 'name', ${s}.name, 'platform', ${s}.platform, 'url', ${s}.url, 'domain', ${s}.domain,
     'classification', upper(${s}.classification::text), 'filingStatus', upper(${s}.filing_status::text), 'regionCode', ${s}.region_code,
     'discoveredAt', to_char(${s}.discovered_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
     'entity', (select json_build_object('id', e.id::text, 'uscc', e.uscc, 'name', e.name, 'registrationStatus', upper(e.registration_status::text)) from online_entity e where e.id = ${s}.entity_id),
     'region', (select json_build_object('code', g.code, 'name', g.name) from region g where g.code = ${s}.region_code),
-    'responsibleUnit', (select json_build_object('id', u.id::text, 'code', u.code, 'name', u.name) from unit u where u.id = ${s}.responsible_unit_id))`;
-  if (scenario === 'shop-lookup') return `select ${shopJson('s')}::text from shop s where s.id = ${arg.id} and (${likes.replace(/\$/g, 's')})`;
+    'responsibleUnit', (select json_build_object('id', u.id::text, 'code', u.code, 'name', u.name) from unit u where u.id = ${s}.responsible_unit_id)${latest ? snapshotJson(s) : ''})`;
+  if (scenario === 'shop-lookup') return `select ${shopJson('s', true)}::text from shop s where s.id = ${arg.id} and (${likes.replace(/\$/g, 's')})`;
   if (scenario === 'shops-page') {
     return `select json_build_object('total', (select count(*) from shop s where ${likes.replace(/\$/g, 's')}),
       'rows', (select coalesce(json_agg(${shopJson('p')} order by p.id), '[]') from (select * from shop s where ${likes.replace(/\$/g, 's')} and s.id > ${arg.afterId ?? 0} order by s.id limit 101) p))::text`;
@@ -204,6 +210,10 @@ async function main() {
   const { loadDemoHistory } = require('../services/demo/load-demo-history') as typeof import('../services/demo/load-demo-history');
   const { createScratchDatabase } = require('../test/support/database') as typeof import('../test/support/database');
   const { sqlLiteral } = require('../services/reads/scoped-sql') as typeof import('../services/reads/scoped-sql');
+  const { timeSeriesOf } = require('../server/database') as typeof import('../server/database');
+  const { executorFromEntityManager } = require('../analytics/store') as typeof import('../analytics/store');
+  const { runAsSystem } = require('../services/system-actor') as typeof import('../services/system-actor');
+  const { createHash } = require('node:crypto') as typeof import('node:crypto');
 
   const seconds = Number(env('BENCH_SECONDS', '10'));
   const warmup = Number(env('BENCH_WARMUP', '3'));
@@ -230,6 +240,35 @@ async function main() {
     await loadDemoHistory(orm, { seed: 'hongdun', months: Number(env('BENCH_HISTORY_MONTHS', '3')) });
     console.log(`demo history loaded in ${Math.round(performance.now() - t)} ms`);
     const sql = async <T>(text: string) => (await orm.em.fork().getConnection().execute(text)) as T[];
+    // what the spiders saw: BENCH_SNAPSHOTS shop pages a day apart for three shops in four, through the store
+    t = performance.now();
+    const perShop = Number(env('BENCH_SNAPSHOTS', '10'));
+    const crawled = await sql<{ id: number; region_code: string; name: string; uscc: string | null }>(
+      `select s.id, s.region_code, s.name, e.uscc from shop s left join online_entity e on e.id = s.entity_id where s.id % 4 <> 0 order by s.id`,
+    );
+    const store = timeSeriesOf(orm)(executorFromEntityManager(orm.em.fork()));
+    const day = 86_400_000;
+    for (let i = 0; i < crawled.length; i += 2000) {
+      const rows = crawled.slice(i, i + 2000).flatMap((shop) =>
+        Array.from({ length: perShop }, (_, k) => ({
+          shopId: shop.id,
+          regionCode: shop.region_code,
+          observedAt: new Date(Date.now() - (perShop - k) * day - (shop.id % 3600) * 1000),
+          title: `${shop.name} 首页`,
+          licenceName: null,
+          licenceUscc: k % 5 === 4 ? null : shop.uscc,
+          licenceAddress: null,
+          contact: null,
+          listingCount: 20 + ((shop.id + k) % 40),
+          contentHash: createHash('sha256').update(`${shop.id}/${k}`).digest('hex'),
+        })),
+      );
+      await runAsSystem('bench snapshots', () => store.writeSnapshots(rows));
+    }
+    console.log(`${crawled.length * perShop} shop snapshots written in ${Math.round(performance.now() - t)} ms`);
+    // PostGraphile's way to a shop's newest snapshot: a computed column (a stable SQL function of the row)
+    await sql(`create or replace function shop_latest_snapshot(s shop) returns shop_snapshot language sql stable as
+      $$ select q.* from shop_snapshot q where q.shop_id = s.id order by q.observed_at desc limit 1 $$`);
     const [counts] = await sql<{ shops: string; cases: string; clues: string; links: string }>(
       `select (select count(*) from shop) shops, (select count(*) from legal_case) cases, (select count(*) from clue) clues, (select count(*) from clue_finding) links`,
     );
@@ -391,7 +430,8 @@ async function main() {
           s && { id: String(s.id), name: s.name, platform: s.platform, url: s.url, domain: s.domain, classification: s.classification, filingStatus: s.filingStatus, regionCode: s.regionCode,
             discoveredAt: new Date(s.discoveredAt).toISOString(), entity: s.onlineEntityByEntityId && { ...s.onlineEntityByEntityId, id: String(s.onlineEntityByEntityId.id) }, region: s.regionByRegionCode,
             responsibleUnit: s.unitByResponsibleUnitId && { ...s.unitByResponsibleUnitId, id: String(s.unitByResponsibleUnitId.id) } };
-        if (scenario === 'shop-lookup') return shop(data.shopById);
+        const latest = (q: any) => q && { ...q, observedAt: new Date(q.observedAt).toISOString() };
+        if (scenario === 'shop-lookup') return data.shopById && { ...shop(data.shopById), latestSnapshot: latest(data.shopById.latestSnapshot) };
         if (scenario === 'shops-page') return { total: data.allShops.totalCount, more: data.allShops.pageInfo.hasNextPage, rows: data.allShops.nodes.map(shop) };
         return {
           total: data.allLegalCases.totalCount,

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { raw } from '@mikro-orm/core';
 import DataLoader from 'dataloader';
+import type { ShopSnapshotRow, TimeSeriesStore } from '../analytics/store';
 import { Clue, ClueEvent, ClueFinding, ComplaintEvent, Finding, Listing, PatrolRecord, PatrolTask, Shop, ShopEvent, Unit } from '../entities';
 import { planTaskCounts } from '../services/patrols/patrol.queries';
 import { eventsOfReports, versionsOfReports } from '../services/office/info-reports';
@@ -11,8 +12,13 @@ import { capturesOfEvidence, type EvidenceCaptureView } from '../services/crawl/
  * Request-scoped batching for fields that are not plain references (those batch through MikroORM's
  * own dataloader): a page of N rows costs one query per field, not N.
  */
-export function createLoaders(em: EntityManager) {
+export function createLoaders(em: EntityManager, store: () => TimeSeriesStore) {
   return {
+    /** each shop's newest snapshot (null if none was taken) */
+    latestSnapshot: new DataLoader<number, ShopSnapshotRow | null>(async (ids) => {
+      const latest = await store().latestSnapshots(ids);
+      return ids.map((id) => latest.get(id) ?? null);
+    }),
     unitChildren: new DataLoader<number, Unit[]>(async (ids) => {
       const units = await em.find(Unit, { parent: { $in: [...ids] } }, { orderBy: { code: 'asc' } });
       return ids.map((id) => units.filter((u) => u.parent?.id === id));

@@ -52,6 +52,12 @@ export class ShopMarketResolver {
   }
 
   @Authorized(Permission.MARKET_READ)
+  @FieldResolver(() => ShopSnapshotType, { nullable: true, description: 'What the shop page showed when last seen (null before the first crawl)' })
+  latestSnapshot(@Root() shop: Shop, @Ctx() { loaders }: Context) {
+    return loaders.latestSnapshot.load(shop.id);
+  }
+
+  @Authorized(Permission.MARKET_READ)
   @FieldResolver(() => ListingConnection, { description: 'The listings the spiders found, newest first' })
   listings(
     @Root() shop: Shop,

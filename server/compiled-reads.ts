@@ -94,6 +94,13 @@ async function compiledData(schema: GraphQLSchema, db: EntityManager, rc: GraphQ
     fragments,
     variables: coerced.coerced,
     db,
+    allowed: (permissions) => {
+      try {
+        return (authChecker as AuthCheckerFn<Context>)({ context: contextValue, root: undefined, args: {}, info: undefined as never }, [...permissions]) === true;
+      } catch {
+        return false;
+      }
+    },
     // the request's EntityManager only if the plan needs one (a list's filter); metadata and the reading pool come from any
     get em() {
       return contextValue.em;
@@ -113,11 +120,7 @@ async function compiledData(schema: GraphQLSchema, db: EntityManager, rc: GraphQ
     const meta = rootMeta(name);
     const field = queryType.getFields()[name];
     if (!root || !meta || !field || nodes.length !== 1) return null;
-    try {
-      (authChecker as AuthCheckerFn<Context>)({ context: contextValue, root: undefined, args: {}, info: undefined as never }, meta.roles);
-    } catch {
-      return null;
-    }
+    if (!input.allowed(meta.roles)) return null;
     const args = getArgumentValues(field, nodes[0], coerced.coerced);
     if (!(await argumentsValid(meta, args))) return null;
     planned.push({ key, name, nodes, args });

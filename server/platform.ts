@@ -224,15 +224,16 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
         let loaders: Context['loaders'] | undefined;
         let store: Context['timeSeries'] | undefined;
         const requestEm = () => (em ??= orm.em.fork());
+        const requestStore = () => (store ??= timeSeries(executorFromEntityManager(requestEm())));
         return {
           get em() {
             return requestEm();
           },
           get loaders() {
-            return (loaders ??= createLoaders(requestEm()));
+            return (loaders ??= createLoaders(requestEm(), requestStore));
           },
           get timeSeries() {
-            return (store ??= timeSeries(executorFromEntityManager(requestEm())));
+            return requestStore();
           },
           actor: (res.locals.actor as Actor | null) ?? null,
           config,

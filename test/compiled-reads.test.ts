@@ -6,9 +6,10 @@
  * county user's scope sees that county only, whatever the SQL says.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { executorFromEntityManager, type ShopSnapshotRow } from '../analytics/store';
 import { ALL_ENTITIES, JURISDICTION_FILTER, runAs, User } from '../entities';
 import { loadConfig } from '../server/config';
-import { queryCounter } from '../server/database';
+import { queryCounter, timeSeriesOf } from '../server/database';
 import { JURISDICTION_TABLES } from '../server/migrations/20261213-row-level-security.migration';
 import { type Platform, startPlatform } from '../server/platform';
 import { actorForUser } from '../services/access/actors';
@@ -56,6 +57,31 @@ beforeAll(async () => {
   db = await openTestDatabase();
   await loadDemoProvince(db.orm.em.fork(), { seed: 'compiled', entities: 300 });
   await loadDemoHistory(db.orm, { seed: 'compiled' });
+  // shop pages as the spiders saw them: every third shop once or twice (the newest is the latest snapshot),
+  // one with nothing but the required fields; the others never crawled (latestSnapshot null)
+  const shops = await sql<{ id: number; region_code: string }>(`select id, region_code from shop order by id`);
+  const snapshots: ShopSnapshotRow[] = [];
+  shops.forEach((shop, i) => {
+    if (i % 3 !== 0) return;
+    for (let k = 0; k <= i % 3 + (i % 2); k++) {
+      const bare = i % 9 === 0 && k === 0;
+      snapshots.push({
+        shopId: shop.id,
+        regionCode: shop.region_code,
+        observedAt: new Date(Date.UTC(2026, 10, 1 + k, 8, i % 60, 0, i % 1000)),
+        title: bare ? null : `店铺 ${shop.id} 第${k + 1}次`,
+        licenceName: bare ? null : `公司 ${shop.id}`,
+        licenceUscc: bare ? null : `91370102MA${String(shop.id).padStart(8, '0')}`,
+        licenceAddress: bare ? null : '济南市历下区 "引号" \\ 反斜杠',
+        contact: bare ? null : '0531-1234567',
+        listingCount: bare ? null : k * 7 + i,
+        contentHash: `${k}`.repeat(64),
+        evidenceSha256: bare ? null : 'e'.repeat(64),
+        foodLicence: bare ? null : `JY${shop.id}`,
+      });
+    }
+  });
+  await runAsSystem('test', () => timeSeriesOf(db.orm)(executorFromEntityManager(db.orm.em.fork())).writeSnapshots(snapshots));
   const config = loadConfig({ port: 0, databaseUrl: db.url, dataDir: 'memory://', redisUrl: undefined, demo: false, patrolSchedules: false });
   compiled = await startPlatform({ ...config, compiledReads: true }, { orm: db.orm, worker: false });
   resolvers = await startPlatform({ ...config, compiledReads: false }, { orm: db.orm, worker: false });
@@ -70,7 +96,8 @@ afterAll(async () => {
 const SHOP_FIELDS = `id name platform url domain watchUrl icpNumber platformShopId classification regionCode filingStatus maintenanceStatus
   discoveredAt filedAt lastMaintainedAt createdAt updatedAt
   entity { id uscc name legalRepresentative address regionCode registrationStatus businessScope createdAt updatedAt region { code name level parent } }
-  region { code name level parent } responsibleUnit { id code name level path regionCode jurisdiction parent { id code } }`;
+  region { code name level parent } responsibleUnit { id code name level path regionCode jurisdiction parent { id code } }
+  latestSnapshot { observedAt title licenceName licenceUscc licenceAddress contact foodLicence listingCount contentHash evidenceSha256 }`;
 
 const CASE_FIELDS = `id caseNumber status regionCode title facts legalBasis fineAmount confiscation decision stageDeadline filedAt createdBy createdAt updatedAt overdue
   handlingUnit { id code name }
@@ -92,6 +119,7 @@ const QUERIES: Array<{ label: string; query: string; variables?: Record<string, 
   { label: 'cases, deep', query: `{ cases(first: 50) { totalCount pageInfo { endCursor hasNextPage } nodes { ${CASE_FIELDS} } } }` },
   { label: 'clues with findings', query: `{ clues(first: 50) { totalCount nodes { id title status overdue shop { id name responsibleUnit { name } } findings { id ruleId legalBasis } } } }` },
   { label: 'findings', query: `{ findings(first: 100) { totalCount pageInfo { endCursor hasNextPage } nodes { id ruleId severity status detail evidence trigger legalBasis observedAt shop { id name } } } }` },
+  { label: 'shops with the latest snapshot only', query: `{ shops(first: 60) { nodes { id latestSnapshot { observedAt listingCount } } } }` },
   { label: 'an invalid page size (refused by both the same way)', query: `{ shops(first: 500) { nodes { id } } }`, resolvers: true },
   { label: 'a bad cursor', query: `{ shops(first: 5, after: "nonsense") { nodes { id } } }`, resolvers: true },
   { label: 'an unknown unit', query: `{ cases(first: 5, filter: { unitId: "999999" }) { nodes { id } } }`, resolvers: true },
@@ -168,6 +196,33 @@ describe(`compiled reads (${BACKEND})`, () => {
     // one round trip for the page (plus at most the session lookup)
     expect(compiledStatements).toBeLessThanOrEqual(2);
     expect(resolverStatements).toBeGreaterThan(compiledStatements);
+  });
+
+  it('plans a field with a permission of its own only for callers who hold it (market:read for latestSnapshot)', async () => {
+    const [unit] = await sql<{ id: number }>(`select id from unit where region_code = '370102' order by id limit 1`);
+    const created = await post(
+      resolvers,
+      `mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret } }`,
+      { input: { unitId: String(unit.id), scopes: ['registry:read'], name: 'compiled reads: registry only' } },
+      await login('sd-admin'),
+    );
+    const key = JSON.parse(created.text).data.createApiKey.secret as string;
+    const withSnapshot = `{ shops(first: 5) { nodes { id latestSnapshot { observedAt } } } }`;
+    // the same query is planned (and its plan remembered) for a caller with market:read first
+    const inspector = await post(compiled, withSnapshot, undefined, await login('x370102-inspector'));
+    expect(JSON.parse(inspector.text).errors).toBeUndefined();
+    const before = await compiledCount();
+    const a = await post(resolvers, withSnapshot, undefined, key);
+    const b = await post(compiled, withSnapshot, undefined, key);
+    expect(await compiledCount()).toBe(before);
+    expect(b.text).toBe(a.text);
+    const errors = JSON.parse(b.text).errors as Array<{ extensions: { code: string } }>;
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors.every((e) => e.extensions.code === 'FORBIDDEN')).toBe(true);
+    // without the field, the key's page is a compiled read
+    const plain = await post(compiled, `{ shops(first: 5) { nodes { id name } } }`, undefined, key);
+    expect(JSON.parse(plain.text).data.shops.nodes).toHaveLength(5);
+    expect(await compiledCount()).toBe(before + 1);
   });
 
   it('leaves mutations, unplanned fields and anonymous requests to the resolvers', async () => {

@@ -200,6 +200,13 @@ describe.each(implementations)('time-series store: $name', ({ open, expected }) 
       licenceAddress: '济南市历下区', contact: null, listingCount: 3, contentHash: `s${day}`,
     });
     await sys(() => store.writeSnapshots([snap(1, '甲公司'), snap(2, '甲公司'), snap(3, '乙公司')]));
+    // the newest snapshot per shop, for ids given twice, unknown or invalid; none outside the caller's region
+    const latest = await sys(() => store.latestSnapshots([shop, shop, 999_999, -1]));
+    expect([...latest.keys()]).toEqual([shop]);
+    expect(latest.get(shop)).toMatchObject({ observedAt: utc(2026, 4, 3), licenceName: '乙公司', contentHash: 's3' });
+    expect((await runAs(county('370102'), () => store.latestSnapshots([shop]))).size).toBe(1);
+    expect((await runAs(county('370103'), () => store.latestSnapshots([shop]))).size).toBe(0);
+    expect((await sys(() => store.latestSnapshots([]))).size).toBe(0);
     const april = { from: utc(2026, 4, 1, 0), to: utc(2026, 5, 1, 0) };
     const counts = await sys(() => store.detectChanges(april));
     expect(counts).toEqual({ price_up: 1, price_down: 1, listing_new: 2, listing_removed: 1, licence_changed: 1 });

@@ -205,6 +205,26 @@ function writeFunctionDdl(table: string, columns: readonly Column<unknown>[]): s
     end $fn$`;
 }
 
+/** The columns a snapshot is read with, and the row they make. */
+const SNAPSHOT_READ = 'shop_id, region_code, observed_at, title, licence_name, licence_uscc, licence_address, contact, listing_count, content_hash, evidence_sha256, food_licence';
+
+function snapshotRow(r: Record<string, unknown>): ShopSnapshotRow {
+  return {
+    shopId: Number(r.shop_id),
+    regionCode: String(r.region_code),
+    observedAt: new Date(r.observed_at as string),
+    title: (r.title as string | null) ?? null,
+    licenceName: (r.licence_name as string | null) ?? null,
+    licenceUscc: (r.licence_uscc as string | null) ?? null,
+    licenceAddress: (r.licence_address as string | null) ?? null,
+    contact: (r.contact as string | null) ?? null,
+    listingCount: r.listing_count == null ? null : Number(r.listing_count),
+    contentHash: String(r.content_hash),
+    evidenceSha256: (r.evidence_sha256 as string | null) ?? null,
+    foodLicence: (r.food_licence as string | null) ?? null,
+  };
+}
+
 /** The region filter of a read: the actor's jurisdiction, optionally narrowed to a prefix. */
 export function readScope(regionPrefix?: string): { sql: string; params: unknown[] } {
   return scope('region_code', regionPrefix);
@@ -451,25 +471,24 @@ export abstract class BaseTimeSeriesStore implements TimeSeriesStore {
   async snapshots(shopId: number, range: TimeRange, limit: number): Promise<ShopSnapshotRow[]> {
     const s = scope('region_code');
     const rows = await this.db.query<Record<string, unknown>>(
-      `select shop_id, region_code, observed_at, title, licence_name, licence_uscc, licence_address, contact, listing_count, content_hash, evidence_sha256, food_licence
-       from shop_snapshot where shop_id = ? and observed_at >= ?::timestamptz and observed_at < ?::timestamptz and ${s.sql}
+      `select ${SNAPSHOT_READ} from shop_snapshot where shop_id = ? and observed_at >= ?::timestamptz and observed_at < ?::timestamptz and ${s.sql}
        order by observed_at desc limit ?`,
       [shopId, iso(range.from), iso(range.to), ...s.params, Math.max(0, Math.min(limit, 10_000))],
     );
-    return rows.map((r) => ({
-      shopId: Number(r.shop_id),
-      regionCode: String(r.region_code),
-      observedAt: new Date(r.observed_at as string),
-      title: (r.title as string | null) ?? null,
-      licenceName: (r.licence_name as string | null) ?? null,
-      licenceUscc: (r.licence_uscc as string | null) ?? null,
-      licenceAddress: (r.licence_address as string | null) ?? null,
-      contact: (r.contact as string | null) ?? null,
-      listingCount: r.listing_count == null ? null : Number(r.listing_count),
-      contentHash: String(r.content_hash),
-      evidenceSha256: (r.evidence_sha256 as string | null) ?? null,
-      foodLicence: (r.food_licence as string | null) ?? null,
-    }));
+    return rows.map(snapshotRow);
+  }
+
+  async latestSnapshots(shopIds: readonly number[]): Promise<Map<number, ShopSnapshotRow>> {
+    const ids = [...new Set(shopIds)].filter((id) => Number.isSafeInteger(id) && id > 0 && id <= 2_147_483_647);
+    if (ids.length === 0) return new Map();
+    const s = scope('q.region_code');
+    // one index descent per shop (the unique key starts with shop_id, observed_at), not every snapshot of every shop
+    const rows = await this.db.query<Record<string, unknown>>(
+      `select ${SNAPSHOT_READ.replace(/(^|, )/g, '$1l.')} from unnest(array[${ids.join(',')}]::int[]) as k(id)
+       cross join lateral (select * from shop_snapshot q where q.shop_id = k.id and ${s.sql} order by q.observed_at desc limit 1) l`,
+      s.params,
+    );
+    return new Map(rows.map((r) => [Number(r.shop_id), snapshotRow(r)]));
   }
 
   async findChanges(query: ChangeQuery): Promise<{ rows: Array<ListingChangeRow & { cursor: string }>; total: number | null }> {

@@ -187,6 +187,8 @@ export interface TimeSeriesStore {
   changes(range: TimeRange): Promise<ListingChangeRow[]>;
   /** One shop's snapshots in `range`, newest first, at most `limit`; scoped to the current actor. */
   snapshots(shopId: number, range: TimeRange, limit: number): Promise<ShopSnapshotRow[]>;
+  /** Each shop's newest snapshot, by shop id (shops without one, or outside the current actor's scope, absent). */
+  latestSnapshots(shopIds: readonly number[]): Promise<Map<number, ShopSnapshotRow>>;
   /**
    * Changes matching `query`, newest first, a page at a time (keyset: pass the last row's `cursor` as
    * `after`); scoped to the current actor. `total` is counted only when asked.

@@ -11,7 +11,7 @@ import { type ASTNode, getNamedType, GraphQLObjectType, type FieldNode, visit } 
 import { jurisdictionSql } from '../../entities/jurisdiction';
 import { checkPage, type ListSpec, type Page } from '../pagination';
 import { scopedValue, sqlLiteral } from './scoped-sql';
-import { AliasCounter, collectFields, NotPlannable, objectJson, type PlanInput, subSelections, tableOf } from './selection-sql';
+import { AliasCounter, checkPermissions, collectFields, NotPlannable, objectJson, type PlanInput, subSelections, tableOf } from './selection-sql';
 
 /** `?` placeholders of a fragment filled with literals. */
 function inline(sql: string, params: readonly string[]): string {
@@ -79,6 +79,8 @@ interface ConnectionSelection {
   nodeColumn: Map<string, number>;
   edgeFields: Map<string, Map<string, FieldNode[]>>;
   wantsTotal: boolean;
+  /** permissions the selected fields need beyond the root's */
+  permissions: ReadonlySet<string>;
 }
 
 function planSelection(input: PlanInput, connectionType: string, nodes: readonly FieldNode[]): ConnectionSelection {
@@ -116,7 +118,7 @@ function planSelection(input: PlanInput, connectionType: string, nodes: readonly
 
   const nodeJsons = nodeSelections.map((fields) => objectJson(input, nodeType, 'r', fields, aliases));
   const wantsTotal = [...top.values()].some((n) => n[0].name.value === 'totalCount');
-  return { connection, nodeType, table, top, nodeJsons, nodeColumn, edgeFields, wantsTotal };
+  return { connection, nodeType, table, top, nodeJsons, nodeColumn, edgeFields, wantsTotal, permissions: aliases.permissions };
 }
 
 /**
@@ -162,9 +164,10 @@ function remembered<T>(input: PlanInput, nodes: readonly FieldNode[], what: stri
 export async function readConnection(input: PlanInput, connectionType: string, spec: ListSpec<unknown>, page: Page, nodes: readonly FieldNode[]): Promise<Record<string, unknown>> {
   if (page.last != null || page.before != null) throw new NotPlannable('backward pages');
   const size = checkPage(page);
-  const { connection, table, top, nodeJsons, nodeColumn, edgeFields, wantsTotal } = remembered(input, nodes, `connection ${connectionType}`, () =>
+  const { connection, table, top, nodeJsons, nodeColumn, edgeFields, wantsTotal, permissions } = remembered(input, nodes, `connection ${connectionType}`, () =>
     planSelection(input, connectionType, nodes),
   );
+  checkPermissions(input, permissions);
   const order = orderOf(input.db, spec);
 
   const jurisdiction = jurisdictionSql('r0.region_code');
@@ -235,7 +238,11 @@ export async function readOne(input: PlanInput, typeName: string, id: unknown, n
   const n = typeof id === 'string' && /^[1-9][0-9]{0,9}$/.test(id) ? Number(id) : NaN;
   if (!Number.isSafeInteger(n) || n > 2_147_483_647) return null;
   const table = tableOf(input, typeName);
-  const json = remembered(input, nodes, `one ${typeName}`, () => objectJson(input, typeName, 'r', collectFields(input, typeName, subSelections(nodes)), new AliasCounter()));
+  const { json, permissions } = remembered(input, nodes, `one ${typeName}`, () => {
+    const aliases = new AliasCounter();
+    return { json: objectJson(input, typeName, 'r', collectFields(input, typeName, subSelections(nodes)), aliases), permissions: aliases.permissions };
+  });
+  checkPermissions(input, permissions);
   const jurisdiction = jurisdictionSql('r.region_code');
   const text = await scopedValue<string | null>(
     input.db,

@@ -46,8 +46,8 @@ type FieldPlan =
   | { kind: 'column'; column: string }
   /** a computed SQL value of the row (`$` stands for the row's alias) */
   | { kind: 'expr'; sql: string }
-  /** the one row of `type` that `on` joins (`$` the parent's alias, `@` the child's), or null */
-  | { kind: 'one'; type: string; on: string }
+  /** the one row of `type` that `on` joins (`$` the parent's alias, `@` the child's), or null; the first by `latest` if several */
+  | { kind: 'one'; type: string; on: string; latest?: string }
   /** the rows of `type` from `from` (`$` the parent's alias, `@` the child's), ordered by `orderBy` */
   | { kind: 'many'; type: string; from: string; orderBy: string };
 
@@ -69,6 +69,23 @@ export const READ_MODELS: Record<string, ReadModel> = {
       entity: { kind: 'one', type: 'OnlineEntity', on: '@.id = $.entity_id' },
       responsibleUnit: { kind: 'one', type: 'Unit', on: '@.id = $.responsible_unit_id' },
       region: { kind: 'one', type: 'Region', on: '@.code = $.region_code' },
+      // the resolver's permission (market:read) is checked per request, before the statement runs
+      latestSnapshot: { kind: 'one', type: 'ShopSnapshot', on: '@.shop_id = $.id', latest: '@.observed_at desc' },
+    },
+  },
+  ShopSnapshot: {
+    table: 'shop_snapshot',
+    fields: {
+      observedAt: { kind: 'column', column: 'observed_at' },
+      title: { kind: 'column', column: 'title' },
+      licenceName: { kind: 'column', column: 'licence_name' },
+      licenceUscc: { kind: 'column', column: 'licence_uscc' },
+      licenceAddress: { kind: 'column', column: 'licence_address' },
+      contact: { kind: 'column', column: 'contact' },
+      foodLicence: { kind: 'column', column: 'food_licence' },
+      listingCount: { kind: 'column', column: 'listing_count' },
+      contentHash: { kind: 'column', column: 'content_hash' },
+      evidenceSha256: { kind: 'column', column: 'evidence_sha256' },
     },
   },
   OnlineEntity: {
@@ -134,6 +151,8 @@ export interface PlanInput {
   db: EntityManager;
   fragments: Record<string, FragmentDefinitionNode>;
   variables: Record<string, unknown>;
+  /** whether the caller holds these permissions (the auth checker's answer); checked per request, plans are shared */
+  allowed: (permissions: readonly string[]) => boolean;
 }
 
 /** The fields of a selection by response key (alias or name), as GraphQL merges them, honouring @skip and @include. */
@@ -185,8 +204,8 @@ interface TypeInfo {
   meta: EntityMetadata | undefined;
   /** fields with a field resolver of their own (never read as a plain column) */
   resolved: Set<string>;
-  /** fields with a permission of their own */
-  authorized: Set<string>;
+  /** fields with a permission of their own, and the permissions */
+  authorized: Map<string, string[]>;
 }
 
 const typeInfos = new WeakMap<GraphQLSchema, Map<string, TypeInfo>>();
@@ -202,20 +221,19 @@ function typeInfo(input: PlanInput, typeName: string): TypeInfo {
   const target = storage.objectTypes.find((o) => o.name === typeName)?.target;
   const meta = target ? input.db.getMetadata().find(target.name) : undefined;
   const resolved = new Set<string>();
-  const authorized = new Set<string>();
+  const authorized = new Map<string, string[]>();
   if (target) {
     for (const resolver of storage.fieldResolvers) {
       const objectType = resolver.getObjectType?.() ?? resolver.resolverClassMetadata?.getObjectType?.();
       if (objectType === target) resolved.add(resolver.schemaName);
     }
     for (const field of storage.authorizedFields) {
-      if (field.target === target) authorized.add(field.fieldName);
+      if (field.target === target) authorized.set(field.fieldName, field.roles as string[]);
     }
     for (const resolver of storage.fieldResolvers) {
       const objectType = resolver.getObjectType?.() ?? resolver.resolverClassMetadata?.getObjectType?.();
-      if (objectType === target && storage.authorizedFields.some((a) => a.target === resolver.target && a.fieldName === resolver.methodName)) {
-        authorized.add(resolver.schemaName);
-      }
+      const permission = objectType === target && storage.authorizedFields.find((a) => a.target === resolver.target && a.fieldName === resolver.methodName);
+      if (permission) authorized.set(resolver.schemaName, permission.roles as string[]);
     }
   }
   const info: TypeInfo = { model, meta, resolved, authorized };
@@ -223,9 +241,11 @@ function typeInfo(input: PlanInput, typeName: string): TypeInfo {
   return info;
 }
 
-/** Aliases t1, t2, … unique within one statement. */
+/** Aliases t1, t2, … unique within one statement, and the permissions its fields need. */
 export class AliasCounter {
   private n = 0;
+  /** permissions of fields that have one of their own (declared in READ_MODELS), for the caller to hold */
+  readonly permissions = new Set<string>();
   next(): string {
     return `t${++this.n}`;
   }
@@ -249,7 +269,10 @@ export function objectJson(input: PlanInput, typeName: string, alias: string, fi
     }
     const field = type.getFields()[name];
     if (!field) throw new NotPlannable(`unknown field ${typeName}.${name}`);
-    if (info.authorized.has(name)) throw new NotPlannable(`${typeName}.${name} has a permission of its own`);
+    const permission = info.authorized.get(name);
+    // a field with a permission of its own is planned only where READ_MODELS says how (else: its resolver)
+    if (permission && !info.model.fields[name]) throw new NotPlannable(`${typeName}.${name} has a permission of its own`);
+    for (const p of permission ?? []) aliases.permissions.add(p);
     const plan = info.model.fields[name] ?? plainColumn(info, name);
     pairs.push(`${sqlLiteral(key)}, ${fieldSql(input, plan, field.type, alias, nodes, aliases, `${typeName}.${name}`)}`);
   }
@@ -302,10 +325,16 @@ function fieldSql(
   const json = objectJson(input, named.name, child, childFields, aliases);
   if (plan.kind === 'one') {
     if (nullable instanceof GraphQLList) throw new NotPlannable(`${where} is a list`);
-    return `(select ${json} from "${table}" ${child} where ${sub(plan.on, child)})`;
+    const latest = plan.latest ? ` order by ${sub(plan.latest, child)} limit 1` : '';
+    return `(select ${json} from "${table}" ${child} where ${sub(plan.on, child)}${latest})`;
   }
   if (!(nullable instanceof GraphQLList)) throw new NotPlannable(`${where} is not a list`);
   return `(select coalesce(json_agg(${json} order by ${sub(plan.orderBy, child)}), '[]'::json) from ${sub(plan.from, child)})`;
+}
+
+/** Refuses the plan (the resolvers answer, with their error) unless the caller holds what its fields need. */
+export function checkPermissions(input: PlanInput, permissions: ReadonlySet<string>): void {
+  if (permissions.size > 0 && !input.allowed([...permissions])) throw new NotPlannable('a field needs a permission the caller lacks');
 }
 
 /** The table of a planned type. */
