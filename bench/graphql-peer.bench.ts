@@ -314,6 +314,8 @@ async function main() {
       disableQueryLog: true,
       disableDefaultMutations: true,
       setofFunctionsContainNulls: false,
+      // the time-series tables are partitioned: their parent is the type (shop_latest_snapshot returns it)
+      usePartitionedParent: true,
       pgSettings: async (req) => {
         const u = userOfToken(req.headers.authorization);
         return { role: 'hongdun_reader', 'hongdun.jurisdiction': u ? u.prefixes.map((p) => `${p}%`).join(',') : '' };
