@@ -211,6 +211,7 @@ async function main() {
   const { createScratchDatabase } = require('../test/support/database') as typeof import('../test/support/database');
   const { sqlLiteral } = require('../services/reads/scoped-sql') as typeof import('../services/reads/scoped-sql');
   const { timeSeriesOf } = require('../server/database') as typeof import('../server/database');
+  const { prefixRange } = require('../entities/jurisdiction') as typeof import('../entities/jurisdiction');
   const { executorFromEntityManager } = require('../analytics/store') as typeof import('../analytics/store');
   const { runAsSystem } = require('../services/system-actor') as typeof import('../services/system-actor');
   const { createHash } = require('node:crypto') as typeof import('node:crypto');
@@ -337,7 +338,8 @@ async function main() {
           return;
         }
         const { scenario, afterId, afterTime, id } = JSON.parse(body) as { scenario: Scenario; afterId?: number; afterTime?: string; id?: number };
-        const likes = `(${u.prefixes.map((p) => `$.region_code like '${p}%'`).join(' or ')})`;
+        // as an expert writes it under row-level security: a leakproof byte range the region index serves (a LIKE is not leakproof)
+        const likes = `(${u.prefixes.map((p) => prefixRange(p)).map(([lo, hi]) => `($.region_code ~>=~ '${lo}' and $.region_code ~<~ '${hi}')`).join(' or ')})`;
         const client = await basePool.connect();
         try {
           const text = `begin read only; select set_config('role', 'hongdun_reader', true), set_config('hongdun.jurisdiction', ${sqlLiteral(u.prefixes.map((p) => `${p}%`).join(','))}, true); ${baselineSql(scenario, likes, { afterId, afterTime, id })}; commit`;

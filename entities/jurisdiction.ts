@@ -84,16 +84,25 @@ export function jurisdictionWhere(...properties: [string, ...string[]]): Record<
 }
 
 /**
- * The rule as SQL for raw queries and aggregates: `(column LIKE ? OR column LIKE ?…)`, one parameter a
- * prefix (plain LIKE with a constant prefix can use the `varchar_pattern_ops` index; `LIKE ANY` cannot).
- * Same source (the current actor), same semantics as the ORM filter.
+ * The rule as SQL for raw queries and aggregates: one byte range a prefix,
+ * `((column ~>=~ '3701' and column ~<~ '3702') or …)` — exactly the codes starting with the prefix (its
+ * successor bounds them in byte order), as the ORM filter's LIKE. The pattern operators are leakproof and
+ * served by the `varchar_pattern_ops` region-code indexes, so PostgreSQL can use the index also under
+ * row-level security (a LIKE is not leakproof: below a policy it is a filter over every row, not an index
+ * range). Same source (the current actor), same semantics as the ORM filter.
  */
 export function jurisdictionSql(column: string): { sql: string; params: string[] } {
   if (!/^[a-z_][a-z0-9_.]*$/i.test(column)) throw new Error(`invalid column name ${column}`);
   const { prefixes } = currentActor();
   if (prefixes.includes('')) return { sql: 'true', params: [] };
   if (prefixes.length === 0) return { sql: 'false', params: [] };
-  return { sql: `(${prefixes.map(() => `${column} like ?`).join(' or ')})`, params: prefixes.map((p) => `${p}%`) };
+  return { sql: `(${prefixes.map(() => `(${column} ~>=~ ? and ${column} ~<~ ?)`).join(' or ')})`, params: prefixes.flatMap(prefixRange) };
+}
+
+/** The byte range `[prefix, successor)` of the codes starting with a region-code prefix (digits only). */
+export function prefixRange(prefix: string): [string, string] {
+  if (!/^[0-9]{1,12}$/.test(prefix)) throw new Error(`invalid jurisdiction prefix "${prefix}"`);
+  return [prefix, prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1)];
 }
 
 /** Name of the default-on MikroORM filter every jurisdiction-bound entity declares. */

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executorFromEntityManager, type ShopSnapshotRow } from '../analytics/store';
-import { ALL_ENTITIES, JURISDICTION_FILTER, runAs, User } from '../entities';
+import { ALL_ENTITIES, JURISDICTION_FILTER, jurisdictionSql, prefixRange, runAs, User } from '../entities';
 import { loadConfig } from '../server/config';
 import { queryCounter, timeSeriesOf } from '../server/database';
 import { JURISDICTION_TABLES } from '../server/migrations/20261213-row-level-security.migration';
@@ -15,7 +15,7 @@ import { type Platform, startPlatform } from '../server/platform';
 import { actorForUser } from '../services/access/actors';
 import { loadDemoHistory } from '../services/demo/load-demo-history';
 import { loadDemoProvince } from '../services/demo/load-demo-province';
-import { scopedValue, withScopedSql } from '../services/reads/scoped-sql';
+import { scopedValue, sqlLiteral, withScopedSql } from '../services/reads/scoped-sql';
 import { runAsSystem } from '../services/system-actor';
 import { BACKEND, openTestDatabase, type TestDatabase } from './support/database';
 import { DEMO_PASSWORD } from './support/platform';
@@ -254,6 +254,35 @@ describe(`row-level security (${BACKEND})`, () => {
       withScopedSql(db.orm.em.fork(), (sql) => sql.query<{ n: string }>(`select count(*) as n from legal_case c join shop s on s.id = c.shop_id where s.region_code not like '370102%' or c.region_code not like '370102%'`)),
     );
     expect(Number(joined[0].n)).toBe(0);
+  });
+
+  it('the jurisdiction condition of raw SQL is an index range even below the policy (a LIKE there is a filter over every row)', async () => {
+    const em = db.orm.em.fork();
+    const county = actorForUser(await runAsSystem('test', () => em.findOneOrFail(User, { username: 'x370102-inspector' }, { populate: ['unit'] })));
+    const plan = await runAs(county, () => {
+      const j = jurisdictionSql('region_code');
+      return withScopedSql(db.orm.em.fork(), async (q) => {
+        // whatever the statistics of this small database, the plan shows whether the condition can be an index range
+        await q.query('set local enable_seqscan = off');
+        let i = 0;
+        const condition = j.sql.replace(/\?/g, () => sqlLiteral(j.params[i++]));
+        return q.query<Record<string, unknown>>(`explain (format json) select count(*) from shop where ${condition}`);
+      });
+    });
+    const text = JSON.stringify(plan);
+    expect(text).toMatch(/"Index Cond":"[^"]*~>=~/);
+    // the same codes as the ORM filter's LIKE, for every prefix of every region code
+    const codes = (await sql<{ code: string }>(`select code from region`)).map((r) => r.code);
+    const prefixes = [...new Set(codes.flatMap((c) => [c.slice(0, 2), c.slice(0, 4), c.slice(0, 6), c]))];
+    for (const prefix of prefixes) {
+      const [lo, hi] = prefixRange(prefix);
+      expect(codes.filter((c) => c >= lo && c < hi), prefix).toEqual(codes.filter((c) => c.startsWith(prefix)));
+    }
+    const [{ n }] = await sql<{ n: number }>(
+      `select count(*)::int as n from region r cross join (select distinct left(code, 6) as p from region) x
+        where (r.code like x.p || '%') is distinct from (r.code ~>=~ x.p and r.code ~<~ (left(x.p, -1) || chr(ascii(right(x.p, 1)) + 1)))`,
+    );
+    expect(n).toBe(0);
   });
 
   it('scopedValue (the compiled reads\' statement) sees the caller\'s rows only, callers taking turns on the same connections', async () => {
