@@ -8,7 +8,7 @@
 import { Cursor } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type ASTNode, getNamedType, GraphQLObjectType, type FieldNode, visit } from 'graphql';
-import { jurisdictionSql } from '../../entities/jurisdiction';
+import { jurisdictionSql, prefixRange } from '../../entities/jurisdiction';
 import { checkPage, type ListSpec, type Page } from '../pagination';
 import { scopedValue, sqlLiteral } from './scoped-sql';
 import { AliasCounter, checkPermissions, collectFields, NotPlannable, objectJson, type PlanInput, subSelections, tableOf } from './selection-sql';
@@ -60,12 +60,30 @@ function orderOf(em: EntityManager, spec: ListSpec<unknown>): OrderColumn[] {
   return [column(property), column('id')];
 }
 
-/** The SQL condition of a list's filter (the ORM's own translation of its `where`, values inlined). */
+/**
+ * The SQL condition of a list's filter on the row alias `alias`: the ORM's own translation of its `where`,
+ * values inlined. Where that is a condition on the row alone (no join) it is used as it is, with a region
+ * prefix (`"r0"."region_code" like '3701%'`) written as the same leakproof byte range as the jurisdiction
+ * (see `jurisdictionSql`), so that below the row-level-security policy the region index still serves it;
+ * otherwise it is `id in (the ORM's query)`.
+ */
 function filterSql(em: EntityManager, spec: ListSpec<unknown>, alias: string): string {
   const where = spec.where as Record<string, unknown>;
   if (Object.keys(where).length === 0) return 'true';
-  const qb = em.createQueryBuilder(spec.entity as never, 'f0').select('f0.id').where(where as never);
-  return `${alias}."id" in (${qb.getFormattedQuery()})`;
+  const meta = em.getMetadata().find((spec.entity as { name: string }).name);
+  const qb = em.createQueryBuilder(spec.entity as never, alias).select(`${alias}.id`).where(where as never);
+  const sql = qb.getFormattedQuery();
+  const head = `select "${alias}"."id" from "${meta?.tableName}" as "${alias}" where `;
+  if (!meta || !sql.startsWith(head)) {
+    const sub = em.createQueryBuilder(spec.entity as never, 'f0').select('f0.id').where(where as never);
+    return `${alias}."id" in (${sub.getFormattedQuery()})`;
+  }
+  // a quote followed by a digit opens a literal (inside one, a quote is doubled), so only the ORM's own prefixes match
+  const region = new RegExp(`"${alias}"\\."region_code" like '([0-9]{1,12})%'`, 'g');
+  return `(${sql.slice(head.length).replace(region, (_m, prefix: string) => {
+    const [low, high] = prefixRange(prefix);
+    return `("${alias}"."region_code" ~>=~ '${low}' and "${alias}"."region_code" ~<~ '${high}')`;
+  })})`;
 }
 
 /** What a connection's selection asks for, and the JSON of its nodes (independent of page, order and caller). */
