@@ -1,5 +1,6 @@
 import { Entity, ManyToOne, type Opt, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
 import { Field, GraphQLISODateTime, ID, ObjectType } from 'type-graphql';
+import { EcommercePlatform } from './platform-report.entity';
 import { Unit } from './unit.entity';
 import { User } from './user.entity';
 
@@ -31,6 +32,10 @@ export class ApiKey {
   @Field(() => [String])
   @Property({ type: 'text[]' })
   scopes!: string[];
+
+  /** set on a platform's reporting key: the platform it reports for (平台报送) */
+  @ManyToOne(() => EcommercePlatform, { nullable: true, deleteRule: 'restrict' })
+  platform: Rel<EcommercePlatform> | null = null;
 
   @ManyToOne(() => User, { nullable: true, deleteRule: 'set null' })
   createdBy!: Rel<User> | null;

@@ -17,6 +17,8 @@ export enum ClueSource {
   PATROL = 'patrol',
   /** entered by hand */
   MANUAL = 'manual',
+  /** from a conflict between the register's sources (对账差异: platform report, crawl, registration data) */
+  RECONCILIATION = 'reconciliation',
 }
 
 /** Where a clue stands in its flow: received → registered → assigned → handled → fed back → archived. */

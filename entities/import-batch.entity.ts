@@ -9,12 +9,19 @@ export interface ImportRowError {
   reason: string;
 }
 
+/** What an imported file held: the register (经济户口), registration changes (登记信息变更) or administrative penalties (行政处罚). */
+export type ImportKind = 'entities' | 'registration_changes' | 'penalties';
+
 /** A run of the register import (经济户口数据导入): the file, the outcome and the row-level report. */
 @Entity({ tableName: 'import_batch' })
 @Filter(jurisdictionFilter())
 export class ImportBatch implements JurisdictionBound {
   @PrimaryKey({ type: 'integer' })
   id!: number;
+
+  /** what the file held (migration 20261215-shared-data; earlier batches are register imports) */
+  @Property({ type: 'string', length: 24, default: 'entities' })
+  kind: ImportKind & Opt = 'entities';
 
   @Property({ type: 'string', length: 255 })
   fileName!: string;

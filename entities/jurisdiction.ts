@@ -23,6 +23,8 @@ export interface Actor {
   prefixes: readonly string[];
   /** the operation being performed, recorded in the audit log */
   operation?: string;
+  /** a platform's reporting key: the platform it reports for (平台报送) */
+  platformId?: number;
 }
 
 export class AccessDeniedError extends Error {

@@ -6,6 +6,7 @@ import { CalendarResolver } from './calendar.resolver';
 import { CaseResolver } from './case.resolver';
 import { ClueResolver } from './clue.resolver';
 import { PATROL_RESOLVERS } from './patrol.resolver';
+import { PLATFORM_REPORT_RESOLVERS } from './platform-report.resolver';
 import { INFO_REPORT_RESOLVERS } from './info-report.resolver';
 import { NOTICE_RESOLVERS } from './notice.resolver';
 import { OFFICE_RECORD_RESOLVERS } from './office-records.resolver';
@@ -13,11 +14,13 @@ import { ComplaintResolver } from './complaint.resolver';
 import { CrawlResolver } from './crawl.resolver';
 import { EntityResolver } from './entity.resolver';
 import { FindingResolver } from './finding.resolver';
+import { FILING_RESOLVERS } from './filing.resolver';
 import { ImportResolver } from './import.resolver';
 import { MetricsResolver } from './metrics.resolver';
 import { MonthlyReportResolver } from './report.resolver';
 import { ChangeResolver, ListingResolver, ShopMarketResolver } from './market.resolver';
 import { RegionResolver } from './region.resolver';
+import { SHARED_DATA_RESOLVERS } from './shared-data.resolver';
 import { ShopResolver } from './shop.resolver';
 import { UnitResolver } from './unit.resolver';
 import { UserResolver } from './user.resolver';
@@ -49,4 +52,7 @@ export const RESOLVERS = [
   MetricsResolver,
   MonthlyReportResolver,
   AssessmentResolver,
+  ...SHARED_DATA_RESOLVERS,
+  ...PLATFORM_REPORT_RESOLVERS,
+  ...FILING_RESOLVERS,
 ] as const;

@@ -38,6 +38,9 @@ import {
   ShopClassification,
   ShopEventKind,
   UnitLevel,
+  ConflictKind,
+  ConflictStatus,
+  PlatformShopStatus,
 } from '../entities';
 
 /** Sort direction of a list. */
@@ -91,7 +94,7 @@ registerEnumType(CrawlKind, { name: 'CrawlKind', description: 'What a crawl walk
 registerEnumType(CrawlRunStatus, { name: 'CrawlRunStatus' });
 registerEnumType(FindingSeverity, { name: 'FindingSeverity' });
 registerEnumType(FindingStatus, { name: 'FindingStatus', description: 'open, or dismissed after checking' });
-registerEnumType(ClueSource, { name: 'ClueSource', description: 'Where a clue came from: a finding, a complaint, a patrol, or by hand' });
+registerEnumType(ClueSource, { name: 'ClueSource', description: 'Where a clue came from: a finding, a complaint, a patrol, by hand, or a reconciliation conflict' });
 registerEnumType(ClueStatus, { name: 'ClueStatus', description: 'received → registered → assigned (交办) → handled → fed back → archived' });
 registerEnumType(ClueOutcome, { name: 'ClueOutcome', description: 'What handling a clue found: verified (属实), not verified (不属实), case filed (立案)' });
 registerEnumType(ClueAction, { name: 'ClueAction', description: 'One step of a clue\'s flow' });
@@ -117,3 +120,6 @@ registerEnumType(TrainingForm, { name: 'TrainingForm', description: 'lecture, on
 registerEnumType(PublicityKind, { name: 'PublicityKind', description: 'event (e.g. 3·15), media, outreach, online, leaflets' });
 registerEnumType(ConsumerWarningStatus, { name: 'ConsumerWarningStatus', description: 'draft, published (public), withdrawn' });
 registerEnumType(StaffAssignment, { name: 'StaffAssignment', description: 'full-time (专职) or part-time (兼职)' });
+registerEnumType(PlatformShopStatus, { name: 'PlatformShopStatus', description: 'status of a shop as its platform reports it: open or closed' });
+registerEnumType(ConflictKind, { name: 'ConflictKind', description: 'what disagrees between the sources of the register (对账差异)' });
+registerEnumType(ConflictStatus, { name: 'ConflictStatus', description: 'open, resolved (sources agree again), dismissed (reviewed), clue_raised' });

@@ -16,8 +16,13 @@ import { currentAndPreviousMonth, refreshMetrics } from '../analytics/metrics';
 import { generateMonthlyReports, type PdfPolicy } from '../analytics/report';
 import { loadDemoHistory } from '../services/demo/load-demo-history';
 import { loadDemoOffice } from '../services/demo/load-demo-office';
+import { loadDemoPlatformReports } from '../services/demo/load-demo-platform-reports';
+import { loadDemoSharedData } from '../services/demo/load-demo-shared-data';
 import { loadDemoWork } from '../services/demo/load-demo-work';
 import { importEntities } from '../services/registry/import/import-entities.command';
+import { importPenalties } from '../services/registry/shared-data/import-penalties.command';
+import { importRegistrationChanges } from '../services/registry/shared-data/import-registration-changes.command';
+import type { SharedImportProps, SharedImportReport } from '../services/registry/shared-data/shared-import';
 import { currentMonth, generatePatrolTasks } from '../services/patrols/patrol-generation';
 import { crawlPolicy } from '../services/crawl/start-crawl';
 import { runAsSystem } from '../services/system-actor';
@@ -102,6 +107,10 @@ function demoWorkInBackground(platform: Platform, config: Config): () => Promise
 /** The demo's supervision work (this month's patrols and complaints), its year of office work, and the history of the twelve months before. */
 async function loadDemoSupervision(orm: MikroORM, config: Config, signal?: AbortSignal, onProgress?: (stage: string, done: number, total: number) => void) {
   const files = { seed: config.demoSeed, evidenceDir: config.evidenceDir, signal, onProgress };
+  // registration changes and penalties shared by other bodies (a few businesses deregistered, shops still open)
+  const shared = await loadDemoSharedData(orm);
+  // the platforms' reports of their shops (one on time, one late, one rejected), then the reconciliation of the sources
+  const platformReports = await loadDemoPlatformReports(orm, { seed: config.demoSeed });
   const work = await loadDemoWork(orm, { ...files, maxFileBytes: config.caseFileMaxBytes, publicFileMaxBytes: config.publicFileMaxBytes });
   const office = await loadDemoOffice(orm, { ...files, maxFileBytes: config.caseFileMaxBytes });
   // the twelve months before this one (patrols, complaints, findings, clues, cases, prices); refreshes their metrics
@@ -118,7 +127,7 @@ async function loadDemoSupervision(orm: MikroORM, config: Config, signal?: Abort
       : await runAsSystem('demo: monthly reports', () =>
           generateMonthlyReports(orm.em.fork(), { month: currentAndPreviousMonth()[1], evidenceDir: config.evidenceDir, trigger: 'demo' }),
         );
-  return { work, office, history, assessment, reports };
+  return { shared, platformReports, work, office, history, assessment, reports };
 }
 
 // a .env file in the working directory, if present (see .env.example); the environment wins
@@ -415,6 +424,62 @@ importCmd
       await orm.close();
     }
   });
+
+/**
+ * `import registration-changes` and `import penalties`: shared data from other bodies (issue 16), with the
+ * flags and exit codes of `import entities` (0 all rows written, 1 some rows rejected, 2 strict and rejected).
+ */
+function sharedImportCommand(name: string, description: string, run: (em: ReturnType<MikroORM['em']['fork']>, props: SharedImportProps) => Promise<SharedImportReport>) {
+  importCmd
+    .command(name)
+    .description(description)
+    .argument('<file>', 'the .xlsx or .csv file')
+    .option('--strict', 'write nothing if any row has an error')
+    .addOption(new Option('--as <username>', 'act as this user: their jurisdiction applies and the audit log names them'))
+    .option('--json', 'print the full report as JSON')
+    .action(async (file: string, opts: { strict?: boolean; as?: string; json?: boolean }) => {
+      const config = loadConfig();
+      if (!fs.existsSync(file) || !fs.statSync(file).isFile()) throw new Error(`no such file: ${file}`);
+      const content = fs.readFileSync(file);
+      const orm = await openDatabase(config);
+      try {
+        let actor: Actor | undefined;
+        if (opts.as) {
+          const user = await orm.em.fork().findOne(User, { username: opts.as, active: true }, { populate: ['unit'] });
+          if (!user) throw new Error(`no active user "${opts.as}"`);
+          actor = actorForUser(user);
+        }
+        const go = () =>
+          run(orm.em.fork(), {
+            fileName: path.basename(file),
+            content,
+            strict: Boolean(opts.strict),
+            onProgress: progressBar('importing rows'),
+            limits: { maxRows: config.importMaxRows, maxBytes: config.importMaxBytes },
+          });
+        const report = actor ? await runAs({ ...actor, operation: `cli:import ${name}` }, go) : await runAsSystem(`cli:import ${name}`, go);
+        if (opts.json) {
+          process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+        } else {
+          process.stdout.write(
+            `${report.status}: ${report.totalRows} rows — ${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged, ${report.rejected} rejected; ${report.entitiesUpdated} businesses changed (batch ${report.batchId})\n`,
+          );
+          for (const w of report.warnings) process.stdout.write(`warning: ${w}\n`);
+          for (const e of report.errors.slice(0, 50)) process.stdout.write(`row ${e.row}${e.column ? ` [${e.column}]` : ''}: ${e.reason}\n`);
+          if (report.errors.length > 50) process.stdout.write(`… and ${report.errors.length - 50} more (use --json for all)\n`);
+        }
+        process.exitCode = report.status === 'rejected' ? 2 : report.rejected > 0 ? 1 : 0;
+      } finally {
+        await orm.close();
+      }
+    });
+}
+sharedImportCommand(
+  'registration-changes',
+  'import registration changes (登记信息变更/注销/吊销) matched to the register by USCC: XLSX or CSV (UTF-8 or GB18030)',
+  importRegistrationChanges,
+);
+sharedImportCommand('penalties', 'import administrative penalties (行政处罚) matched to the register by USCC: XLSX or CSV (UTF-8 or GB18030)', importPenalties);
 
 const patrolsCmd = program.command('patrols').description('patrols (巡查)');
 patrolsCmd

@@ -26,6 +26,10 @@ export interface Config {
   importMaxRows: number;
   /** IMPORT_MAX_BYTES (20971520): largest import file accepted (20 MiB) */
   importMaxBytes: number;
+  /** PLATFORM_REPORT_MAX_ROWS (200000): most shops one platform report may hold */
+  platformReportMaxRows: number;
+  /** PLATFORM_REPORT_MAX_BYTES (209715200): largest platform report file accepted at POST /platform/reports/{id} (200 MiB) */
+  platformReportMaxBytes: number;
   /** GRAPHQL_MAX_DEPTH (10): deepest query accepted */
   graphqlMaxDepth: number;
   /** GRAPHQL_MAX_COMPLEXITY (20000): most expensive query accepted (fields × page sizes) */
@@ -70,6 +74,12 @@ export interface Config {
   publicComplaintsPerHour: number;
   /** PUBLIC_FILE_MAX_BYTES (5242880): largest attachment of a public complaint (5 MiB, decoded); at most 5 attachments */
   publicFileMaxBytes: number;
+  /** PUBLIC_FILINGS_PER_HOUR (5): self-filings (主体备案) one network address may submit through the public page per hour (0 closes the page) */
+  publicFilingsPerHour: number;
+  /** BADGE_SECRET (unset): HMAC key of the electronic badges' links (at least 32 characters); unset = a random key generated once and kept in the database */
+  badgeSecret: string | undefined;
+  /** PUBLIC_BASE_URL (unset): the platform's public address in badge links and QR codes (https://…); unset = http://HOST:PORT */
+  publicBaseUrl: string | undefined;
   /** PATROL_SCHEDULES (true): generate each month's patrol tasks on its first day (and catch up at start-up) */
   patrolSchedules: boolean;
   /**
@@ -84,6 +94,12 @@ function trustProxy(raw: string | undefined): string | number | undefined {
   const value = raw?.trim();
   if (!value) return undefined;
   return /^\d+$/.test(value) ? Number(value) : value;
+}
+
+function badgeSecret(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (raw.length < 32) throw new Error('BADGE_SECRET must be at least 32 characters');
+  return raw;
 }
 
 function int(name: string, fallback: number): number {
@@ -115,6 +131,8 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     sessionCacheSeconds: int('SESSION_CACHE_SECONDS', 15),
     importMaxRows: int('IMPORT_MAX_ROWS', 50_000),
     importMaxBytes: int('IMPORT_MAX_BYTES', 20 * 1024 * 1024),
+    platformReportMaxRows: int('PLATFORM_REPORT_MAX_ROWS', 200_000),
+    platformReportMaxBytes: int('PLATFORM_REPORT_MAX_BYTES', 200 * 1024 * 1024),
     graphqlMaxDepth: int('GRAPHQL_MAX_DEPTH', 10),
     graphqlMaxComplexity: int('GRAPHQL_MAX_COMPLEXITY', 20_000),
     compiledReads: bool('COMPILED_READS', true),
@@ -137,6 +155,9 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     caseFileMaxBytes: int('CASE_FILE_MAX_BYTES', 20 * 1024 * 1024),
     publicComplaintsPerHour: int('PUBLIC_COMPLAINTS_PER_HOUR', 5),
     publicFileMaxBytes: int('PUBLIC_FILE_MAX_BYTES', 5 * 1024 * 1024),
+    publicFilingsPerHour: int('PUBLIC_FILINGS_PER_HOUR', 5),
+    badgeSecret: badgeSecret(process.env.BADGE_SECRET),
+    publicBaseUrl: process.env.PUBLIC_BASE_URL ? url('PUBLIC_BASE_URL', process.env.PUBLIC_BASE_URL).replace(/\/+$/, '') : undefined,
     patrolSchedules: bool('PATROL_SCHEDULES', true),
     trustProxy: trustProxy(process.env.TRUST_PROXY),
     ...overrides,

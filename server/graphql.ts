@@ -61,7 +61,7 @@ export async function buildHongdunSchema(emitSchemaFile?: string): Promise<Graph
   return nameMutations(schema);
 }
 
-const KNOWN_CODES = new Set(['BAD_USER_INPUT', 'NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED', 'IMPORT_FILE_INVALID']);
+const KNOWN_CODES = new Set(['BAD_USER_INPUT', 'NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED', 'IMPORT_FILE_INVALID', 'CONFLICT']);
 
 /**
  * Turns errors into what callers see: domain errors keep their message and get a code; validation

@@ -25,8 +25,10 @@ import { buildHongdunSchema, complexityPlugin, formatError, httpStatusPlugin, va
 import { compiledReadsPlugin } from './compiled-reads';
 import { graphiqlAssets, graphiqlPage } from './http/graphiql';
 import { createMetrics, type Metrics } from './http/metrics';
+import { platformReportsRouter } from './http/platform-reports';
 import { publicComplaintsRouter } from './http/public-complaints';
 import { publicWarningsRouter } from './http/public-warnings';
+import { publicFilingRouter } from './http/public-filing';
 import { dashboardRouter } from './http/dashboard';
 import { monthlyReportsRouter } from './http/monthly-reports';
 import { BullMqJobRunner } from './jobs/bullmq-runner';
@@ -132,6 +134,8 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
   app.use(publicComplaintsRouter(orm, config));
   // the public consumer-warning feed: no login, published warnings only (an allow-list of fields)
   app.use(publicWarningsRouter(orm));
+  // self-filing (主体备案) and the electronic badge: no login, rate-limited, public facts only
+  app.use(publicFilingRouter(orm, config));
   // the leadership dashboard: static files only (its data comes from /graphql with the user's token)
   app.use(dashboardRouter());
 
@@ -209,6 +213,9 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
 
   // the stored monthly reports (xlsx, html, pdf, json) for callers who may read the report's row
   app.use(monthlyReportsRouter(orm, config, authenticateRequest));
+
+  // platform reports (平台报送): bulk upload, progress, row errors — for platforms' reporting keys
+  app.use(platformReportsRouter(orm, config, authenticateRequest));
 
   app.use(
     '/graphql',

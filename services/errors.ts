@@ -18,3 +18,12 @@ export class NotFoundError extends Error {
     this.name = 'NotFoundError';
   }
 }
+
+/** A request that contradicts what is stored (e.g. an id reused for other content): HTTP 409. */
+export class ConflictError extends Error {
+  readonly code = 'CONFLICT';
+  constructor(message: string, readonly field?: string) {
+    super(message);
+    this.name = 'ConflictError';
+  }
+}

@@ -100,7 +100,7 @@ async function countIn(table: 'shop' | 'online_entity' | 'audit_entry', prefixes
   return Number(row.n);
 }
 
-const FINGERPRINTED = ['online_entity', 'shop', 'shop_event', 'audit_entry', 'api_key', 'import_batch', 'unit', 'clue', 'clue_event', 'legal_case', 'case_event', 'case_evidence', 'patrol_plan', 'patrol_task', 'patrol_record', 'complaint', 'complaint_event', 'info_report', 'info_report_version', 'info_report_event', 'notice', 'notice_recipient', 'notice_read', 'notice_reply', 'training_session', 'publicity_activity', 'consumer_warning', 'designated_staff', 'unit_equipment', 'work_plan', 'calendar_day', 'assessment_scheme', 'assessment_bonus', 'assessment_result', 'monthly_report'] as const;
+const FINGERPRINTED = ['online_entity', 'shop', 'shop_event', 'audit_entry', 'api_key', 'import_batch', 'unit', 'clue', 'clue_event', 'legal_case', 'case_event', 'case_evidence', 'patrol_plan', 'patrol_task', 'patrol_record', 'complaint', 'complaint_event', 'info_report', 'info_report_version', 'info_report_event', 'notice', 'notice_recipient', 'notice_read', 'notice_reply', 'training_session', 'publicity_activity', 'consumer_warning', 'designated_staff', 'unit_equipment', 'work_plan', 'calendar_day', 'assessment_scheme', 'assessment_bonus', 'assessment_result', 'monthly_report', 'registration_change', 'administrative_penalty'] as const;
 
 /**
  * Row count and an md5 of every row of each table: equal fingerprints mean nothing was written. An API
@@ -795,6 +795,63 @@ describe('importEntities: rows outside are row errors and nothing of them is wri
   }
 });
 
+// ==================================================================== shared data (issue 16)
+
+const SHARED_DOC = {
+  importRegistrationChanges: `mutation($input: ImportFileInput!) { importRegistrationChanges(input: $input) { batchId kind status totalRows created updated unchanged rejected entitiesUpdated errors { row column reason } } }`,
+  importPenalties: `mutation($input: ImportFileInput!) { importPenalties(input: $input) { batchId kind status totalRows created updated unchanged rejected errors { row column reason } } }`,
+  registrationChanges: `{ registrationChanges(first: 500) { id regionCode uscc } }`,
+  penalties: `{ penalties(first: 500) { id regionCode uscc } }`,
+};
+const changesBase64 = (rows: string[][]) => Buffer.from(['统一社会信用代码,变更类型,变更事项,变更前内容,变更后内容,变更日期', ...rows.map((r) => r.join(','))].join('\n'), 'utf8').toString('base64');
+const penaltiesBase64 = (rows: string[][]) => Buffer.from(['行政处罚决定书文号,统一社会信用代码,处罚类别,罚款金额（万元）,处罚决定日期', ...rows.map((r) => r.join(','))].join('\n'), 'utf8').toString('base64');
+let sharedCounter = 0;
+
+describe('registration changes and penalties: businesses outside are row errors, reads only the jurisdiction', () => {
+  for (const writer of WRITERS) {
+    const level = writer.level;
+    const outside = outsideRings(level);
+    it(`${writer.label} · the own ring's business is recorded, outside businesses are row errors`, async () => {
+      const own = rings[level.index];
+      const n = ++sharedCounter;
+      const day = `2024-01-${String(n).padStart(2, '0')}`;
+      const before = await rowHashes('online_entity', outside.map((r) => r.entity.id));
+      const changeRows = [[own.entity.uscc, '变更', '注册资本', '100万元', `${100 + n}万元`, day], ...outside.map((ring) => [ring.entity.uscc, '注销', '', '', '', day])];
+      const changes = expectOk(await p.gql(SHARED_DOC.importRegistrationChanges, { input: { fileName: 'matrix-changes.csv', contentBase64: changesBase64(changeRows), strict: false } }, await writer.token())).importRegistrationChanges;
+      expect(changes).toMatchObject({ kind: 'registration_changes', status: 'committed', totalRows: changeRows.length, created: 1, rejected: outside.length, entitiesUpdated: 0 });
+      expect(changes.errors).toEqual(
+        outside.map((ring, k) => ({ row: k + 3, column: '统一社会信用代码', reason: `${ring.entity.uscc} is registered to a business outside your jurisdiction: only the unit responsible for it can record its registration changes` })),
+      );
+      const penaltyRows = [[`矩阵处罚〔2024〕${n}号`, own.entity.uscc, '罚款', '0.2', day], ...outside.map((ring, k) => [`矩阵处罚〔2024〕${n}-${k}号`, ring.entity.uscc, '警告', '', day])];
+      const penalties = expectOk(await p.gql(SHARED_DOC.importPenalties, { input: { fileName: 'matrix-penalties.csv', contentBase64: penaltiesBase64(penaltyRows), strict: false } }, await writer.token())).importPenalties;
+      expect(penalties).toMatchObject({ kind: 'penalties', status: 'committed', created: 1, rejected: outside.length });
+      expect(penalties.errors.map((e: any) => [e.row, e.column])).toEqual(outside.map((_, k) => [k + 3, '统一社会信用代码']));
+      // nothing of the outside businesses: untouched, no rows for them
+      expect(await rowHashes('online_entity', outside.map((x) => x.entity.id))).toEqual(before);
+      for (const ring of outside) {
+        expect(await sql('select id from registration_change where uscc = ? and change_date = ?', [ring.entity.uscc, day])).toEqual([]);
+        expect(await sql('select id from administrative_penalty where uscc = ? and decision_date = ?', [ring.entity.uscc, day])).toEqual([]);
+      }
+      const [recorded] = await sql<{ region_code: string; import_batch_id: number }>('select region_code, import_batch_id from registration_change where uscc = ? and change_date = ?', [own.entity.uscc, day]);
+      expect(recorded).toEqual({ region_code: own.entity.regionCode, import_batch_id: Number(changes.batchId) });
+      const [fine] = await sql<{ fine_amount: string }>('select fine_amount::text from administrative_penalty where decision_number = ?', [`矩阵处罚〔2024〕${n}号`]);
+      expect(fine.fine_amount).toBe('2000.00');
+    });
+  }
+
+  for (const level of LEVELS) {
+    it(`${level.name} (${level.reader}) · registrationChanges and penalties: exactly the rows of the jurisdiction`, async () => {
+      const { cond, params } = likeAny('region_code', prefixesOf(level));
+      for (const [table, op] of [['registration_change', 'registrationChanges'], ['administrative_penalty', 'penalties']] as const) {
+        const expected = await sql<{ id: number }>(`select id from ${table} where ${cond} order by id`, params);
+        expect(expected.length, `fixture: the imports above left ${table} rows here`).toBeGreaterThan(0);
+        const data = expectOk(await p.gql(SHARED_DOC[op], {}, await p.login(level.reader)));
+        expect(data[op].map((r: any) => Number(r.id)).sort((a: number, b: number) => a - b)).toEqual(expected.map((e) => Number(e.id)));
+      }
+    });
+  }
+});
+
 async function rowHashes(table: string, ids: string[]): Promise<string[]> {
   if (ids.length === 0) return [];
   const rows = await sql<{ h: string }>(`select md5(x::text) as h from ${table} x where id in (${ids.map(() => '?').join(', ')}) order by id`, ids.map(Number));
@@ -976,6 +1033,23 @@ const ALL_OPERATIONS: Operation[] = [
   { type: 'Mutation', name: 'closeComplaint', permission: 'complaints:handle', doc: `mutation { closeComplaint(input: { id: "1", feedback: SATISFIED }) { id } }`, vars: () => ({}) },
   { type: 'Mutation', name: 'raiseClueFromComplaint', permission: 'complaints:handle', doc: `mutation { raiseClueFromComplaint(id: "1") { id } }`, vars: () => ({}) },
   { type: 'Mutation', name: 'reassignComplaint', permission: 'complaints:handle', doc: `mutation { reassignComplaint(id: "1", unitId: "1", reason: "r") { id } }`, vars: () => ({}) },
+  { type: 'Query', name: 'platforms', permission: 'registry:read', doc: `{ platforms { id } }`, vars: () => ({}) },
+  { type: 'Mutation', name: 'registerPlatform', permission: 'apikeys:manage', doc: `mutation { registerPlatform(input: { code: "x1", name: "x1" }) { id } }`, vars: () => ({}) },
+  { type: 'Mutation', name: 'createPlatformApiKey', permission: 'apikeys:manage', doc: `mutation { createPlatformApiKey(platformId: "1", name: "k") { secret } }`, vars: () => ({}) },
+  { type: 'Mutation', name: 'reportPlatformShops', permission: 'platforms:report', doc: `mutation { reportPlatformShops(input: { reportId: "r", mode: DELTA, shops: [] }) { status } }`, vars: () => ({}) },
+  { type: 'Query', name: 'platformReport', permission: 'platforms:report', doc: `{ platformReport(reportId: "r") { status } }`, vars: () => ({}) },
+  { type: 'Query', name: 'platformReports', permission: 'registry:read', doc: `{ platformReports { id } }`, vars: () => ({}) },
+  { type: 'Query', name: 'platformReportingStats', permission: 'registry:read', doc: `{ platformReportingStats(month: "2026-11") { reports } }`, vars: () => ({}) },
+  { type: 'Query', name: 'reconciliationConflicts', permission: 'registry:read', doc: `{ reconciliationConflicts { totalCount } }`, vars: () => ({}) },
+  { type: 'Query', name: 'conflictCounts', permission: 'registry:read', doc: `{ conflictCounts { open } }`, vars: () => ({}) },
+  { type: 'Mutation', name: 'dismissConflict', permission: 'registry:write', doc: `mutation { dismissConflict(id: "1", reason: "rr") { id } }`, vars: () => ({}) },
+  { type: 'Mutation', name: 'raiseClueFromConflict', permission: 'clues:handle', doc: `mutation { raiseClueFromConflict(id: "1") { id } }`, vars: () => ({}) },
+  { type: 'Mutation', name: 'reconcileRegister', permission: 'registry:write', doc: `mutation { reconcileRegister { opened } }`, vars: () => ({}) },
+  { type: 'Query', name: 'selfFilings', permission: 'registry:read', doc: `{ selfFilings { totalCount } }`, vars: () => ({}) },
+  { type: 'Query', name: 'selfFiling', permission: 'registry:read', doc: `{ selfFiling(id: "1") { id } }`, vars: () => ({}) },
+  { type: 'Mutation', name: 'acceptSelfFiling', permission: 'registry:write', doc: `mutation { acceptSelfFiling(id: "1") { id } }`, vars: () => ({}) },
+  { type: 'Mutation', name: 'returnSelfFiling', permission: 'registry:write', doc: `mutation { returnSelfFiling(id: "1", reason: "r") { id } }`, vars: () => ({}) },
+  { type: 'Mutation', name: 'revokeSelfFiling', permission: 'registry:write', doc: `mutation { revokeSelfFiling(id: "1", reason: "r") { id } }`, vars: () => ({}) },
   { type: 'Query', name: 'patrolPlans', permission: 'patrols:read', doc: `{ patrolPlans { id } }`, vars: () => ({}) },
   { type: 'Query', name: 'patrolPlan', permission: 'patrols:read', doc: `{ patrolPlan(id: "1") { id } }`, vars: () => ({}) },
   { type: 'Query', name: 'patrolTasks', permission: 'patrols:read', doc: `{ patrolTasks(first: 1) { totalCount } }`, vars: () => ({}) },
@@ -1060,6 +1134,10 @@ const ALL_OPERATIONS: Operation[] = [
   { type: 'Mutation', name: 'createShop', permission: 'registry:write', doc: DOC.createShop, vars: () => ({ input: { name: '角色测试店', platform: '淘宝', url: freshUrl(), classification: 'PLATFORM_MERCHANT', regionCode: rings[0].town } }) },
   { type: 'Mutation', name: 'fileShop', permission: 'registry:write', doc: DOC.fileShop, vars: () => ({ input: { shopId: rings[0].shop.id, entityId: rings[0].entity.id, classification: 'PLATFORM' } }) },
   { type: 'Mutation', name: 'maintainShop', permission: 'registry:write', doc: DOC.maintainShop, vars: () => ({ input: { shopId: rings[0].shop.id, action: 'LINK_DEAD', note: 'role' } }) },
+  { type: 'Query', name: 'registrationChanges', permission: 'registry:read', doc: SHARED_DOC.registrationChanges, vars: () => ({}) },
+  { type: 'Query', name: 'penalties', permission: 'registry:read', doc: SHARED_DOC.penalties, vars: () => ({}) },
+  { type: 'Mutation', name: 'importRegistrationChanges', permission: 'registry:import', doc: SHARED_DOC.importRegistrationChanges, vars: () => ({ input: { fileName: 'role.csv', contentBase64: changesBase64([[rings[0].entity.uscc, '变更', '经营期限', '', '长期', '2023-06-01']]), strict: false } }) },
+  { type: 'Mutation', name: 'importPenalties', permission: 'registry:import', doc: SHARED_DOC.importPenalties, vars: () => ({ input: { fileName: 'role.csv', contentBase64: penaltiesBase64([['角色处罚〔2023〕1号', rings[0].entity.uscc, '警告', '', '2023-06-01']]), strict: false } }) },
   { type: 'Mutation', name: 'importEntities', permission: 'registry:import', doc: DOC.importEntities, vars: async () => ({ input: { fileName: 'role.csv', contentBase64: csvBase64([[await freshUscc(rings[0].town), '角色测试有限公司', rings[0].town]]), strict: false } }) },
   { type: 'Mutation', name: 'createApiKey', permission: 'apikeys:manage', doc: DOC.createApiKey, vars: () => ({ input: { unitId: rings[0].unitId, scopes: ['registry:read'], name: 'role test' } }) },
   { type: 'Mutation', name: 'revokeApiKey', permission: 'apikeys:manage', doc: DOC.revokeApiKey, vars: () => ({ id: keys.countyRead.id }) },

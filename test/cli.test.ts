@@ -79,6 +79,29 @@ describe('hongdun command line', () => {
     expect(lenient.stdout).toMatch(/^committed: 2 rows — 1 created, 0 updated, 0 unchanged, 1 rejected/);
   });
 
+  it('imports registration changes and penalties of registered businesses, idempotently', async () => {
+    const changes = path.join(dir, '注销吊销.csv');
+    fs.writeFileSync(changes, `统一社会信用代码,企业名称,变更类型,变更日期,登记机关\n${good},历下区甲商行,注销,2025-11-20,济南市历下区市场监督管理局\n`);
+    const first = await hongdun('import', 'registration-changes', changes, '--as', 'root-admin');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/^committed: 1 rows — 1 created, 0 updated, 0 unchanged, 0 rejected; 1 businesses changed \(batch \d+\)\n$/);
+    const again = await hongdun('import', 'registration-changes', changes, '--as', 'root-admin', '--json');
+    expect(JSON.parse(again.stdout)).toMatchObject({ kind: 'registration_changes', status: 'committed', created: 0, unchanged: 1, entitiesUpdated: 0 });
+
+    const penalties = path.join(dir, '行政处罚.csv');
+    const unknown = makeUscc('370102', 'MA3CKD09');
+    fs.writeFileSync(
+      penalties,
+      `行政处罚决定书文号,统一社会信用代码,处罚类别,罚款金额（万元）,处罚决定日期\n济历市监处罚〔2025〕7号,${other},罚款,1.5,2025-06-01\n济历市监处罚〔2025〕8号,${unknown},警告,,2025-06-01\n`,
+    );
+    const strict = await hongdun('import', 'penalties', penalties, '--strict');
+    expect(strict.code).toBe(2);
+    expect(strict.stdout).toContain(`row 3 [统一社会信用代码]: ${unknown} is not in the register: import the business first (import entities), then this file again\n`);
+    const lenient = await hongdun('import', 'penalties', penalties, '--json');
+    expect(lenient.code).toBe(1);
+    expect(JSON.parse(lenient.stdout)).toMatchObject({ kind: 'penalties', status: 'committed', created: 1, rejected: 1 });
+  });
+
   it('says plainly what is wrong with a missing file or an unknown user', async () => {
     const missing = await hongdun('import', 'entities', path.join(dir, 'nope.xlsx'));
     expect(missing.code).toBe(1);

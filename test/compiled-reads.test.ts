@@ -10,7 +10,7 @@ import { executorFromEntityManager, type ShopSnapshotRow } from '../analytics/st
 import { ALL_ENTITIES, JURISDICTION_FILTER, jurisdictionSql, prefixRange, runAs, User } from '../entities';
 import { loadConfig } from '../server/config';
 import { queryCounter, timeSeriesOf } from '../server/database';
-import { JURISDICTION_TABLES } from '../server/migrations/20261213-row-level-security.migration';
+import { ALL_JURISDICTION_TABLES } from '../server/migrations';
 import { type Platform, startPlatform } from '../server/platform';
 import { actorForUser } from '../services/access/actors';
 import { loadDemoHistory } from '../services/demo/load-demo-history';
@@ -322,7 +322,7 @@ describe(`row-level security (${BACKEND})`, () => {
       .filter((meta) => meta && Object.values(meta.filters ?? {}).some((f) => f.name === JURISDICTION_FILTER))
       .map((meta) => meta.tableName)
       .sort();
-    expect(JURISDICTION_TABLES.map(([t]) => t).sort()).toEqual(bound);
+    expect(ALL_JURISDICTION_TABLES.map(([t]) => t).sort()).toEqual(bound);
     const tables = await sql<{ relname: string; relrowsecurity: boolean; relforcerowsecurity: boolean }>(
       `select relname, relrowsecurity, relforcerowsecurity from pg_class where relkind in ('r', 'p') and relnamespace = 'public'::regnamespace and relname = any(?::text[])`,
       [`{${bound.join(',')}}`],

@@ -65,6 +65,13 @@ export const METRICS: readonly MetricDefinition[] = Object.freeze([
     formula: `shops whose filed_at lies in the month; ${BY_REGION}` }),
   define({ key: 'maintenance_marks', nameZh: '比对维护标记数', nameEn: 'Maintenance done (dead link, mismatch, outside)', unit: '件', aggregation: 'sum', sources: ['shop_event'],
     formula: `shop events marked_link_dead, marked_info_mismatch or marked_not_in_jurisdiction in the month; ${BY_REGION}` }),
+  // — platform reports and reconciliation (平台报送与对账) —
+  define({ key: 'platform_shops_reported', nameZh: '平台报送网店数', nameEn: 'Shops reported by platforms', unit: '户', aggregation: 'sum', time: 'stock', sources: ['platform_shop'],
+    formula: `shops a platform reported by the end of the month and still named at its end (not absent from a later full report); ${BY_REGION}` }),
+  define({ key: 'platform_report_coverage', nameZh: '平台报送完整率', nameEn: 'Platform reporting completeness', unit: '%', aggregation: 'rate', time: 'stock', sources: ['shop', 'platform_shop', 'platform_report'],
+    formula: 'platform merchants the spiders found on a reporting platform by the end of the month (not dead, not outside) that the platform reports / those merchants' }),
+  define({ key: 'reconciliation_conflicts_open', nameZh: '对账差异待核查数', nameEn: 'Source conflicts open', unit: '件', aggregation: 'sum', time: 'stock', sources: ['reconciliation_conflict'],
+    formula: `conflicts between the register's sources detected by the end of the month and not closed (resolved, dismissed, clue raised) by then; ${BY_REGION}` }),
   // — patrols (巡查) —
   define({ key: 'patrol_tasks_due', nameZh: '应巡查任务数', nameEn: 'Patrol tasks due', unit: '件', aggregation: 'sum', sources: ['patrol_task'],
     formula: `patrol tasks due in the month (due_on), not cancelled; ${BY_REGION}` }),

@@ -138,6 +138,39 @@ export const COMPUTATIONS: readonly MetricComputation[] = [
       ),
   },
   {
+    name: 'platform reports',
+    keys: ['platform_shops_reported', 'platform_report_coverage', 'reconciliation_conflicts_open'],
+    build: (w) =>
+      bind(
+        `with reporting as (select distinct p.id, p.name from ecommerce_platform p
+             where exists (select 1 from platform_report r where r.platform_id = p.id and r.status = 'committed' and r.received_at < {end})),
+           ${regionUnitCte('select region_code from platform_shop union select region_code from shop union select region_code from reconciliation_conflict')},
+           counts as (
+             select ru.unit_id, 'reported' as what, count(*) as n from platform_shop ps join region_unit ru on ru.code = ps.region_code
+              where ps.first_reported_at < {end} and (ps.absent_since is null or ps.absent_since >= {end}) group by ru.unit_id
+             union all
+             select ru.unit_id, case when exists (select 1 from platform_shop x where x.shop_id = s.id and x.platform_id = rp.id
+                 and x.first_reported_at < {end} and (x.absent_since is null or x.absent_since >= {end})) then 'covered' else 'uncovered' end, count(*)
+               from shop s join reporting rp on rp.name = s.platform join region_unit ru on ru.code = s.region_code
+              where s.classification = 'platform_merchant' and s.maintenance_status not in ('link_dead', 'not_in_jurisdiction') and s.discovered_at < {end}
+              group by 1, 2
+             union all
+             select ru.unit_id, 'conflicts', count(*) from reconciliation_conflict c join region_unit ru on ru.code = c.region_code
+              where c.first_detected_at < {end} and (c.closed_at is null or c.closed_at >= {end}) group by ru.unit_id)
+        ${unpivot(
+          `select unit_id, sum(n) filter (where what = 'reported') as reported, sum(n) filter (where what = 'covered') as covered,
+             sum(n) filter (where what = 'uncovered') as uncovered, sum(n) filter (where what = 'conflicts') as conflicts
+           from counts group by unit_id`,
+          [
+            ['platform_shops_reported', 'coalesce(a.reported, 0)', null],
+            ['platform_report_coverage', 'coalesce(a.covered, 0)', 'coalesce(a.covered, 0) + coalesce(a.uncovered, 0)'],
+            ['reconciliation_conflicts_open', 'coalesce(a.conflicts, 0)', null],
+          ],
+        )}`,
+        { end: w.end },
+      ),
+  },
+  {
     name: 'maintenance',
     keys: ['maintenance_marks'],
     build: (w) =>

@@ -2,7 +2,7 @@
  * The demo marketplace: a deterministic local web server simulating three platforms and own-site shops,
  * with known violations, hostile pages and simulated days. See server.ts (API) and urls.ts (URL layout).
  */
-export { type Marketplace, type MarketplaceOptions, type MarketplaceStats, type OwnSiteInfo, type PlatformInfo, type RequestKind, startMarketplace } from './server';
+export { type BadgeDisplay, type Marketplace, type MarketplaceOptions, type MarketplaceStats, type OwnSiteInfo, type PlatformInfo, type RequestKind, startMarketplace } from './server';
 export { PAGE_SIZE, PLATFORM_IDS } from './urls';
 export {
   type ExpectedListing,

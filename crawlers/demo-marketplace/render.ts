@@ -108,32 +108,47 @@ function hostileLinks(hostile: readonly HostilePage[], base: string): string {
   return `<ul class="more-goods">\n${hostile.map((h) => `<li><a href="${esc(rel(h.url))}">精选好物 ${esc(h.kind)}</a>${h.kind === 'image-as-html' ? ` <img src="${esc(rel(h.url))}" alt="">` : ''}</li>`).join('\n')}\n</ul>`;
 }
 
-/** A shop's home page: name, licence display (inline, or a link on tmall-like), its live listings. */
-export function shopPage(shop: ExpectedShop, listings: readonly ExpectedListing[], hostile: readonly HostilePage[], base: string): string {
+/** A self-filing badge as a seller embeds it (the platform's snippet: image linking to the verification page). */
+export interface ShownBadge {
+  /** the platform's base URL the badge links to */
+  baseUrl: string;
+  /** `<badgeId>.<signature>` */
+  token: string;
+}
+
+function badgeBlock(b: ShownBadge | null): string {
+  if (!b) return '';
+  const link = `${b.baseUrl}/badge/${b.token}`;
+  return `\n<div class="hongdun-badge"><a href="${esc(link)}" target="_blank" rel="noopener" data-hongdun-badge="${esc(b.token)}" title="山东省市场监督管理局 网店主体备案电子标识"><img src="${esc(link)}.svg" alt="网店主体备案电子标识 · 点击验证" width="200" height="64"></a></div>`;
+}
+
+/** A shop's home page: name, licence display (inline, or a link on tmall-like), its live listings, the filing badge it shows. */
+export function shopPage(shop: ExpectedShop, listings: readonly ExpectedListing[], hostile: readonly HostilePage[], base: string, badge: ShownBadge | null = null): string {
   const p = shop.platform;
+  const bb = badgeBlock(badge);
   const li = (l: ExpectedListing) => `<a href="${esc(listingUrl(p, shop.id, l.id))}">${esc(l.title)}</a>`;
   switch (p) {
     case 'tmall-like': {
       const lic = licenceUrl(p, shop.id) as string;
       return page(
         `${shop.name} - ${PLATFORM_TITLE[p]}`,
-        `<header class="shop-header"><h1 class="shop-name">${esc(shop.name)}</h1>${shop.licence ? `<a class="shop-licence-link" href="${esc(lic)}">资质信息（亮照）</a>` : ''}</header>\n${shop.foodLicence ? licenceBlock({ ...shop, licence: null }, 'x') : ''}\n<ul class="item-list">\n${listings.map((l) => `<li class="item">${li(l)} <span class="item-price">¥${yuan(l.price)}</span></li>`).join('\n')}\n</ul>\n${hostileLinks(hostile, base)}`,
+        `<header class="shop-header"><h1 class="shop-name">${esc(shop.name)}</h1>${shop.licence ? `<a class="shop-licence-link" href="${esc(lic)}">资质信息（亮照）</a>` : ''}</header>\n${shop.foodLicence ? licenceBlock({ ...shop, licence: null }, 'x') : ''}\n<ul class="item-list">\n${listings.map((l) => `<li class="item">${li(l)} <span class="item-price">¥${yuan(l.price)}</span></li>`).join('\n')}\n</ul>\n${hostileLinks(hostile, base)}${bb}`,
       );
     }
     case 'jd-like':
       return page(
         `${shop.name} - ${PLATFORM_TITLE[p]}`,
-        `<div class="jShopHeader"><span class="jShopName">${esc(shop.name)}</span></div>\n<div id="J_goodsList">\n${listings.map((l) => `<div class="gl-item"><div class="p-name">${li(l)}</div><div class="p-price"><i>${yuan(l.price)}</i></div></div>`).join('\n')}\n</div>\n${hostileLinks(hostile, base)}\n<div class="jShopFooter">${licenceBlock(shop, 'jLicence')}</div>`,
+        `<div class="jShopHeader"><span class="jShopName">${esc(shop.name)}</span></div>\n<div id="J_goodsList">\n${listings.map((l) => `<div class="gl-item"><div class="p-name">${li(l)}</div><div class="p-price"><i>${yuan(l.price)}</i></div></div>`).join('\n')}\n</div>\n${hostileLinks(hostile, base)}\n<div class="jShopFooter">${licenceBlock(shop, 'jLicence')}${bb}</div>`,
       );
     case 'pdd-like':
       return page(
         shop.name,
-        `<div class="mall-head"><div class="mall-title">${esc(shop.name)}</div></div>\n${licenceBlock(shop, 'mall-qualification')}\n<div class="goods-list">\n${listings.map((l) => `<div class="goods-card">${li(l)}<span class="goods-card-price">¥${yuan(l.price)}</span><span class="goods-card-sold">已拼${l.sales}件</span></div>`).join('\n')}\n</div>\n${hostileLinks(hostile, base)}`,
+        `<div class="mall-head"><div class="mall-title">${esc(shop.name)}</div></div>\n${licenceBlock(shop, 'mall-qualification')}\n<div class="goods-list">\n${listings.map((l) => `<div class="goods-card">${li(l)}<span class="goods-card-price">¥${yuan(l.price)}</span><span class="goods-card-sold">已拼${l.sales}件</span></div>`).join('\n')}\n</div>\n${hostileLinks(hostile, base)}${bb}`,
       );
     case 'own-site':
       return page(
         shop.name,
-        `<header><h1>${esc(shop.name)}</h1><nav><a href="${esc(siteRoot(p, shop.id))}">首页</a> <a href="${esc(siteRoot(p, shop.id))}cart">购物车</a></nav></header>\n${listings.length ? `<section class="products">\n${listings.map((l) => `<article class="product">${li(l)} <span class="price">￥${yuan(l.price)}</span></article>`).join('\n')}\n</section>` : '<section class="about"><p>欢迎访问我们的官方网站。</p></section>'}\n<footer class="site-footer">\n${licenceBlock(shop, 'footer-licence')}\n<p>© 版权所有</p>\n</footer>`,
+        `<header><h1>${esc(shop.name)}</h1><nav><a href="${esc(siteRoot(p, shop.id))}">首页</a> <a href="${esc(siteRoot(p, shop.id))}cart">购物车</a></nav></header>\n${listings.length ? `<section class="products">\n${listings.map((l) => `<article class="product">${li(l)} <span class="price">￥${yuan(l.price)}</span></article>`).join('\n')}\n</section>` : '<section class="about"><p>欢迎访问我们的官方网站。</p></section>'}\n<footer class="site-footer">\n${licenceBlock(shop, 'footer-licence')}${bb}\n<p>© 版权所有</p>\n</footer>`,
       );
   }
 }

@@ -20,6 +20,7 @@ import {
   platformHome,
   robotsTxt,
   searchPage,
+  type ShownBadge,
   shopPage,
 } from './render';
 import { expectedListing, expectedShop, groundTruth, hostilePages } from './truth';
@@ -103,6 +104,24 @@ export interface Marketplace {
   siteDirectoryUrl: string;
   stats(): MarketplaceStats;
   resetStats(): void;
+  /**
+   * The self-filing badges the demo's businesses placed on their pages: the platform's base URL and the
+   * identifier issued for each filed shop, by its register URL (services/demo/load-demo-filings.ts
+   * `demoBadgeTokens`). Which page shows which badge is the world's (a shop's own, a revoked one, a copy);
+   * a display whose identifier was not handed in shows nothing.
+   */
+  setBadges(badges: { baseUrl: string; tokens: Readonly<Record<string, string>> }): void;
+  /** The shop pages showing a badge now (absolute URLs), what the badge was issued for, and whether it should verify there. */
+  badgeDisplays(): BadgeDisplay[];
+}
+
+export interface BadgeDisplay {
+  shopId: string;
+  url: string;
+  /** register URL of the filed shop the badge was issued for */
+  issuedFor: string;
+  kind: 'own' | 'revoked' | 'copied';
+  token: string;
 }
 
 const MARKUP: Record<Exclude<PlatformId, 'own-site'>, PlatformInfo['markup']> = { 'tmall-like': 'json-ld', 'jd-like': 'microdata', 'pdd-like': 'none' };
@@ -156,10 +175,16 @@ export async function startMarketplace(options: MarketplaceOptions): Promise<Mar
   };
   const redirect = (res: ServerResponse, location: string) => send(res, 302, '', 'text/plain; charset=utf-8', { location });
 
+  let badges: { baseUrl: string; tokens: Readonly<Record<string, string>> } = { baseUrl: '', tokens: {} };
+  const badgeOf = (shop: WorldShop): ShownBadge | null => {
+    const d = world.badgeDisplays.get(shop.key);
+    const token = d ? badges.tokens[d.issuedFor] : undefined;
+    return token ? { baseUrl: badges.baseUrl, token } : null;
+  };
   const shopResponse = (res: ServerResponse, shop: WorldShop) => {
     const expected = expectedShop(world, day, shop.key) as ExpectedShop;
     const listings = expected.listingIds.map((id) => expectedListing(world, day, id) as ExpectedListing);
-    send(res, 200, shopPage(expected, listings, hostileOf(shop), ''));
+    send(res, 200, shopPage(expected, listings, hostileOf(shop), '', badgeOf(shop)));
   };
   const listingResponse = (res: ServerResponse, platform: PlatformId, id: string, shopKey?: string): boolean => {
     const l = expectedListing(world, day, id);
@@ -366,6 +391,15 @@ export async function startMarketplace(options: MarketplaceOptions): Promise<Mar
       for (const k of KINDS) byKind[k] = 0;
       for (const k of Object.keys(bySite)) delete bySite[k];
     },
+    setBadges(b) {
+      badges = { baseUrl: b.baseUrl.replace(/\/+$/, ''), tokens: { ...b.tokens } };
+    },
+    badgeDisplays: () =>
+      world.shops.flatMap((s) => {
+        const d = world.badgeDisplays.get(s.key);
+        const shown = badgeOf(s);
+        return d && shown ? [{ shopId: s.key, url: base + shopUrl(s.platform, s.key), issuedFor: d.issuedFor, kind: d.kind, token: shown.token }] : [];
+      }),
   };
 }
 

@@ -9,6 +9,7 @@
  */
 import { ShopClassification } from '../../entities';
 import { INDUSTRIES, surname, type Industry } from '../../services/demo/names';
+import { type PlannedBadgeDisplay, planDemoFilings } from '../../services/demo/plan-demo-filings';
 import { type DemoPlan, type PlannedEntity, planDemoProvince } from '../../services/demo/plan-demo-province';
 import { Random } from '../../services/demo/random';
 import { makeUscc, USCC_ALPHABET } from '../../services/registry/uscc';
@@ -248,6 +249,12 @@ export class World {
   private readonly stable = new Map<string, WorldListing>();
   private readonly churnCache = new Map<string, WorldListing>();
   private readonly priceCache = new Map<string, number>();
+  /**
+   * Shop pages that show a self-filing badge (电子标识), by shop key: their own, a revoked one, or a copy of
+   * another shop's (services/demo/plan-demo-filings.ts, the plan the demo loader files). The identifier
+   * itself is signed by the platform and handed to the marketplace at run time (`setBadges`).
+   */
+  readonly badgeDisplays = new Map<string, PlannedBadgeDisplay>();
 
   constructor(options: WorldOptions) {
     this.seed = options.seed;
@@ -298,6 +305,11 @@ export class World {
     shops.sort((a, b) => (a.platform === b.platform ? cmp(a.key, b.key) : cmp(a.platform, b.platform)));
     this.shops = shops;
     for (const shop of shops) this.shopByKey.set(shop.key, shop);
+    const keyByRegisterUrl = new Map(shops.map((s) => [s.registerUrl, s.key]));
+    for (const d of planDemoFilings(this.plan).displays) {
+      const key = keyByRegisterUrl.get(d.shownOn);
+      if (key !== undefined) this.badgeDisplays.set(key, d);
+    }
 
     const forced: ListingMode[] = ['absolute', 'absolute-lookalike', 'fake-original', 'honest-original', 'fake-today-only', 'real-today-only'];
     const byPlatform = new Map<PlatformId, number>();

@@ -3,6 +3,7 @@
  * read (lexicon.ts), and `evaluateShop` / `evaluateListing`, which run the enabled rules of a target.
  */
 import { absoluteTermsRule } from './absolute-terms.rule';
+import { badgeUnverifiedRule } from './badge-unverified.rule';
 import { fakeOriginalPriceRule } from './fake-original-price.rule';
 import { fakeTodayOnlyRule } from './fake-today-only.rule';
 import { foodLicenceMissingRule } from './food-licence-missing.rule';
@@ -20,6 +21,7 @@ export { ORIGINAL_PRICE_WINDOW_DAYS } from './fake-original-price.rule';
 export { foodCategoryKind } from './food-licence-missing.rule';
 export {
   absoluteTermsRule,
+  badgeUnverifiedRule,
   fakeOriginalPriceRule,
   fakeTodayOnlyRule,
   foodLicenceMissingRule,
@@ -37,6 +39,7 @@ export const RULES: readonly Rule[] = Object.freeze([
   registrationInactiveRule,
   foodLicenceMissingRule,
   regulatedPermitMissingRule,
+  badgeUnverifiedRule,
   absoluteTermsRule,
   fakeOriginalPriceRule,
   fakeTodayOnlyRule,

@@ -48,6 +48,21 @@ export interface ShopFacts {
    * the `regulated-permit-missing` rule then does not judge the shop.
    */
   permits?: string[];
+  /**
+   * Optional: the electronic badges (电子标识) of self-filing the shop's page shows, each checked against
+   * the filings by the rule engine. `undefined` means "not known": `badge-unverified` then does not judge.
+   */
+  badges?: BadgeSeen[];
+}
+
+/** A badge identifier seen on a shop page, with what the filings say about it. */
+export interface BadgeSeen {
+  token: string;
+  pageUrl: string;
+  /** bad-signature: forged or altered (or no filing has it); the others name a filing */
+  verdict: 'valid' | 'revoked' | 'entity-inactive' | 'not-accepted' | 'bad-signature';
+  /** the filing's shop: address and domain the badge was issued for (null for a bad signature) */
+  issuedFor: { url: string; domain: string; number: string; entityName: string; uscc: string; registerShopId?: number | null } | null;
 }
 
 export interface PricePoint {

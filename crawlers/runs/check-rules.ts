@@ -8,7 +8,8 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { executorFromEntityManager, type SqlExecutor } from '../../analytics/store';
 import { runAsSystem } from '../../services/system-actor';
-import { DEFAULT_LEXICON, evaluateListing, evaluateShop, type Lexicon, type ListingFacts, RULES, type RuleContext, type RuleHit, type ShopFacts } from '../rules';
+import { type BadgeSeen, DEFAULT_LEXICON, evaluateListing, evaluateShop, type Lexicon, type ListingFacts, RULES, type RuleContext, type RuleHit, type ShopFacts } from '../rules';
+import { verifyBadge } from '../../services/filing/filing.queries';
 
 const DAY = 86_400_000;
 /** Days of price history a listing's facts carry (the original-price rule looks back 7). */
@@ -57,11 +58,46 @@ export async function lexiconInForce(db: SqlExecutor): Promise<Lexicon> {
 export function checkRules(orm: MikroORM, moment: RuleCheckMoment, ctx?: RuleContext): Promise<RuleCheckOutcome> {
   return runAsSystem('rule checks', async () => {
     const db = executorFromEntityManager(orm.em.fork());
-    return check(db, moment, ctx ?? { lexicon: await lexiconInForce(db) });
+    return check(db, moment, ctx ?? { lexicon: await lexiconInForce(db) }, (at, scope) => badgesSeen(orm, db, at, scope));
   });
 }
 
-async function check(db: SqlExecutor, moment: RuleCheckMoment, ctx: RuleContext): Promise<RuleCheckOutcome> {
+/**
+ * The self-filing badges (电子标识) the shop pages of the moment showed (badge_sighting, written by the
+ * ingest), each checked against the filings; per shop. The badge key is BADGE_SECRET as the platform's
+ * configuration reads it, else the database's.
+ */
+async function badgesSeen(orm: MikroORM, db: SqlExecutor, at: string, scope: string): Promise<Map<number, BadgeSeen[]>> {
+  const rows = await db.query<{ shop_id: number; token: string; page_url: string }>(
+    `select shop_id, token, page_url from badge_sighting where observed_at = ?::timestamptz and region_code like ? order by shop_id, id`,
+    [at, scope],
+  );
+  const out = new Map<number, BadgeSeen[]>();
+  const verdicts = new Map<string, Awaited<ReturnType<typeof verifyBadge>>>();
+  for (const r of rows) {
+    let v = verdicts.get(r.token);
+    if (!v) {
+      v = await verifyBadge(orm.em.fork(), r.token, { badgeSecret: process.env.BADGE_SECRET || undefined });
+      verdicts.set(r.token, v);
+    }
+    const list = out.get(Number(r.shop_id)) ?? [];
+    list.push({
+      token: r.token,
+      pageUrl: r.page_url,
+      verdict: v.verdict,
+      issuedFor: v.facts ? { url: v.facts.shopUrl, domain: v.facts.domain, number: v.facts.number, entityName: v.facts.entityName, uscc: v.facts.uscc, registerShopId: v.facts.registerShopId } : null,
+    });
+    out.set(Number(r.shop_id), list);
+  }
+  return out;
+}
+
+async function check(
+  db: SqlExecutor,
+  moment: RuleCheckMoment,
+  ctx: RuleContext,
+  badgesOf: (at: string, scope: string) => Promise<Map<number, BadgeSeen[]>> = async () => new Map(),
+): Promise<RuleCheckOutcome> {
   const at = moment.observedAt.toISOString();
   const scope = `${moment.regionCode}%`;
   const enabledFor = await ruleSwitches(db);
@@ -92,6 +128,7 @@ async function check(db: SqlExecutor, moment: RuleCheckMoment, ctx: RuleContext)
     : [];
   const listedBy = new Map(listed.map((l) => [Number(l.shop_id), l]));
   const captures = await evidenceOf(db, at, scope);
+  const badges = await badgesOf(at, scope);
   for (const s of shops) {
     const shopId = Number(s.shop_id);
     const regionCode = String(s.region_code);
@@ -112,6 +149,7 @@ async function check(db: SqlExecutor, moment: RuleCheckMoment, ctx: RuleContext)
       listingCategories: l?.categories ?? [],
       listingTitles: l?.titles ?? [],
       listingCount: num(s.listing_count) ?? 0,
+      badges: badges.get(shopId),
     };
     const evidence = captures.byShop.get(shopId) ?? [];
     for (const hit of evaluateShop(facts, ctx, (ruleId) => enabledFor(ruleId, regionCode))) hits.push({ ...hit, regionCode, evidence });

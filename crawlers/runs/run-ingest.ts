@@ -18,6 +18,7 @@ import { executorFromEntityManager, type ListingObservationRow, type ShopSnapsho
 import { domainOf, responsibleUnitFor } from '../../services/registry/registry-rules';
 import { regionCatalog } from '../../services/registry/region-catalog';
 import { regionOfShop } from './shop-region';
+import { badgeTokensIn } from '../../services/filing/badge-token';
 import type { RawResponse, WatchedListing, WatchedShop } from './watch-crawl';
 
 /** One raw response to keep as evidence, with the shop it belongs to. */
@@ -245,12 +246,31 @@ export class RunIngest {
         at += e.item.length;
       }
     }
+    await this.writeBadgeSightings(records, rows);
     if (snapshots.length > 0) {
       const store = this.options.storeFor(executorFromEntityManager(this.fork()));
       await store.writeSnapshots(snapshots);
       for (const s of snapshots) this.snapshotShops.add(s.shopId);
       this.counts.snapshotsWritten = this.snapshotShops.size;
     }
+  }
+
+  /** The self-filing badges (电子标识) each shop page names, for the `badge-unverified` rule check (idempotent). */
+  private async writeBadgeSightings(records: WatchedShop[], rows: Map<WatchedShop, Shop | null>): Promise<void> {
+    const sightings: Array<{ shop_id: number; region_code: string; token: string; page_url: string }> = [];
+    for (const record of records) {
+      const shop = rows.get(record);
+      const page = record.responses[0];
+      if (!shop || !page || !this.inScope(shop.regionCode)) continue;
+      for (const token of badgeTokensIn(page.body.toString('utf8'))) sightings.push({ shop_id: shop.id, region_code: shop.regionCode, token: token.slice(0, 200), page_url: page.url.slice(0, 1000) });
+    }
+    if (sightings.length === 0) return;
+    await this.fork().getConnection().execute(
+      `insert into badge_sighting (shop_id, region_code, observed_at, token, page_url)
+       select x.shop_id, x.region_code, ?::timestamptz, x.token, x.page_url from jsonb_to_recordset(?::jsonb) as x(shop_id int, region_code text, token text, page_url text)
+       on conflict do nothing`,
+      [this.options.observedAt.toISOString(), JSON.stringify(sightings)],
+    );
   }
 
   /** The register row of a crawled shop: matched by identity or URL; created (unfiled) by discovery. */

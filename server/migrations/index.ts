@@ -11,7 +11,10 @@ import { CalendarMigration } from './20261209-calendar.migration';
 import { AssessmentMigration } from './20261210-assessment.migration';
 import { MonthlyReportMigration } from './20261211-monthly-report.migration';
 import { ListingCategoryPathMigration } from './20261212-listing-category-path.migration';
-import { RowLevelSecurityMigration } from './20261213-row-level-security.migration';
+import { JURISDICTION_TABLES, RowLevelSecurityMigration } from './20261213-row-level-security.migration';
+import { PLATFORM_REPORT_TABLES, PlatformReportsMigration } from './20261214-platform-reports.migration';
+import { SHARED_DATA_TABLES, SharedDataMigration } from './20261215-shared-data.migration';
+import { SELF_FILING_TABLES, SelfFilingMigration } from './20261216-self-filing.migration';
 import { InitialMigration } from './20261128-initial.migration';
 import { TimeseriesMigration } from './20261129-timeseries.migration';
 import { EvidenceMigration } from './20261201-evidence.migration';
@@ -36,4 +39,19 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: '20261211-monthly-report', class: MonthlyReportMigration },
   { name: '20261212-listing-category-path', class: ListingCategoryPathMigration },
   { name: '20261213-row-level-security', class: RowLevelSecurityMigration },
+  { name: '20261214-platform-reports', class: PlatformReportsMigration },
+  { name: '20261215-shared-data', class: SharedDataMigration },
+  { name: '20261216-self-filing', class: SelfFilingMigration },
+];
+
+/**
+ * Every jurisdiction-bound table with row-level security and the region-code columns its policy reads:
+ * those of 20261213 and those later migrations add (each migration creates its own policies with
+ * `jurisdictionPolicySql`). `test/compiled-reads.test.ts` checks it against the entities' filters.
+ */
+export const ALL_JURISDICTION_TABLES: ReadonlyArray<readonly [string, readonly string[]]> = [
+  ...JURISDICTION_TABLES,
+  ...PLATFORM_REPORT_TABLES,
+  ...SHARED_DATA_TABLES,
+  ...SELF_FILING_TABLES,
 ];

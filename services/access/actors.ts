@@ -25,5 +25,6 @@ export function actorForApiKey(key: ApiKey): Actor {
     role: Role.SYSTEM,
     permissions: new Set(key.scopes),
     prefixes: [...key.unit.jurisdiction],
+    ...(key.platform ? { platformId: key.platform.id } : {}),
   };
 }

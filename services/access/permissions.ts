@@ -62,6 +62,11 @@ export enum Permission {
   REPORTS_READ = 'reports:read',
   /** (re)generate the monthly statistical report of a past month for one's unit and the units below */
   REPORTS_GENERATE = 'reports:generate',
+  /**
+   * report the shops on one's platform (平台报送, E-commerce Law art. 28): held only by a platform's reporting
+   * key (createPlatformApiKey), never by a staff role
+   */
+  PLATFORM_REPORT = 'platforms:report',
 }
 
 export const ALL_PERMISSIONS: readonly Permission[] = Object.values(Permission);

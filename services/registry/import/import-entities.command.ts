@@ -79,7 +79,7 @@ interface Candidate {
   regionSource: RegionSource;
 }
 
-interface RowErrorAt extends ImportRowError {
+export interface RowErrorAt extends ImportRowError {
   /** column index, for ordering */
   col: number;
 }
@@ -161,7 +161,7 @@ export async function importEntities(em: EntityManager, props: ImportEntitiesPro
 }
 
 /** Sorted errors, exact counts for the report, and the capped lists stored with the batch. */
-function summarise(errorsAt: RowErrorAt[], warnings: string[]) {
+export function summarise(errorsAt: RowErrorAt[], warnings: string[]) {
   const sorted = [...errorsAt].sort((a, b) => a.row - b.row || a.col - b.col);
   const errors: ImportRowError[] = sorted.map(({ row, column, reason }) => ({ row, column, reason }));
   const rejected = new Set(errors.map((e) => e.row)).size;
@@ -180,7 +180,7 @@ function summarise(errorsAt: RowErrorAt[], warnings: string[]) {
  * the import looks past the access rule: as a named system actor, on the transaction's own
  * EntityManager (PGlite has a single connection), selecting nothing but the codes.
  */
-async function usccsOutsideJurisdiction(tem: EntityManager, usccs: string[], prefixes: readonly string[]): Promise<Set<string>> {
+export async function usccsOutsideJurisdiction(tem: EntityManager, usccs: string[], prefixes: readonly string[]): Promise<Set<string>> {
   const outside = new Set<string>();
   if (usccs.length === 0 || prefixes.includes('')) return outside;
   const notInside = { $not: { $or: prefixes.map((p) => ({ regionCode: { $like: `${p}%` } })) } };
@@ -339,7 +339,7 @@ function validateRows(file: RegisterFile, columns: RegisterColumns, actor: Actor
   return { candidates, errors, regionWarning: regions.warning() };
 }
 
-function truncate(text: string, max: number): string {
+export function truncate(text: string, max: number): string {
   const chars = [...text];
   return chars.length <= max ? text : chars.slice(0, max).join('');
 }
