@@ -1,5 +1,5 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
-import { ArrayMaxSize, Max, Min } from 'class-validator';
+import { ArrayMaxSize } from 'class-validator';
 import { Field, GraphQLISODateTime, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { ConflictKind, ConflictStatus, EcommercePlatform, ReconciliationConflict } from '../entities';
 import { FactSourceKind } from '../services/registry/platform-reports/platform.queries';

@@ -18,6 +18,7 @@ import { loadDemoHistory } from '../services/demo/load-demo-history';
 import { loadDemoOffice } from '../services/demo/load-demo-office';
 import { loadDemoPlatformReports } from '../services/demo/load-demo-platform-reports';
 import { loadDemoSharedData } from '../services/demo/load-demo-shared-data';
+import { demoBadgeTokens, loadDemoFilings } from '../services/demo/load-demo-filings';
 import { loadDemoWork } from '../services/demo/load-demo-work';
 import { importEntities } from '../services/registry/import/import-entities.command';
 import { importPenalties } from '../services/registry/shared-data/import-penalties.command';
@@ -80,6 +81,9 @@ function demoOnFirstStart(config: Config): (orm: MikroORM) => Promise<void> {
       onProgress: (stage, done, total) => progressBar(`demo province: ${stage}`)(done, total),
     });
     if (!summary.skipped) logger.info(summary, 'demo province loaded');
+    // a handful of self-filings (主体备案) and badges: under review (some overdue), accepted, one revoked
+    const filings = await loadDemoFilings(orm, { seed: config.demoSeed, entities: config.demoEntities });
+    if (!filings.skipped) logger.info(filings, 'demo self-filings loaded');
   };
 }
 
@@ -269,6 +273,8 @@ demo
     const config = loadConfig({ crawlAllowedOrigins: [market.url], crawlSeeds: seeds, crawlSchedules: false });
     process.stdout.write(`demo marketplace: ${market.url}/  (${market.shopIds.length} shops; robots.txt, three platforms and own sites)\n`);
     const platform = await startPlatform(config, { beforeServe: demoOnFirstStart(config) });
+    // the demo businesses place the badges the platform issued them on their shop pages (one copied, one revoked)
+    market.setBadges({ baseUrl: config.publicBaseUrl ?? platform.url, tokens: await demoBadgeTokens(platform.orm, config) });
     const deps = crawlDeps(platform.orm, config);
     const days = await crawlSimulatedDays(deps, market, { days: dayCount, policy: crawlPolicy(config), onDay: (d) => {
       for (const { kind, outcome: out, ms } of d.runs) {

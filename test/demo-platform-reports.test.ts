@@ -1,10 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metrics, refreshMetrics } from '../analytics/metrics';
-import { ConflictStatus, PlatformReport, PlatformShop, ReconciliationConflict, Shop } from '../entities';
+import { ConflictStatus, OnlineEntity, PlatformReport, PlatformShop, ReconciliationConflict, RegistrationStatus, Shop } from '../entities';
 import { loadDemoPlatformReports } from '../services/demo/load-demo-platform-reports';
 import { loadDemoProvince } from '../services/demo/load-demo-province';
-import { platformReportingStats } from '../services/registry/platform-reports/platform.queries';
+import { loadDemoSharedData } from '../services/demo/load-demo-shared-data';
+import { entityFactSources, platformReportingStats } from '../services/registry/platform-reports/platform.queries';
 import { runAsSystem } from '../services/system-actor';
 import { openTestDatabase, type TestDatabase } from './support/database';
 
@@ -23,6 +24,7 @@ afterAll(async () => {
 describe('the demo platform reports', () => {
   it('fills the reconciliation list on a fresh start: on time, late, rejected, with conflicts of several kinds', async () => {
     const now = new Date();
+    await loadDemoSharedData(db.orm); // the registration data first, as on npm start: deregistered businesses whose shops still sell
     const summary = await loadDemoPlatformReports(db.orm, { seed: 'test', now });
     expect(summary.skipped).toBe(false);
     expect(summary.reportedShops).toBeGreaterThan(20);
@@ -36,7 +38,7 @@ describe('the demo platform reports', () => {
     expect(reports[3].errorCount).toBeGreaterThan(0);
     const open = await runAsSystem('test', () => em().find(ReconciliationConflict, { status: ConflictStatus.OPEN }));
     const kinds = new Set(open.map((c) => c.kind));
-    for (const kind of ['unreported', 'unknown_to_crawl', 'uscc_mismatch'] as const) expect(kinds.has(kind as never), kind).toBe(true);
+    for (const kind of ['unreported', 'unknown_to_crawl', 'uscc_mismatch', 'deregistered_still_open'] as const) expect(kinds.has(kind as never), kind).toBe(true);
     expect(open.every((c) => c.regionCode.startsWith('37'))).toBe(true);
 
     const local = new Date(now.getTime() + 8 * 3600_000);
@@ -51,6 +53,14 @@ describe('the demo platform reports', () => {
     expect(before.taobao.fullReportAt).not.toBeNull();
     // due on the 1st: sent after it, late (on the 1st itself it would still be in time)
     if (local.getUTCDate() > 1) expect(before.taobao.onTime).toBe(false);
+
+    // where the deregistration came from: the registration data, not the register's own write
+    const [{ entity_id }] = await em().execute<{ entity_id: number }[]>(`select entity_id from registration_change where kind = 'deregistered' order by id limit 1`);
+    const gone = await runAsSystem('test', () => em().findOneOrFail(OnlineEntity, { id: entity_id }));
+    expect(gone.registrationStatus).toBe(RegistrationStatus.CANCELLED);
+    const facts = await runAsSystem('test', () => entityFactSources(em(), gone));
+    expect(facts).toContainEqual(expect.objectContaining({ field: 'registrationStatus', value: 'cancelled', source: 'registration_data' }));
+    expect(open.some((c) => c.kind === 'deregistered_still_open' && c.entity?.id === gone.id)).toBe(true);
 
     // the metrics catalog: reporting completeness and open conflicts per unit, the province the sum of its tree
     await refreshMetrics(db.orm, month);

@@ -172,6 +172,17 @@ describe('self-filing: the public page', () => {
     expect(again.body).toEqual(r.body);
     const [n] = await sql<{ n: number }>(`select count(*)::int as n from self_filing where uscc = ?`, [entity.uscc]);
     expect(n.n).toBe(1);
+    // the audit entry of the filing: written, but without the contact's personal data in clear
+    const audits = await sql<{ after: Record<string, unknown> | null }>(
+      `select a.after from audit_entry a join self_filing f on a.entity_id = f.id::text where a.entity_type = 'SelfFiling' and f.number = ?`,
+      [number],
+    );
+    expect(audits.length).toBeGreaterThan(0);
+    expect(audits[0].after).toMatchObject({ number, contactPhone: '[redacted]', contactEmail: '[redacted]', contactName: '[redacted]' });
+    const logged = JSON.stringify(audits);
+    expect(logged).not.toContain('13900001111');
+    expect(logged).not.toContain('contact@example.cn');
+    expect(logged).not.toContain('赵联系');
   });
 
   it('reads its status only with its key (404 alike for a wrong key and an unknown number)', async () => {

@@ -69,7 +69,8 @@ function plain(value: unknown): unknown {
 }
 
 /** Never written to the audit log: secrets, and complainants' personal data (readable by more units than the complaint). */
-const REDACTED_KEYS: ReadonlySet<string> = new Set(['passwordHash', 'secretHash', 'tokenHash', 'complainantName', 'complainantPhone', 'complainantEmail', 'submitterKey']);
+// complainants' and self-filing contacts' personal data (主体备案 contact: name, phone, e-mail) are never written to the audit log
+const REDACTED_KEYS: ReadonlySet<string> = new Set(['passwordHash', 'secretHash', 'tokenHash', 'complainantName', 'complainantPhone', 'complainantEmail', 'submitterKey', 'contactName', 'contactPhone', 'contactEmail']);
 
 function pick(source: Record<string, unknown> | undefined, keys: string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};

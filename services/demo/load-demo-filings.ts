@@ -16,13 +16,14 @@
  */
 import { createHash } from 'node:crypto';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { OnlineEntity, SelfFiling, SelfFilingShop, SelfFilingStatus, Shop } from '../../entities';
+import { OnlineEntity, SelfFiling, SelfFilingShop, SelfFilingStatus, Shop, Unit } from '../../entities';
 import type { Config } from '../../server/config';
 import { addDays, chinaDay, isWorkingDay } from '../calendar/working-days';
 import { acceptSelfFiling } from '../filing/accept-filing.command';
 import { badgeKey, badgeToken, newVerificationToken } from '../filing/badge-token';
 import { revokeSelfFiling } from '../filing/revoke-filing.command';
 import { responsibleUnitFor } from '../registry/registry-rules';
+import { runCommand } from '../command';
 import { runAsSystem } from '../system-actor';
 import { DEMO_FILING_ENTITIES, planDemoFilings } from './plan-demo-filings';
 import { planDemoProvince } from './plan-demo-province';
@@ -89,39 +90,43 @@ export function loadDemoFilings(orm: MikroORM, options: { seed: string; entities
             : workingDaysBefore(today, 20 + k * 3);
       const submittedDay = verifiedDay ? workingDaysBefore(verifiedDay, 1) : workingDaysBefore(today, 1);
       const verifiedAt = verifiedDay ? morningOf(verifiedDay) : null;
-      const filing = fem.create(SelfFiling, {
-        number: `BA${submittedDay.replace(/-/g, '')}${r.digits(8)}`,
-        status: verifiedDay ? SelfFilingStatus.UNDER_REVIEW : SelfFilingStatus.AWAITING_VERIFICATION,
-        uscc: entity.uscc,
-        entityName: entity.name,
-        legalRepresentative: entity.legalRepresentative ?? null,
-        contactName: entity.legalRepresentative ?? '王经理',
-        contactPhone: `13${r.digits(9)}`,
-        contactEmail: `shop${r.digits(5)}@mail.example`,
-        entity,
-        regionCode: entity.regionCode,
-        reviewUnit: await responsibleUnitFor(fem, entity.regionCode),
-        submittedAt: morningOf(submittedDay),
-        verifiedAt,
-        reviewDueOn: verifiedDay ? workingDaysAfter(verifiedDay, REVIEW_WORKING_DAYS) : null,
-        submissionHash: createHash('sha256').update(`demo|${options.seed}|${entity.uscc}`).digest('hex'),
-        submitterKey: null,
-      });
-      for (const url of p.shopUrls) {
-        const shop = shops.find((s) => s.url === url) as Shop;
-        fem.create(SelfFilingShop, {
-          filing,
+      const unit = await responsibleUnitFor(fem, entity.regionCode);
+      const filing = await runCommand(orm.em.fork() as EntityManager, 'demoSelfFiling', async (tem) => {
+        const filing = tem.create(SelfFiling, {
+          number: `BA${submittedDay.replace(/-/g, '')}${r.digits(8)}`,
+          status: verifiedDay ? SelfFilingStatus.UNDER_REVIEW : SelfFilingStatus.AWAITING_VERIFICATION,
+          uscc: entity.uscc,
+          entityName: entity.name,
+          legalRepresentative: entity.legalRepresentative ?? null,
+          contactName: entity.legalRepresentative ?? '王经理',
+          contactPhone: `13${r.digits(9)}`,
+          contactEmail: `shop${r.digits(5)}@mail.example`,
+          entity: tem.getReference(OnlineEntity, entity.id),
           regionCode: entity.regionCode,
-          url,
-          domain: shop.domain,
-          platform: shop.platform,
-          verificationToken: newVerificationToken(),
+          reviewUnit: unit ? tem.getReference(Unit, unit.id) : null,
+          submittedAt: morningOf(submittedDay),
           verifiedAt,
-          lastCheckedAt: verifiedAt,
-          lastCheckResult: verifiedAt ? '已验证 (token found)' : null,
+          reviewDueOn: verifiedDay ? workingDaysAfter(verifiedDay, REVIEW_WORKING_DAYS) : null,
+          submissionHash: createHash('sha256').update(`demo|${options.seed}|${entity.uscc}`).digest('hex'),
+          submitterKey: null,
         });
-      }
-      await fem.flush();
+        for (const url of p.shopUrls) {
+          const shop = shops.find((s) => s.url === url) as Shop;
+          tem.create(SelfFilingShop, {
+            filing,
+            regionCode: entity.regionCode,
+            url,
+            domain: shop.domain,
+            platform: shop.platform,
+            verificationToken: newVerificationToken(),
+            verifiedAt,
+            lastCheckedAt: verifiedAt,
+            lastCheckResult: verifiedAt ? '已验证 (token found)' : null,
+          });
+        }
+        await tem.flush();
+        return filing;
+      });
       if (p.state === 'accepted' || p.state === 'revoked') await acceptSelfFiling(orm.em.fork() as EntityManager, filing.id);
       if (p.state === 'revoked') await revokeSelfFiling(orm.em.fork() as EntityManager, filing.id, '经核查，该主体网店经营内容与备案信息不符，撤销备案（演示数据）');
       const status = p.state === 'awaiting_verification' ? SelfFilingStatus.AWAITING_VERIFICATION : p.state === 'under_review' ? SelfFilingStatus.UNDER_REVIEW : p.state;

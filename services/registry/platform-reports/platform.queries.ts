@@ -178,6 +178,21 @@ export async function shopFactSources(em: EntityManager, shop: Shop): Promise<Fa
 /** Every fact of an entity with its source and time: the register's writes (imports, registration data, by hand) and the platforms' reports. */
 export async function entityFactSources(em: EntityManager, entity: OnlineEntity): Promise<FactSource[]> {
   const facts = await auditFacts(em, 'OnlineEntity', entity.id, ENTITY_FIELDS);
+  // the registration data shared by the registration authority (登记信息变更/注销/吊销)
+  const changes = await em.getConnection().execute<{ kind: string; register_field: string | null; after_value: string | null; change_date: string; authority: string | null; created_at: Date }[]>(
+    `select kind, register_field, after_value, to_char(change_date, 'YYYY-MM-DD') as change_date, authority, created_at
+       from registration_change where entity_id = ? order by change_date, id limit 200`,
+    [entity.id],
+  );
+  const STATUS: Record<string, string> = { established: 'active', deregistered: 'cancelled', revoked: 'revoked' };
+  const shared = new Map<string, FactSource>();
+  for (const c of changes) {
+    const field = c.register_field ?? (STATUS[c.kind] ? 'registrationStatus' : null);
+    if (!field) continue;
+    const value = c.register_field ? c.after_value : STATUS[c.kind];
+    shared.set(field, { field, value, source: FactSourceKind.REGISTRATION_DATA, reference: `${c.authority ?? 'registration authority'} · ${c.change_date}`, at: new Date(c.created_at) });
+  }
+  facts.push(...shared.values());
   facts.push(...registerFacts(entity, ENTITY_FIELDS, facts, entity.createdAt));
   const reported = await em.find(PlatformShop, { uscc: entity.uscc }, { populate: ['platform'], orderBy: { lastReportedAt: 'desc' }, limit: 20 });
   facts.push(...platformFacts(reported, ['operatorName', 'address']).map((f) => ({ ...f, field: f.field === 'operatorName' ? 'name' : f.field })));

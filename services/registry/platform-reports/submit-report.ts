@@ -4,24 +4,19 @@ import {
   AccessDeniedError,
   currentActor,
   EcommercePlatform,
-  OnlineEntity,
   PlatformReport,
   PlatformShop,
   type ReportRowError,
-  Shop,
 } from '../../../entities';
 import { runCommand } from '../../command';
 import { ConflictError, UserInputError } from '../../errors';
 import { runAsSystem } from '../../system-actor';
 import { ImportFileError } from '../import/read-register-file';
-import { regionCatalog } from '../region-catalog';
 import { reconcileRegister, type ReconcileSummary } from './reconcile';
 import { type ReportedShop, ReportRowValidator } from './report-rows';
 
 /** Most row errors stored with a rejected report (the count of all is kept beside them). */
 export const STORED_REPORT_ERRORS = 10_000;
-/** Rows written per flush. */
-const CHUNK = 1000;
 export const REPORT_OPERATION = 'reportPlatformShops';
 
 export type ReportMode = 'full' | 'delta';
@@ -150,22 +145,52 @@ export function shanghaiDate(at: Date): string {
   return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 }
 
-/**
- * The region of a reported shop: the registered entity's of its USCC, else the county of the USCC's
- * division code when Shandong has it, else the province (the province bureau then assigns it).
- */
-function regionOf(shop: ReportedShop, entities: Map<string, { regionCode: string }>): string {
-  if (!shop.uscc) return '37';
-  const entity = entities.get(shop.uscc);
-  if (entity) return entity.regionCode;
-  const division = shop.uscc.slice(2, 8);
-  const catalog = regionCatalog();
-  if (division.startsWith('37') && catalog.get(division)) return division;
-  if (division.startsWith('37') && catalog.get(division.slice(0, 4))) return division.slice(0, 4);
-  return '37';
-}
+/** Rows written per statement. */
+const WRITE_CHUNK = 5000;
 
-const FIELDS = ['url', 'name', 'operatorName', 'uscc', 'address', 'contact', 'status', 'openedOn', 'closedOn'] as const;
+/**
+ * Upserts one chunk of reported shops in one statement and counts what it did. In SQL, so a report of
+ * 100,000 shops is a few statements, not a unit of work of 100,000 entities:
+ * - the region: the registered entity's of the USCC, else the county (or city) of the USCC's division code
+ *   when Shandong has it, else the province (the province bureau then assigns it);
+ * - the register's shop it is: same URL (or watched URL), else same platform and platform shop id;
+ * - a row older than the stored one (a late report) is not written (the newer values are kept);
+ * - created / updated (a value differs) / unchanged, from the stored values before the statement.
+ * Every region it writes lies in the province, the reporting key's jurisdiction.
+ */
+const UPSERT_SQL = `with input as (
+    select * from jsonb_to_recordset(?::jsonb) as t(platform_shop_id text, url text, name text, operator_name text, uscc text,
+      address text, contact text, status text, opened_on text, closed_on text)
+  ), resolved as (
+    select i.*, coalesce(e.region_code, r6.code, r4.code, '37') as region_code,
+      coalesce((select s.id from shop s where s.url = i.url limit 1), (select s.id from shop s where s.watch_url = i.url limit 1),
+               (select s.id from shop s where s.platform_shop_id = i.platform_shop_id and s.platform = ? order by s.id limit 1)) as shop_id
+    from input i
+    left join online_entity e on e.uscc = i.uscc
+    left join region r6 on i.uscc like '__37%' and r6.code = substr(i.uscc, 3, 6)
+    left join region r4 on i.uscc like '__37%' and r4.code = substr(i.uscc, 3, 4)
+  ), old as (
+    select p.platform_shop_id, jsonb_build_array(p.url, p.name, p.operator_name, p.uscc, p.address, p.contact, p.status::text,
+      p.opened_on::text, p.closed_on::text, p.region_code, p.absent_since is null) as v
+    from platform_shop p where p.platform_id = ? and p.platform_shop_id in (select platform_shop_id from input)
+  ), up as (
+    insert into platform_shop as p (platform_id, platform_shop_id, url, name, operator_name, uscc, address, contact, status, opened_on, closed_on,
+      region_code, shop_id, first_reported_at, last_reported_at, last_report_id, absent_since)
+    select ?, platform_shop_id, url, name, operator_name, uscc, address, contact, status::platform_shop_status, opened_on::date, closed_on::date,
+      region_code, shop_id, ?, ?, ?, null from resolved
+    on conflict (platform_id, platform_shop_id) do update set url = excluded.url, name = excluded.name, operator_name = excluded.operator_name,
+      uscc = excluded.uscc, address = excluded.address, contact = excluded.contact, status = excluded.status, opened_on = excluded.opened_on,
+      closed_on = excluded.closed_on, region_code = excluded.region_code, shop_id = coalesce(excluded.shop_id, p.shop_id),
+      last_reported_at = excluded.last_reported_at, last_report_id = excluded.last_report_id, absent_since = null
+    where p.last_reported_at <= excluded.last_reported_at
+    returning p.platform_shop_id, (xmax = 0) as inserted, jsonb_build_array(p.url, p.name, p.operator_name, p.uscc, p.address, p.contact,
+      p.status::text, p.opened_on::text, p.closed_on::text, p.region_code, true) as v
+  )
+  select count(*) filter (where up.inserted)::int as created,
+         count(*) filter (where not up.inserted and old.v is distinct from up.v)::int as updated,
+         count(*) filter (where not up.inserted and old.v is not distinct from up.v)::int as unchanged,
+         count(*)::int as written
+  from up left join old using (platform_shop_id)`;
 
 async function writeShops(
   em: EntityManager,
@@ -178,64 +203,29 @@ async function writeShops(
   onProgress?: SubmitReportProps['onProgress'],
 ): Promise<{ created: number; updated: number; unchanged: number; absent: number }> {
   const counts = { created: 0, updated: 0, unchanged: 0, absent: 0 };
-  const platformRef = em.getReference(EcommercePlatform, platform.id);
   let stale = 0;
-  for (let start = 0; start < shops.length; start += CHUNK) {
-    const chunk = shops.slice(start, start + CHUNK);
-    const ids = chunk.map((s) => s.platformShopId);
-    const usccs = [...new Set(chunk.map((s) => s.uscc).filter((u): u is string => u != null))];
-    const urls = chunk.map((s) => s.url);
-    const [stored, entities, byUrl, byShopId] = await Promise.all([
-      em.find(PlatformShop, { platform: platformRef, platformShopId: { $in: ids } }),
-      usccs.length > 0 ? em.find(OnlineEntity, { uscc: { $in: usccs } }, { fields: ['id', 'uscc', 'regionCode'] }) : Promise.resolve([]),
-      em.find(Shop, { $or: [{ url: { $in: urls } }, { watchUrl: { $in: urls } }] }, { fields: ['id', 'url', 'watchUrl'] }),
-      em.find(Shop, { platform: platform.name, platformShopId: { $in: ids } }, { fields: ['id', 'platformShopId'] }),
+  for (let start = 0; start < shops.length; start += WRITE_CHUNK) {
+    const chunk = shops.slice(start, start + WRITE_CHUNK);
+    const input = chunk.map((r) => ({
+      platform_shop_id: r.platformShopId, url: r.url, name: r.name, operator_name: r.operatorName, uscc: r.uscc, address: r.address,
+      contact: r.contact, status: r.status, opened_on: r.openedOn, closed_on: r.closedOn,
+    }));
+    const [done] = await em.execute<{ created: number; updated: number; unchanged: number; written: number }[]>(UPSERT_SQL, [
+      JSON.stringify(input), platform.name, platform.id, platform.id, asOf, asOf, reportId,
     ]);
-    const storedById = new Map(stored.map((p) => [p.platformShopId, p]));
-    const entityByUscc = new Map(entities.map((e) => [e.uscc, e]));
-    const shopByUrl = new Map<string, { id: number }>();
-    for (const s of byUrl) {
-      shopByUrl.set(s.url, s);
-      if (s.watchUrl) shopByUrl.set(s.watchUrl, s);
-    }
-    const shopByPlatformId = new Map<string, { id: number }>(byShopId.map((s) => [s.platformShopId!, s]));
-    for (const row of chunk) {
-      const values = {
-        url: row.url, name: row.name, operatorName: row.operatorName, uscc: row.uscc, address: row.address, contact: row.contact,
-        status: row.status, openedOn: row.openedOn, closedOn: row.closedOn,
-      };
-      const regionCode = regionOf(row, entityByUscc);
-      const match = shopByUrl.get(row.url) ?? shopByPlatformId.get(row.platformShopId) ?? null;
-      const existing = storedById.get(row.platformShopId);
-      if (!existing) {
-        em.create(PlatformShop, {
-          platform: platformRef, platformShopId: row.platformShopId, ...values, regionCode,
-          shop: match ? em.getReference(Shop, match.id) : null, firstReportedAt: asOf, lastReportedAt: asOf, lastReportId: reportId, absentSince: null,
-        });
-        counts.created++;
-        continue;
-      }
-      if (existing.lastReportedAt.getTime() > asOf.getTime()) {
-        stale++;
-        counts.unchanged++;
-        continue;
-      }
-      const changed = FIELDS.some((f) => (existing[f] ?? null) !== (values[f] ?? null)) || existing.regionCode !== regionCode || existing.absentSince != null;
-      Object.assign(existing, values, { regionCode, lastReportedAt: asOf, lastReportId: reportId, absentSince: null });
-      if (match && existing.shop?.id !== match.id) existing.shop = em.getReference(Shop, match.id, { wrapped: true });
-      if (changed) counts.updated++;
-      else counts.unchanged++;
-    }
-    await em.flush();
-    em.clear();
-    onProgress?.('writing', Math.min(start + CHUNK, shops.length), shops.length);
+    counts.created += done.created;
+    counts.updated += done.updated;
+    counts.unchanged += done.unchanged;
+    stale += chunk.length - done.written;
+    onProgress?.('writing', Math.min(start + WRITE_CHUNK, shops.length), shops.length);
   }
+  counts.unchanged += stale;
   if (stale > 0) warnings.push(`${stale} rows are older than what the platform reported later: the newer values were kept`);
   if (mode === 'full') {
     // every row this report named carries its id now (or a newer report's time): the others are absent
     counts.absent = await em.nativeUpdate(
       PlatformShop,
-      { platform: platformRef, absentSince: null, lastReportedAt: { $lte: asOf }, lastReportId: { $ne: reportId } },
+      { platform: platform.id, absentSince: null, lastReportedAt: { $lte: asOf }, lastReportId: { $ne: reportId } },
       { absentSince: asOf },
     );
   }
