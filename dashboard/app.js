@@ -9,7 +9,7 @@
  * refused (NOT_FOUND), shown as a plain error, and the user lands on their own unit.
  */
 import { ApiError, fetchFile, gql, login, logout, token } from './api.js';
-import { adcodeOf, barOption, stackedPointsOption, basePriceLine, categoryBarsOption, formatValue, groupedBarOption, keyByAdcode, mapOption, monthlySeriesOption, movesOption, priceHistoryOption, priceIndexOption, shortName } from './charts.js';
+import { adcodeOf, barOption, stackedPointsOption, basePriceLine, categoryBarsOption, completenessOption, conflictKindsOption, formatValue, groupedBarOption, keyByAdcode, mapOption, monthlySeriesOption, movesOption, priceHistoryOption, priceIndexOption, shortName } from './charts.js';
 import { downloadBlob, downloadCsv, downloadPng, toCsv } from './export.js';
 import { currentLang, metricName, setLang, t } from './i18n.js';
 import { addMonths, chinaMonth, figuresByUnit, isMonth, monthCount, previousWindow } from './metrics.js';
@@ -18,10 +18,10 @@ import { addMonths, chinaMonth, figuresByUnit, isMonth, monthCount, previousWind
 /** @typedef {import('./metrics.js').MetricRow} MetricRow */
 /** @typedef {import('./metrics.js').UnitRef} UnitRef */
 /** @typedef {import('./metrics.js').Figure} Figure */
-/** @typedef {'overview' | 'work' | 'market' | 'assessment' | 'reports' | 'login'} View */
+/** @typedef {'overview' | 'work' | 'sources' | 'market' | 'assessment' | 'reports' | 'login'} View */
 /**
  * @typedef {{ view: View, unit: string | null, from: string, to: string, metric: string, shop: string | null, listing: string | null,
- *   year: number, vs: number | null, level: string | null, sel: string | null, month: string | null, rep: string | null, cat: string | null }} Route
+ *   year: number, vs: number | null, level: string | null, sel: string | null, month: string | null, rep: string | null, cat: string | null, kind: string | null }} Route
  */
 
 /** ECharts (the page loads it `async`, beside the app, so the first GraphQL requests need not wait for it to compile). @type {any} */
@@ -121,7 +121,7 @@ function route() {
   const [path, qs] = raw.split('?');
   const q = new URLSearchParams(qs ?? '');
   /** @type {Record<string, View>} */
-  const views = { '/work': 'work', '/market': 'market', '/assessment': 'assessment', '/reports': 'reports', '/login': 'login' };
+  const views = { '/work': 'work', '/sources': 'sources', '/market': 'market', '/assessment': 'assessment', '/reports': 'reports', '/login': 'login' };
   const view = views[path] ?? 'overview';
   const toQ = q.get('to');
   const fromQ = q.get('from');
@@ -138,7 +138,9 @@ function route() {
   const level = q.get('level');
   const month = q.get('month');
   const rep = q.get('rep');
+  const kind = q.get('kind');
   return {
+    kind: kind && CONFLICT_KINDS.includes(kind) ? kind : null,
     cat: categoryPath(q.get('cat')),
     view,
     unit: id('unit'),
@@ -183,6 +185,7 @@ function hrefOf(r) {
     if (r.level) q.set('level', r.level);
     if (r.sel) q.set('sel', r.sel);
   }
+  if (r.view === 'sources' && r.kind) q.set('kind', r.kind);
   if (r.view === 'reports') {
     q.set('month', r.month ?? 'all');
     if (r.rep) q.set('rep', r.rep);
@@ -212,6 +215,8 @@ function applyChrome() {
   $('#title').textContent = t('title');
   $('#nav-overview').textContent = t('overview');
   $('#nav-work').textContent = t('work');
+  const navSources = document.getElementById('nav-sources');
+  if (navSources) navSources.textContent = t('sources');
   $('#nav-market').textContent = t('market');
   $('#nav-assessment').textContent = t('assessment');
   $('#nav-reports').textContent = t('reports');
@@ -1368,6 +1373,7 @@ async function render() {
     else if (r.view === 'market') await renderMarket(r, seq);
     else if (r.view === 'assessment') await renderAssessment(r, seq);
     else if (r.view === 'reports') await renderReports(r, seq);
+    else if (r.view === 'sources') await renderSources(r, seq);
     else await renderOverview(r, seq);
     if (seq === renderSeq) m.dataset.state = 'ready';
   } catch (e) {
@@ -1403,9 +1409,9 @@ async function render() {
     }
     disposeCharts();
     m.dataset.state = 'error';
-    const bar = !session ? '' : r.view === 'assessment' ? assessmentFilters(r) : r.view === 'reports' ? reportFilters(r) : filters(r);
+    const bar = !session ? '' : r.view === 'assessment' ? assessmentFilters(r) : r.view === 'reports' ? reportFilters(r) : r.view === 'sources' ? sourcesFilters(r) : filters(r);
     m.innerHTML = `${bar}<p class="state" data-state="error">${esc(t('error'))}: ${esc(err.message)}</p>`;
-    if (session) (r.view === 'assessment' ? bindAssessmentFilters : r.view === 'reports' ? bindReportFilters : bindFilters)(r);
+    if (session) (r.view === 'assessment' ? bindAssessmentFilters : r.view === 'reports' ? bindReportFilters : r.view === 'sources' ? bindSourcesFilters : bindFilters)(r);
   }
 }
 

@@ -270,3 +270,52 @@ export function stackedPointsOption(a) {
     series: a.series.map((s, i) => ({ type: 'bar', stack: 'points', name: s.title, id: s.key, data: s.values, itemStyle: { color: RULE_COLORS[i % RULE_COLORS.length] } })),
   };
 }
+
+// ---- the reconciliation view (对账) ----
+
+/**
+ * Bars of each platform's reporting completeness (%, 0–100); a platform without crawled shops has no value
+ * (no bar, "—"). The bar's colour repeats the status, which the table says in words too.
+ * @param {{ platforms: {code: string, name: string, completeness: number | null, status: 'onTime' | 'late' | 'missing'}[], title: string, locale: string }} a
+ */
+export function completenessOption(a) {
+  const color = { onTime: '#2e7d32', late: '#d97706', missing: '#9e9e9e' };
+  return {
+    animation: false,
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (/** @type {number} */ v) => formatValue(v, '%', a.locale) },
+    grid: { left: 8, right: 48, top: 10, bottom: 10, containLabel: true },
+    xAxis: { type: 'value', name: '%', min: 0, max: 100 },
+    yAxis: { type: 'category', data: a.platforms.map((p) => p.name), inverse: true },
+    series: [
+      {
+        type: 'bar',
+        name: a.title,
+        data: a.platforms.map((p) => ({ value: p.completeness, code: p.code, itemStyle: { color: color[p.status] } })),
+        label: { show: true, position: 'right', formatter: (/** @type {any} */ p) => formatValue(p.value, '%', a.locale) },
+      },
+    ],
+  };
+}
+
+/**
+ * Horizontal bars of the open conflicts per kind (labels given by the caller, in the order given).
+ * @param {{ kinds: {kind: string, label: string, open: number}[], title: string, locale: string }} a
+ */
+export function conflictKindsOption(a) {
+  return {
+    animation: false,
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (/** @type {number} */ v) => formatValue(v, '件', a.locale) },
+    grid: { left: 8, right: 40, top: 10, bottom: 10, containLabel: true },
+    xAxis: { type: 'value', name: '件', minInterval: 1 },
+    yAxis: { type: 'category', data: a.kinds.map((k) => k.label), inverse: true },
+    series: [
+      {
+        type: 'bar',
+        name: a.title,
+        data: a.kinds.map((k) => ({ value: k.open, kind: k.kind })),
+        label: { show: true, position: 'right', formatter: (/** @type {any} */ p) => formatValue(p.value, '件', a.locale) },
+        itemStyle: { color: '#b45309' },
+      },
+    ],
+  };
+}

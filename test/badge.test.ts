@@ -84,6 +84,10 @@ describe('rule badge-unverified', () => {
       expect(hits[0].detail).toMatch(why);
       expect(hits[0].trigger.badges).toEqual([expect.objectContaining({ verdict: badge.verdict, issuedFor: badge.issuedFor?.url ?? null })]);
     }
+    // issued for this register shop (linked on acceptance) but crawled at another address (its watched page): genuine;
+    // issued for another register shop at that same address: still a copy
+    expect(run(facts([seen('valid', { ...issued('https://m.shop.example.cn/a1'), registerShopId: 7 })]))).toEqual([]);
+    expect(run(facts([seen('valid', { ...issued('https://other-site.cn/'), registerShopId: 8 })]))[0].detail).toMatch(/冒用/);
     // through the engine, with the rule switched off for the region: nothing
     expect(evaluateShop(facts([seen('revoked', issued())]), { lexicon: DEFAULT_LEXICON }, (id) => id !== 'badge-unverified').filter((h) => h.ruleId === 'badge-unverified')).toEqual([]);
   });

@@ -177,6 +177,40 @@ describe('bulk upload', () => {
     expect(((await outcome.json()) as any).created).toBe(300);
   });
 
+  it('shows the progress of a report while it streams in, and refuses the same id meanwhile', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const first = `${JSON.stringify(row({ platformShopId: 's-1', url: 'https://mall.jd.example/shop/s-1' }))}\n`;
+    const body = new ReadableStream<Uint8Array>({
+      async start(controller) {
+        controller.enqueue(new TextEncoder().encode(first));
+        await gate;
+        controller.enqueue(new TextEncoder().encode(`${JSON.stringify(row({ platformShopId: 's-2', url: 'https://mall.jd.example/shop/s-2' }))}\n`));
+        controller.close();
+      },
+    });
+    const pending = fetch(`${platform.url}/platform/reports/slow-1?mode=delta`, {
+      method: 'POST', headers: { authorization: `Bearer ${jdKey}`, 'content-type': 'application/x-ndjson' }, body, duplex: 'half',
+    } as RequestInit);
+    let progress: any;
+    for (let i = 0; i < 50; i++) {
+      const res = await fetch(`${platform.url}/platform/reports/slow-1`, { headers: { authorization: `Bearer ${jdKey}` } });
+      if (res.status === 202) {
+        progress = await res.json();
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(progress).toMatchObject({ reportId: 'slow-1', status: 'in_progress', phase: 'receiving', bytes: Buffer.byteLength(first) });
+    const twice = await upload(jdKey, 'slow-1', first, 'application/x-ndjson');
+    expect(twice.status).toBe(409);
+    expect(twice.body.errors[0].message).toMatch(/is being received/);
+    release();
+    const done = await pending;
+    expect(done.status).toBe(201);
+    expect(((await done.json()) as any).created).toBe(2);
+  });
+
   it('refuses what it cannot take: too large, no key, bad mode, bad lines, a missing column', async () => {
     const big = await upload(jdKey, 'big', Buffer.alloc(300 * 1024, 'a'), 'text/csv');
     expect(big.status).toBe(413);

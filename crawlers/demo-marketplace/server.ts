@@ -3,6 +3,8 @@
  * platforms and the own-site shops (URL layout in urls.ts) for the demo, the tests and the benchmarks.
  * Pages are a pure function of (seed, entities, day): same inputs → byte-identical bodies (no `Date`
  * header either). The simulated day is changed in-process with `setDay(n)`; there is no admin endpoint.
+ * The one input from outside: the self-filing badges the demo's businesses place on their pages
+ * (`setBadges`, identifiers signed by the platform); without it no page shows a badge.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
