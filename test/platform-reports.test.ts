@@ -292,6 +292,15 @@ describe('reconciliation', () => {
     expect(mine.nodes.length).toBeGreaterThan(0);
     expect(mine.nodes.every((n: any) => n.regionCode.startsWith('370102'))).toBe(true);
     expect(mine.totalCount).toBeLessThan(all.totalCount);
+    // the counts per kind: the province's, a county's, a region below
+    const counts = async (token: string, region?: string) =>
+      Object.fromEntries(ok(await platform.gql(`query($r: String) { conflictCounts(regionCode: $r) { kind open } }`, { r: region ?? null }, token)).conflictCounts.map((c: any) => [c.kind, c.open]));
+    const province = await counts(adminToken);
+    expect(Object.values(province).reduce((a: number, b) => a + (b as number), 0)).toBe(all.totalCount);
+    expect(province.UNKNOWN_TO_CRAWL).toBe(of('UNKNOWN_TO_CRAWL').length);
+    expect(Object.values(await counts(county)).reduce((a: number, b) => a + (b as number), 0)).toBe(mine.totalCount);
+    expect(await counts(adminToken, '370102')).toEqual(await counts(county));
+    expect((await platform.gql(`{ conflictCounts(regionCode: "37%") { open } }`, {}, adminToken)).errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
 
     // dismissed: stays so on the next run; resolved when the sources agree again
     const ghost = of('UNKNOWN_TO_CRAWL')[0];

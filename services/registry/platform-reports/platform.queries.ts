@@ -7,6 +7,7 @@ import {
   currentActor,
   EcommercePlatform,
   jurisdictionSql,
+  prefixRange,
   OnlineEntity,
   PlatformReport,
   PlatformShop,
@@ -67,10 +68,20 @@ export interface ConflictCount {
 
 /** Open conflicts by kind in the caller's jurisdiction (or below a region). */
 export async function conflictCounts(em: EntityManager, regionCode?: string | null): Promise<ConflictCount[]> {
-  const where: FilterQuery<ReconciliationConflict> = { status: ConflictStatus.OPEN, ...(regionCode ? { regionCode: { $like: `${regionCode}%` } } : {}) };
-  const rows = await em.createQueryBuilder(ReconciliationConflict, 'c').select(['kind', 'count(*) as n']).where(where).groupBy('kind').execute<{ kind: ConflictKind; n: string }[]>();
+  if (regionCode != null && !/^\d{2,12}$/.test(regionCode)) throw new UserInputError('regionCode: a division code', 'regionCode');
+  const scope = jurisdictionSql('region_code');
+  const below = regionCode ? jurisdictionSqlFor('region_code', regionCode) : { sql: 'true', params: [] as string[] };
+  const rows = await em.getConnection().execute<{ kind: ConflictKind; n: number }[]>(
+    `select kind, count(*)::int as n from reconciliation_conflict where status = 'open' and ${scope.sql} and ${below.sql} group by kind`,
+    [...scope.params, ...below.params],
+  );
   const by = new Map(rows.map((r) => [r.kind, Number(r.n)]));
   return Object.values(ConflictKind).map((kind) => ({ kind, open: by.get(kind) ?? 0 }));
+}
+
+/** A region prefix as the same leakproof byte range the access rule uses. */
+function jurisdictionSqlFor(column: string, prefix: string): { sql: string; params: string[] } {
+  return { sql: `(${column} ~>=~ ? and ${column} ~<~ ?)`, params: prefixRange(prefix) };
 }
 
 /** Where a fact of the register came from. */
