@@ -93,6 +93,7 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
   app.disable('x-powered-by');
   if (config.trustProxy !== undefined) app.set('trust proxy', config.trustProxy);
   app.use(metrics.middleware);
+  metrics.observeJobs(runner);
   // the access log is written at info; below that level (LOG_LEVEL=warn, error) it costs nothing per request
   if (logger.isLevelEnabled('info')) app.use(
     pinoHttp({

@@ -139,5 +139,8 @@ describe('operations endpoints', () => {
     const metrics = await (await fetch(`${p.url}/metrics`)).text();
     expect(metrics).toMatch(/hongdun_graphql_operations_total\{type="query",name="Probe",outcome="ok"\} \d+/);
     expect(metrics).toContain('hongdun_http_request_duration_seconds_bucket');
+    // the job queue to watch: depth and failures by state
+    expect(metrics).toMatch(/hongdun_jobs\{runner="in-process",state="failed"\} \d+/);
+    expect(metrics).toMatch(/hongdun_jobs\{runner="in-process",state="active"\} \d+/);
   });
 });

@@ -110,6 +110,14 @@ function runnerContract(name: string, make: () => JobRunner, enabled: boolean) {
     it('refuses unknown jobs', async () => {
       await expect(runner.enqueue('no-such-job')).rejects.toThrow(/unknown job/);
     });
+
+    it('counts jobs by state for /metrics: the ones done and the one given up, none left waiting', async () => {
+      const counts = await runner.counts();
+      expect(counts.completed).toBeGreaterThanOrEqual(2); // the cleanup and the flaky job
+      expect(counts.failed).toBe(1); // always-fails, given up
+      expect(counts.active).toBe(0);
+      expect(counts.waiting ?? 0).toBe(0);
+    });
   });
 }
 

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** Prometheus metrics of one platform instance (its own registry, so tests can start several). */
 export function createMetrics() {
@@ -32,7 +32,22 @@ export function createMetrics() {
     });
     next();
   };
-  return { registry, httpDuration, graphqlOperations, graphqlReadPath, middleware };
+  /** Jobs by state, read from the job runner at each scrape: the queue depth (waiting, delayed) and failures to watch. */
+  const observeJobs = (runner: { kind: string; counts(): Promise<Record<string, number>> }) =>
+    new Gauge({
+      name: 'hongdun_jobs',
+      help: 'Jobs by state (BullMQ: the queue in Redis; in-process: since this process started)',
+      labelNames: ['runner', 'state'],
+      registers: [registry],
+      async collect() {
+        try {
+          for (const [state, n] of Object.entries(await runner.counts())) this.set({ runner: runner.kind, state }, n);
+        } catch {
+          // the job store is down: /readyz says so; the gauge keeps its last values
+        }
+      },
+    });
+  return { registry, httpDuration, graphqlOperations, graphqlReadPath, middleware, observeJobs };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -100,6 +100,10 @@ export class BullMqJobRunner implements JobRunner {
     }
   }
 
+  async counts(): Promise<Record<string, number>> {
+    return this.queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized');
+  }
+
   /** The schedulers declared in Redis (for tests and operations). */
   async schedulers(): Promise<{ key: string; name: string }[]> {
     const list = await this.queue.getJobSchedulers();

@@ -24,6 +24,8 @@ export class InProcessJobRunner implements JobRunner {
   private running = false;
   private closed = false;
   private seq = 0;
+  /** jobs by state since start (this process only: nothing survives a restart) */
+  private readonly tally = { waiting: 0, active: 0, failed: 0, completed: 0 };
 
   define(definition: JobDefinition): void {
     this.definitions.set(definition.name, definition);
@@ -43,13 +45,18 @@ export class InProcessJobRunner implements JobRunner {
   private async execute(definition: JobDefinition, id: string, data: Record<string, unknown>): Promise<unknown> {
     const attempts = definition.attempts ?? 3;
     let delay = definition.backoffMs ?? 1000;
+    this.tally.active++;
     for (let attempt = 1; ; attempt++) {
       try {
         const result = await definition.handler(data);
         logger.info({ job: definition.name, id, attempt }, 'job done');
+        this.tally.active--;
+        this.tally.completed++;
         return result;
       } catch (err) {
         if (attempt >= attempts || this.closed) {
+          this.tally.active--;
+          this.tally.failed++;
           logger.error({ job: definition.name, id, attempt, err }, 'job failed');
           await definition.onGivenUp?.(data, err as Error).catch((e) => logger.error({ job: definition.name, id, err: e }, 'onGivenUp failed'));
           throw err;
@@ -108,6 +115,10 @@ export class InProcessJobRunner implements JobRunner {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  async counts(): Promise<Record<string, number>> {
+    return { ...this.tally };
   }
 
   async ping(): Promise<boolean> {

@@ -43,6 +43,8 @@ export interface JobRunner {
   waitFor(jobId: string, timeoutMs?: number): Promise<unknown>;
   /** true when the backing store answers */
   ping(): Promise<boolean>;
+  /** jobs by state (waiting, active, delayed, failed, completed), for /metrics: the queue depth and failures to watch */
+  counts(): Promise<Record<string, number>>;
   /** stops taking jobs, lets the running ones finish */
   close(): Promise<void>;
 }
