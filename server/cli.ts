@@ -29,10 +29,12 @@ import { crawlPolicy } from '../services/crawl/start-crawl';
 import { runAsSystem } from '../services/system-actor';
 import { currentYear } from '../services/assessment/assessment-schemes';
 import { runAssessment } from '../services/assessment/run-assessment';
+import { BackupCheckError, createBackup, restoreBackup } from './backup';
 import { type Config, loadConfig } from './config';
 import { openDatabase } from './database';
 import { buildHongdunSchema } from './graphql';
 import { BullMqJobRunner } from './jobs/bullmq-runner';
+import { assertNoDatabaseCredentials, startCrawlWorker } from '../crawlers/worker/crawl-worker';
 import { crawlDeps, registerPlatformJobs } from './jobs/platform-jobs';
 import { logger } from './logger';
 import { type Platform, startPlatform } from './platform';
@@ -159,9 +161,13 @@ program
 
 program
   .command('worker')
-  .description('run job handlers from Redis (needs REDIS_URL); start as many as needed')
+  .description('run job handlers from Redis (needs REDIS_URL); start as many as needed. `worker crawl`: the crawler worker role for the external segment (REDIS_URL only, no database; CRAWL_MODE=queue on the core)')
+  .argument('[role]', '`crawl` for the crawler worker role; omitted: the core job worker')
   .option('--concurrency <n>', 'jobs at a time', '4')
-  .action(async (opts: { concurrency: string }) => {
+  .option('--prefix <prefix>', 'queue prefix in Redis', 'hongdun')
+  .action(async (role: string | undefined, opts: { concurrency: string; prefix: string }) => {
+    if (role === 'crawl') return runCrawlWorker(Number(opts.concurrency), opts.prefix);
+    if (role !== undefined) throw new Error(`unknown worker role "${role}" (crawl, or none for the core job worker)`);
     const config = loadConfig();
     if (!config.redisUrl) throw new Error('hongdun worker needs REDIS_URL (without Redis, `hongdun serve` runs jobs in-process)');
     const orm = await openDatabase(config);
@@ -174,6 +180,34 @@ program
       await orm.close();
     });
   });
+
+/**
+ * `hongdun worker crawl`: the crawler worker role (crawlers/worker/crawl-worker.ts). Refuses to start with
+ * DATABASE_URL set: it holds no database credentials and talks to the core only through Redis.
+ */
+async function runCrawlWorker(concurrency: number, prefix: string): Promise<void> {
+  assertNoDatabaseCredentials();
+  const config = loadConfig();
+  if (!config.redisUrl) throw new Error('hongdun worker crawl needs REDIS_URL (the queue is its only link to the core)');
+  const worker = await startCrawlWorker({
+    redisUrl: config.redisUrl,
+    prefix,
+    concurrency,
+    lockMs: config.jobsLockMs,
+    allowedOrigins: config.crawlAllowedOrigins,
+    limits: {
+      maxConcurrency: config.crawlConcurrency,
+      perHostConcurrency: config.crawlPerHost,
+      maxRequestsPerMinute: config.crawlRequestsPerMinute || undefined,
+      requestTimeoutSecs: config.crawlTimeoutSecs,
+      maxBodyBytes: config.crawlMaxBodyBytes,
+    },
+    log: (message, fields) => logger.info(fields ?? {}, message),
+  });
+  logger.info({ concurrency, prefix }, 'crawler worker running');
+  process.stdout.write('crawler worker ready\n');
+  onShutdown(() => worker.close());
+}
 
 program
   .command('setup')
@@ -383,6 +417,53 @@ evidence
       process.stdout.write(`${result.records} records, ${result.bytes} bytes → ${opts.out}\n`);
     } finally {
       await orm.close();
+    }
+  });
+
+program
+  .command('backup')
+  .description('back up the database (pg_dump -Fc of a server; PGlite: its data directory, stop the platform first) and the evidence store, with a manifest of row counts and SHA-256s')
+  .requiredOption('--out <file.tar.gz|dir>', 'a .tar.gz/.tgz file, or a new (or empty) folder')
+  .action(async (opts: { out: string }) => {
+    const config = loadConfig();
+    const { out, manifest } = await createBackup({
+      databaseUrl: config.databaseUrl, dataDir: config.dataDir, evidenceDir: config.evidenceDir, out: opts.out, onProgress: (stage, done, total) => progressBar(`backup: ${stage}`)(done, total),
+    });
+    const rows = Object.values(manifest.rowCounts).reduce((a, b) => a + b, 0);
+    process.stdout.write(
+      `backup written to ${out}: ${manifest.database.kind} ${manifest.database.serverVersion} (${manifest.database.method}), ${Object.keys(manifest.rowCounts).length} tables, ${rows} rows, ${manifest.migrations.length} migrations; ${manifest.evidence.blobs} blobs (${manifest.evidence.bytes} bytes), ${manifest.evidence.captures} captures in ${Object.keys(manifest.evidence.chainHeads).length} chains\n`,
+    );
+  });
+
+program
+  .command('restore')
+  .description('restore a backup into an empty database and evidence store, then check it: file hashes, row counts, every evidence hash chain; exits 1 on any failed check')
+  .requiredOption('--from <backup>', 'the .tar.gz or folder written by `hongdun backup`')
+  .option('--database-url <url>', 'the target PostgreSQL database (default DATABASE_URL; unset = PGlite)')
+  .option('--data-dir <dir>', 'the target PGlite data directory (default DATA_DIR)')
+  .option('--evidence-dir <dir>', 'the target evidence store (default EVIDENCE_DIR)')
+  .option('--force', 'replace the contents of a non-empty target database')
+  .action(async (opts: { from: string; databaseUrl?: string; dataDir?: string; evidenceDir?: string; force?: boolean }) => {
+    const config = loadConfig();
+    try {
+      const r = await restoreBackup({
+        from: opts.from,
+        databaseUrl: opts.databaseUrl ?? config.databaseUrl,
+        dataDir: opts.dataDir ? path.resolve(opts.dataDir) : config.dataDir,
+        evidenceDir: opts.evidenceDir ? path.resolve(opts.evidenceDir) : config.evidenceDir,
+        force: Boolean(opts.force),
+        onProgress: (stage, done, total) => progressBar(`restore: ${stage}`)(done, total),
+      });
+      process.stdout.write(
+        `restored the backup of ${r.backup.createdAt} (${r.backup.kind} ${r.backup.serverVersion}) into ${r.database.kind} ${r.database.serverVersion} ${r.database.target}\n` +
+          `  database: ${r.database.tables} tables, ${r.database.rows} rows, ${r.database.migrations} migrations — row counts match the manifest\n` +
+          `  evidence: ${r.evidence.blobs} blobs (${r.evidence.bytes} bytes; ${r.evidence.written} written, ${r.evidence.alreadyThere} already there) — SHA-256 of every file matches\n` +
+          `  verified: ${r.verify.captures} captures in ${r.verify.chains} chains, ${r.verify.intact} intact, every chain head as backed up\n`,
+      );
+    } catch (e) {
+      if (!(e instanceof BackupCheckError)) throw e;
+      process.stderr.write(`hongdun: restore failed: ${e.message}\n`);
+      process.exitCode = 1;
     }
   });
 

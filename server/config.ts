@@ -62,6 +62,12 @@ export interface Config {
   crawlScreenshotsMax: number;
   /** CRAWL_SCHEDULES (true): declare the periodic crawls (discovery weekly, shops daily, listings every 6 h) when CRAWL_SEEDS is set */
   crawlSchedules: boolean;
+  /**
+   * CRAWL_MODE (inprocess): `inprocess` fetches crawl targets in the process that runs the crawl job;
+   * `queue` (needs REDIS_URL) hands the fetching to crawler workers (`hongdun worker crawl`, external
+   * segment) through Redis and only ingests here: the core then never connects to a crawl target
+   */
+  crawlMode: 'inprocess' | 'queue';
   /** JOBS_LOCK_MS (30000): a job whose worker died runs again on another worker after this long */
   jobsLockMs: number;
   /** CRAWL_INGEST_BATCH (5000): pages buffered by a crawl before they are written (larger batches write faster, hold more memory) */
@@ -94,6 +100,13 @@ function trustProxy(raw: string | undefined): string | number | undefined {
   const value = raw?.trim();
   if (!value) return undefined;
   return /^\d+$/.test(value) ? Number(value) : value;
+}
+
+function crawlMode(raw: string | undefined): 'inprocess' | 'queue' {
+  const value = (raw ?? '').trim().toLowerCase();
+  if (value === '' || value === 'inprocess') return 'inprocess';
+  if (value === 'queue') return 'queue';
+  throw new Error(`CRAWL_MODE must be inprocess or queue, got "${raw}"`);
 }
 
 function badgeSecret(raw: string | undefined): string | undefined {
@@ -150,6 +163,7 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     crawlScreenshotsMax: int('CRAWL_SCREENSHOTS_MAX', 200),
     crawlIngestBatch: int('CRAWL_INGEST_BATCH', 5000) || 1,
     crawlSchedules: bool('CRAWL_SCHEDULES', true),
+    crawlMode: crawlMode(process.env.CRAWL_MODE),
     jobsLockMs: int('JOBS_LOCK_MS', 30_000) || 1000,
     evidenceDir: process.env.EVIDENCE_DIR || defaultEvidenceDir(process.env.DATA_DIR),
     caseFileMaxBytes: int('CASE_FILE_MAX_BYTES', 20 * 1024 * 1024),

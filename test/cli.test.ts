@@ -110,4 +110,10 @@ describe('hongdun command line', () => {
     const nobody = await hongdun('import', 'entities', file, '--as', 'nobody');
     expect(nobody.stderr).toBe('hongdun: no active user "nobody"\n');
   });
+
+  it('says plainly when a backup to restore does not exist', async () => {
+    const missing = await hongdun('restore', '--from', path.join(dir, 'no-backup.tar.gz'));
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toBe(`hongdun: no such backup: ${path.join(dir, 'no-backup.tar.gz')}\n`);
+  });
 });

@@ -1,10 +1,10 @@
 /**
  * Runs the demo marketplace for humans:
  *
- *   node -r @swc-node/register crawlers/demo-marketplace/serve.ts [--seed hongdun] [--entities 200] [--day 0] [--port 0] [--slow-ms 5000]
+ *   node -r @swc-node/register crawlers/demo-marketplace/serve.ts [--seed hongdun] [--entities 200] [--day 0] [--port 0] [--host 127.0.0.1] [--slow-ms 5000]
  *
  * prints the URL and serves until Ctrl-C. Environment: MARKETPLACE_SEED, MARKETPLACE_ENTITIES,
- * MARKETPLACE_DAY, MARKETPLACE_PORT (flags win). Binds 127.0.0.1 only.
+ * MARKETPLACE_DAY, MARKETPLACE_PORT, MARKETPLACE_HOST (flags win). Binds 127.0.0.1 unless told otherwise.
  */
 import { startMarketplace } from './server';
 
@@ -19,6 +19,7 @@ async function main(): Promise<void> {
     entities: Number(option('--entities', 'MARKETPLACE_ENTITIES', '200')),
     day: Number(option('--day', 'MARKETPLACE_DAY', '0')),
     port: Number(option('--port', 'MARKETPLACE_PORT', '0')),
+    host: option('--host', 'MARKETPLACE_HOST', '127.0.0.1'),
     slowMs: Number(option('--slow-ms', 'MARKETPLACE_SLOW_MS', '5000')),
   });
   const truth = marketplace.groundTruth();

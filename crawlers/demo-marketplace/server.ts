@@ -36,8 +36,10 @@ export interface MarketplaceOptions {
   entities?: number;
   /** simulated day to start on; default 0 */
   day?: number;
-  /** port on 127.0.0.1; default 0 (a free port) */
+  /** port; default 0 (a free port) */
   port?: number;
+  /** address to bind (and to name in its URLs); default 127.0.0.1 (test/network-segments.test.ts binds a namespace's own address) */
+  host?: string;
   /** delay of the slow hostile page in ms; default 5000 */
   slowMs?: number;
   /** size of the huge hostile page in bytes; default 15 MiB */
@@ -343,9 +345,9 @@ export async function startMarketplace(options: MarketplaceOptions): Promise<Mar
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
   });
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const base = `http://${options.host ?? '127.0.0.1'}:${(server.address() as AddressInfo).port}`;
 
   const platforms: PlatformInfo[] = PLATFORM_IDS.map((id) => ({
     id,

@@ -23,7 +23,7 @@ import { runAsSystem } from '../../services/system-actor';
 import { captureWithBrowser, DEFAULT_CHROMIUM } from '../browser';
 import { normaliseOrigin } from '../spider';
 import { type EvidenceSink, RunIngest, type ScreenshotItem } from './run-ingest';
-import { watchCrawl, type WatchCrawlResult } from './watch-crawl';
+import { type WatchCrawlOptions, type WatchCrawlResult, type WatchedListing, type WatchedShop, watchCrawl } from './watch-crawl';
 
 /** How the spiders behave (from the configuration). */
 export interface CrawlSettings {
@@ -41,7 +41,61 @@ export interface CrawlSettings {
   ingestBatch?: number;
 }
 
+/**
+ * What one run fetches, decided by the core from the database: plain data, so that it can travel to a
+ * crawler worker on the external segment as job data (CRAWL_MODE=queue) or be fetched in this process.
+ */
+export interface CrawlPlan {
+  runId: number;
+  kind: CrawlKind;
+  directories: string[];
+  shops: string[];
+  listings: Array<{ url: string; shopUrl: string | null }>;
+  followListings: boolean;
+  allowedOrigins: string[];
+}
+
+/** The spider limits a plan is fetched under (from the core's configuration; a worker may lower them). */
+export type SpiderLimits = NonNullable<WatchCrawlOptions['spider']>;
+
+/** What a fetch reports besides its records (the parts of `WatchCrawlResult` a run keeps). */
+export type FetchSummary = Pick<WatchCrawlResult, 'pagesOk' | 'pagesFailed' | 'skipped' | 'errors' | 'licenceMissed'>;
+
+/**
+ * Fetches a plan somewhere else (a crawler worker through the queue: server/jobs/crawl-queue.ts) and hands
+ * back its records, evidence bodies already checked against their SHA-256; `refused` notes records whose
+ * evidence did not match (nothing of them is recorded).
+ */
+export type RemoteFetch = (
+  plan: CrawlPlan,
+  limits: SpiderLimits,
+  sink: { onShop: (shop: WatchedShop) => Promise<void>; onListing: (listing: WatchedListing) => Promise<void> },
+) => Promise<FetchSummary & { refused: string[] }>;
+
+/** Fetches and extracts a plan with the spiders in this process (in-process mode, and the crawler worker role). */
+export function fetchPlan(
+  plan: CrawlPlan,
+  limits: SpiderLimits,
+  sink: { onShop: (shop: WatchedShop) => Promise<void>; onListing: (listing: WatchedListing) => Promise<void> },
+): Promise<WatchCrawlResult> {
+  return watchCrawl({
+    directories: plan.directories,
+    shops: plan.shops,
+    listings: plan.listings,
+    followListings: plan.followListings,
+    allowedOrigins: plan.allowedOrigins,
+    spider: limits,
+    onShop: sink.onShop,
+    onListing: sink.onListing,
+  });
+}
+
 export interface CrawlDeps {
+  /**
+   * null/undefined: fetch in this process (CRAWL_MODE=inprocess); set: hand the plan to crawler workers
+   * through the queue (CRAWL_MODE=queue) — the core then opens no connection to a crawl target.
+   */
+  remote?: RemoteFetch | null;
   orm: MikroORM;
   storeFor: (db: SqlExecutor) => TimeSeriesStore;
   /** evidence store for a run (crawler identity in its records); null: keep no raw responses (nor screenshots) */
@@ -186,32 +240,38 @@ async function crawlAndIngest(deps: CrawlDeps, run: CrawlRun, em: EntityManager)
     });
   };
 
-  const result = await watchCrawl({
-    directories,
-    shops,
-    listings,
-    followListings: run.kind === CrawlKind.SHOPS,
-    allowedOrigins: [...origins],
-    spider: {
-      maxConcurrency: settings.maxConcurrency,
-      perHostConcurrency: settings.perHostConcurrency,
-      maxRequestsPerMinute: settings.maxRequestsPerMinute || undefined,
-      requestTimeoutSecs: settings.requestTimeoutSecs,
-      maxBodyBytes: settings.maxBodyBytes,
-      userAgent: settings.userAgent,
-    },
-    onShop: async (shop) => {
+  const plan: CrawlPlan = { runId: run.id, kind: run.kind, directories, shops, listings, followListings: run.kind === CrawlKind.SHOPS, allowedOrigins: [...origins] };
+  const limits: SpiderLimits = {
+    maxConcurrency: settings.maxConcurrency,
+    perHostConcurrency: settings.perHostConcurrency,
+    maxRequestsPerMinute: settings.maxRequestsPerMinute || undefined,
+    requestTimeoutSecs: settings.requestTimeoutSecs,
+    maxBodyBytes: settings.maxBodyBytes,
+    userAgent: settings.userAgent,
+  };
+  const sink = {
+    onShop: async (shop: WatchedShop) => {
       await ingest.addShop(shop);
       await progress(null);
     },
-    onListing: async (listing) => {
+    onListing: async (listing: WatchedListing) => {
       await ingest.addListing(listing);
       await progress(null);
     },
-  });
+  };
+  let result: FetchSummary;
+  if (deps.remote) {
+    const fetched = await deps.remote(plan, limits, sink);
+    if (fetched.refused.length > 0) notes.push(`${fetched.refused.length} records refused: their evidence did not match its SHA-256 (${fetched.refused.slice(0, 5).join(', ')})`);
+    result = fetched;
+  } else {
+    result = await fetchPlan(plan, limits, sink);
+  }
   await ingest.finish();
 
-  const shots = run.kind === CrawlKind.SHOPS && run.screenshots ? await takeScreenshots(deps, run, ingest, evidence, [...origins], db) : null;
+  // queue mode: the core opens no connection to a crawl target, so no browser either
+  if (deps.remote && run.kind === CrawlKind.SHOPS && run.screenshots) notes.push('screenshots skipped: not taken in CRAWL_MODE=queue (the core opens no connection to crawl targets)');
+  const shots = !deps.remote && run.kind === CrawlKind.SHOPS && run.screenshots ? await takeScreenshots(deps, run, ingest, evidence, [...origins], db) : null;
   if (shots) {
     notes.push(...shots.notes);
     await update(orm, run.id, { captures: ingest.counts.captures + shots.captures });

@@ -326,6 +326,10 @@ export class RunIngest {
   private async writeListings(records: WatchedListing[]): Promise<void> {
     const { observedAt } = this.options;
     const upserts: Array<{ record: WatchedListing; shop: ResolvedShop }> = [];
+    // a page handed on twice in one batch (a result delivered twice) is written once: one upsert may not touch a row twice
+    const byUrl = new Map<string, WatchedListing>();
+    for (const record of records) byUrl.set(record.url, record);
+    if (byUrl.size < records.length) records = [...byUrl.values()];
     for (const record of records) {
       this.counts.listingsSeen++;
       const shop = this.shopOfListing(record);

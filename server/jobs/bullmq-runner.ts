@@ -25,7 +25,7 @@ export class BullMqJobRunner implements JobRunner {
    */
   constructor(
     redisUrl: string,
-    private readonly prefix = 'hongdun',
+    readonly prefix = 'hongdun',
     private readonly lockMs = 30_000,
   ) {
     this.connection = new IORedis(redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
@@ -72,7 +72,7 @@ export class BullMqJobRunner implements JobRunner {
         return d.handler(job.data ?? {});
       },
       // a job whose worker died goes back to the queue up to 3 times before BullMQ gives it up
-      { connection: this.connection.duplicate(), prefix: this.prefix, concurrency, lockDuration: this.lockMs, stalledInterval: this.lockMs, maxStalledCount: 3 },
+      { connection: this.own(this.connection.duplicate()), prefix: this.prefix, concurrency, lockDuration: this.lockMs, stalledInterval: this.lockMs, maxStalledCount: 3 },
     );
     this.worker.on('failed', (job, err) => {
       logger.warn({ job: job?.name, id: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed');
@@ -85,7 +85,7 @@ export class BullMqJobRunner implements JobRunner {
   }
 
   async waitFor(jobId: string, timeoutMs = 60_000): Promise<unknown> {
-    this.events ??= new QueueEvents(QUEUE_NAME, { connection: this.connection.duplicate(), prefix: this.prefix });
+    this.events ??= new QueueEvents(QUEUE_NAME, { connection: this.own(this.connection.duplicate()), prefix: this.prefix });
     await this.events.waitUntilReady();
     const job = await this.queue.getJob(jobId);
     if (!job) throw new Error(`unknown job id ${jobId}`);
@@ -110,8 +110,24 @@ export class BullMqJobRunner implements JobRunner {
     return list.map((s) => ({ key: s.key, name: s.name }));
   }
 
+  private readonly closeHooks: Array<() => Promise<void>> = [];
+  /** connections duplicated for the worker and the queue events: BullMQ does not close connections it is given */
+  private readonly owned: IORedis[] = [];
+
+  private own(connection: IORedis): IORedis {
+    this.owned.push(connection);
+    return connection;
+  }
+
+  /** Closes `fn` with this runner (clients of other queues that the job handlers use, e.g. the crawl queue). */
+  onClose(fn: () => Promise<void>): void {
+    this.closeHooks.push(fn);
+  }
+
   async close(): Promise<void> {
     await this.worker?.close();
+    await Promise.allSettled(this.closeHooks.splice(0).map((fn) => fn()));
+    for (const c of this.owned.splice(0)) c.disconnect();
     await this.events?.close();
     await this.queue.close();
     this.connection.disconnect();

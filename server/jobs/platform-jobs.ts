@@ -15,6 +15,8 @@ import { UserInputError } from '../../services/errors';
 import type { Config } from '../config';
 import { timeSeriesOf } from '../database';
 import type { JobRunner } from './job-runner';
+import { BullMqJobRunner } from './bullmq-runner';
+import { CrawlQueueClient } from './crawl-queue';
 
 /** Job names of the platform. */
 export { CRAWL_JOB };
@@ -108,6 +110,16 @@ export async function registerPlatformJobs(runner: JobRunner, orm: MikroORM, con
   await runner.schedule({ id: 'session-cleanup-nightly', job: JOBS.SESSION_CLEANUP, cron: '17 3 * * *' });
 
   const deps = crawlDeps(orm, config);
+  if (config.crawlMode === 'queue') {
+    // the fetching goes to crawler workers (`hongdun worker crawl`) through Redis; this process only ingests
+    if (!config.redisUrl) throw new Error('CRAWL_MODE=queue needs REDIS_URL (the queue is the only link to the crawler workers)');
+    const client = new CrawlQueueClient(config.redisUrl, runner instanceof BullMqJobRunner ? runner.prefix : 'hongdun');
+    if (runner instanceof BullMqJobRunner) runner.onClose(() => client.close());
+    deps.remote = client.remote(async (runId) => {
+      const [row] = await orm.em.fork().getConnection().execute<{ attempts: number }[]>('select attempts from crawl_run where id = ?', [runId]);
+      return Number(row?.attempts ?? 0);
+    });
+  }
   for (const kind of Object.values(CrawlKind)) {
     runner.define({
       name: CRAWL_JOB[kind],

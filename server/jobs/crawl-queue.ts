@@ -1,0 +1,109 @@
+/**
+ * The core's side of CRAWL_MODE=queue: hands a run's plan to the crawler workers (crawlers/worker) as a
+ * BullMQ job on CRAWL_FETCH_QUEUE, waits for it, then pulls the result chunks from Redis, checks every
+ * evidence body against its SHA-256 (a record with a mismatching body is refused and logged, nothing of
+ * it is recorded), hands the accepted records to the run's ingest and deletes the chunks. The core never
+ * opens a connection to a crawl target in this mode.
+ *
+ * Idempotent: the fetch job's id is the run and its attempt, so a core that restarts while waiting finds
+ * the same job; the ingest (crawlers/runs/run-ingest.ts) writes by natural keys, so a result delivered
+ * twice writes nothing twice.
+ */
+import { Queue, QueueEvents } from 'bullmq';
+import IORedis from 'ioredis';
+import type { CrawlPlan, RemoteFetch, SpiderLimits } from '../../crawlers/runs/execute-run';
+import type { WatchedListing, WatchedShop } from '../../crawlers/runs/watch-crawl';
+import { CRAWL_FETCH_QUEUE, decodeListing, decodeShop, type FetchJobData, type FetchJobResult, type ResultChunk, unpackChunk } from '../../crawlers/worker/wire';
+import { logger } from '../logger';
+
+/** How long the core waits for a fetch job (a whole crawl) before failing the attempt. */
+const WAIT_MS = 12 * 3600_000;
+
+/** Hands the accepted records of one chunk to the sink; returns the URLs of the refused ones. */
+export async function ingestChunk(
+  chunk: ResultChunk,
+  sink: { onShop: (shop: WatchedShop) => Promise<void>; onListing: (listing: WatchedListing) => Promise<void> },
+  context: Record<string, unknown> = {},
+): Promise<string[]> {
+  const refused: string[] = [];
+  for (const w of chunk.shops ?? []) {
+    const shop = decodeShop(w);
+    if (!shop) {
+      refused.push(w.url);
+      logger.error({ ...context, url: w.url }, 'crawl result refused: an evidence body does not match its SHA-256');
+      continue;
+    }
+    await sink.onShop(shop);
+  }
+  for (const w of chunk.listings ?? []) {
+    const listing = decodeListing(w);
+    if (!listing) {
+      refused.push(w.url);
+      logger.error({ ...context, url: w.url }, 'crawl result refused: an evidence body does not match its SHA-256');
+      continue;
+    }
+    await sink.onListing(listing);
+  }
+  return refused;
+}
+
+export class CrawlQueueClient {
+  private readonly connection: IORedis;
+  private readonly queue: Queue<FetchJobData, FetchJobResult>;
+  private events: QueueEvents | undefined;
+  private eventsConnection: IORedis | undefined;
+
+  constructor(
+    redisUrl: string,
+    private readonly prefix = 'hongdun',
+    private readonly waitMs = WAIT_MS,
+  ) {
+    this.connection = new IORedis(redisUrl, { maxRetriesPerRequest: null });
+    this.connection.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error (crawl queue)'));
+    this.queue = new Queue(CRAWL_FETCH_QUEUE, { connection: this.connection, prefix });
+  }
+
+  /** The RemoteFetch of CrawlDeps: fetch on a crawler worker, ingest here. `attempt` names the job (one per run attempt). */
+  remote(attemptOf: (runId: number) => Promise<number>): RemoteFetch {
+    return async (plan: CrawlPlan, limits: SpiderLimits, sink) => {
+      const attempt = await attemptOf(plan.runId);
+      const jobId = `run-${plan.runId}-attempt-${attempt}`;
+      const result = await this.fetch(jobId, { plan, limits });
+      const refused: string[] = [];
+      for (const key of result.chunks) {
+        const bytes = await this.connection.getBuffer(key);
+        if (!bytes) throw new Error(`crawl result chunk ${key} is gone (expired or already collected): the run is retried`);
+        refused.push(...(await ingestChunk(unpackChunk(bytes), sink, { run: plan.runId, job: jobId })));
+      }
+      if (result.chunks.length > 0) await this.connection.del(...result.chunks);
+      return { ...result.summary, refused };
+    };
+  }
+
+  /** Queues (or finds again) the fetch job `jobId` and waits for its result. */
+  async fetch(jobId: string, data: FetchJobData): Promise<FetchJobResult> {
+    if (!this.events) {
+      // BullMQ does not close a connection it is given: closed in close()
+      this.eventsConnection = this.connection.duplicate();
+      this.events = new QueueEvents(CRAWL_FETCH_QUEUE, { connection: this.eventsConnection, prefix: this.prefix });
+    }
+    await this.events.waitUntilReady();
+    const job = await this.queue.add('fetch', data, {
+      jobId,
+      attempts: 3,
+      backoff: { type: 'exponential', delay: 5000 },
+      removeOnComplete: { age: 24 * 3600 },
+      removeOnFail: { age: 7 * 24 * 3600 },
+    });
+    const state = await job.getState();
+    if (state === 'completed') return (await this.queue.getJob(jobId))!.returnvalue;
+    return (await job.waitUntilFinished(this.events, this.waitMs)) as FetchJobResult;
+  }
+
+  async close(): Promise<void> {
+    await this.events?.close();
+    this.eventsConnection?.disconnect();
+    await this.queue.close();
+    this.connection.disconnect();
+  }
+}
