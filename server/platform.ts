@@ -136,7 +136,7 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
   // the public consumer-warning feed: no login, published warnings only (an allow-list of fields)
   app.use(publicWarningsRouter(orm));
   // self-filing (主体备案) and the electronic badge: no login, rate-limited, public facts only
-  app.use(publicFilingRouter(orm, config));
+  app.use(publicFilingRouter(orm, config, runner instanceof BullMqJobRunner ? runner.prefix : 'hongdun'));
   // the leadership dashboard: static files only (its data comes from /graphql with the user's token)
   app.use(dashboardRouter());
 

@@ -10,12 +10,15 @@
 import IORedis from 'ioredis';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Marketplace, startMarketplace } from '../crawlers/demo-marketplace';
 import { openEvidenceStore, sha256Hex } from '../crawlers/evidence';
 import { type CrawlDeps, executeCrawlRun, fetchPlan, type RemoteFetch } from '../crawlers/runs/execute-run';
+import { CrawlQueueClient } from '../server/jobs/crawl-queue';
 import { assertNoDatabaseCredentials, type CrawlWorkerHandle, startCrawlWorker } from '../crawlers/worker/crawl-worker';
 import { encodeListing, encodeShop, type ResultChunk } from '../crawlers/worker/wire';
 import { CrawlKind, CrawlRunStatus } from '../entities';
@@ -117,6 +120,37 @@ describe.skipIf(!hasRedis)('CRAWL_MODE=queue: the core ingests what a crawler wo
     const [row] = await sql<{ status: string; message: string | null; observations_written: number; snapshots_written: number }>(`select * from crawl_run where id = ?`, [run.id]);
     return { id: run.id, ...row };
   }
+
+  it("a self-filing's proof of control is read by the crawler worker, not the core: token found, missing, outside the worker's origins", async () => {
+    const pages = http.createServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(req.url === '/with' ? '<html><body>本店备案验证码 HD-VERIFY-abc123</body></html>' : '<html><body>no token</body></html>');
+    });
+    await new Promise<void>((resolve) => pages.listen(0, '127.0.0.1', () => resolve()));
+    const origin = `http://127.0.0.1:${(pages.address() as AddressInfo).port}`;
+    const client = new CrawlQueueClient(REDIS_URL, prefix);
+    try {
+      // the worker of this suite allows the marketplace only: the page server is outside its origins
+      const outside = await client.checkTokens([{ url: `${origin}/with`, token: 'HD-VERIFY-abc123' }], { crawlTimeoutSecs: 5, crawlMaxBodyBytes: 1 << 20 });
+      expect(outside.get(`${origin}/with`)).toEqual({ found: false, reason: expect.stringMatching(/allowed origins/) });
+      const second = await startCrawlWorker({ redisUrl: REDIS_URL, prefix: `${prefix}-tokens`, lockMs: 5000, allowedOrigins: [origin], limits: { maxConcurrency: 2, perHostConcurrency: 2, requestTimeoutSecs: 5, maxBodyBytes: 1 << 20 } });
+      const tokens = new CrawlQueueClient(REDIS_URL, `${prefix}-tokens`);
+      try {
+        const checks = await tokens.checkTokens(
+          [{ url: `${origin}/with`, token: 'HD-VERIFY-abc123' }, { url: `${origin}/without`, token: 'HD-VERIFY-abc123' }],
+          { crawlTimeoutSecs: 5, crawlMaxBodyBytes: 1 << 20 },
+        );
+        expect(checks.get(`${origin}/with`)).toEqual({ found: true });
+        expect(checks.get(`${origin}/without`)).toEqual({ found: false, reason: expect.stringMatching(/token not found/) });
+      } finally {
+        await tokens.close();
+        await second.close();
+      }
+    } finally {
+      await client.close();
+      await new Promise((r) => pages.close(r));
+    }
+  }, 60_000);
 
   it('discovery and a shops crawl complete through the queue: observations, snapshots and intact evidence in the database', async () => {
     const d = await runThroughQueue(CrawlKind.DISCOVERY, new Date('2026-12-01T01:00:00Z'));

@@ -18,7 +18,8 @@ import { UnrecoverableError, Worker } from 'bullmq';
 import IORedis from 'ioredis';
 import { normaliseOrigin } from '../spider';
 import { fetchPlan, type SpiderLimits } from '../runs/execute-run';
-import { CHUNK_RECORDS, CHUNK_TTL_SECS, CRAWL_FETCH_QUEUE, encodeListing, encodeShop, type FetchJobData, type FetchJobResult, packChunk, type ResultChunk } from './wire';
+import { fetchForTokens } from '../../services/filing/token-check';
+import { CHUNK_RECORDS, CHUNK_TTL_SECS, CRAWL_FETCH_QUEUE, encodeListing, encodeShop, type FetchJobData, type FetchJobResult, packChunk, type ResultChunk, TOKEN_CHECK_JOB, type TokenCheckJobData, type TokenCheckJobResult } from './wire';
 
 export interface CrawlWorkerOptions {
   redisUrl: string;
@@ -37,6 +38,18 @@ export interface CrawlWorkerOptions {
 
 export interface CrawlWorkerHandle {
   close(): Promise<void>;
+}
+
+/** A self-filing's token check on this worker: only the filing's own origins, capped by this worker's limits and origins. */
+async function checkTokensOn(data: TokenCheckJobData, own: ReadonlySet<string>, limits: SpiderLimits): Promise<TokenCheckJobResult> {
+  const targets = data.targets.filter((t) => own.size === 0 || own.has(normaliseOrigin(new URL(t.url).origin)));
+  const refused = data.targets.filter((t) => !targets.includes(t));
+  const checks = await fetchForTokens(targets, {
+    crawlTimeoutSecs: cap(data.limits.crawlTimeoutSecs, limits.requestTimeoutSecs) ?? 15,
+    crawlMaxBodyBytes: cap(data.limits.crawlMaxBodyBytes, limits.maxBodyBytes) ?? 2 * 1024 * 1024,
+  });
+  for (const t of refused) checks.set(t.url, { found: false, reason: "该地址不在采集节点的允许范围内 (outside this crawler worker's allowed origins)" });
+  return { checks: [...checks.entries()] };
 }
 
 /** Refuses to run with database credentials in the environment (the external segment holds none). */
@@ -62,6 +75,7 @@ export async function startCrawlWorker(options: CrawlWorkerOptions): Promise<Cra
   const worker = new Worker<FetchJobData, FetchJobResult>(
     CRAWL_FETCH_QUEUE,
     async (job) => {
+      if (job.name === TOKEN_CHECK_JOB) return (await checkTokensOn(job.data as unknown as TokenCheckJobData, own, options.limits)) as unknown as FetchJobResult;
       const { plan, limits } = job.data;
       const origins = plan.allowedOrigins.map(normaliseOrigin);
       if (own.size > 0) {

@@ -88,6 +88,22 @@ export interface FetchJobResult {
   listings: number;
 }
 
+/**
+ * A self-filing's proof of control (services/filing/verify-filing-shops.command.ts): the pages to read and
+ * the token each must hold. Job name {@link TOKEN_CHECK_JOB} on the same queue, so in CRAWL_MODE=queue the
+ * core never fetches a business's page itself either.
+ */
+export const TOKEN_CHECK_JOB = 'verify-tokens';
+
+export interface TokenCheckJobData {
+  targets: Array<{ url: string; token: string }>;
+  limits: { crawlTimeoutSecs: number; crawlMaxBodyBytes: number };
+}
+
+export interface TokenCheckJobResult {
+  checks: Array<[string, { found: true } | { found: false; reason: string }]>;
+}
+
 /** Records per result chunk. */
 export const CHUNK_RECORDS = 200;
 /** How long result chunks stay in Redis when the core never collects them (a core that died meanwhile). */

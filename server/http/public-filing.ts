@@ -24,6 +24,8 @@ import { publicFilingView } from '../../services/filing/public-view';
 import { RateWindow } from '../../services/filing/rate-window';
 import { submitSelfFiling } from '../../services/filing/submit-filing.command';
 import { verifyFilingShops } from '../../services/filing/verify-filing-shops.command';
+import { fetchForTokens, type TokenCheck } from '../../services/filing/token-check';
+import { CrawlQueueClient } from '../jobs/crawl-queue';
 import { runAsSystem } from '../../services/system-actor';
 import type { Config } from '../config';
 import { logger } from '../logger';
@@ -131,7 +133,7 @@ code{background:#f4f4f4;padding:0 .2rem}
 const problem = (res: Response, status: number, message: string, headers: Record<string, string> = {}) => res.status(status).set(headers).json({ errors: [{ message, field: null }] });
 
 /** The self-filing page, its endpoints and the badge's public pages; mount before the authenticated API. */
-export function publicFilingRouter(orm: MikroORM, config: Config): Router {
+export function publicFilingRouter(orm: MikroORM, config: Config, queuePrefix = 'hongdun'): Router {
   const router = Router();
   const baseUrl = () => config.publicBaseUrl ?? `http://${config.host}:${config.port}`;
   const reads = new RateWindow(120);
@@ -208,7 +210,7 @@ export function publicFilingRouter(orm: MikroORM, config: Config): Router {
       const wait = status.take(addressOf(req));
       if (wait > 0) throw new FilingRateLimitedError(wait, '验证');
       const { key, number } = await keyed(req);
-      const { filing, shops } = await verifyFilingShops(orm.em.fork(), number, config);
+      const { filing, shops } = await verifyFilingShops(orm.em.fork(), number, config, tokenFetcher(config, queuePrefix));
       res.json(publicFilingView(filing, shops, key, baseUrl()));
     } catch (error) {
       fail(res, error, 'self-filing verification');
@@ -261,4 +263,21 @@ export function publicFilingRouter(orm: MikroORM, config: Config): Router {
     problem(res, code, message);
   });
   return router;
+}
+
+/**
+ * Who reads a filing's pages: this process (CRAWL_MODE=inprocess), or a crawler worker of the external
+ * segment through the queue (CRAWL_MODE=queue: the core never fetches a business's page itself).
+ */
+function tokenFetcher(config: Config, queuePrefix: string): (targets: Array<{ url: string; token: string }>) => Promise<Map<string, TokenCheck>> {
+  if (config.crawlMode !== 'queue' || !config.redisUrl) return (targets) => fetchForTokens(targets, config);
+  const redisUrl = config.redisUrl;
+  return async (targets) => {
+    const client = new CrawlQueueClient(redisUrl, queuePrefix);
+    try {
+      return await client.checkTokens(targets, { crawlTimeoutSecs: config.crawlTimeoutSecs, crawlMaxBodyBytes: config.crawlMaxBodyBytes });
+    } finally {
+      await client.close();
+    }
+  };
 }

@@ -13,7 +13,8 @@ import { Queue, QueueEvents } from 'bullmq';
 import IORedis from 'ioredis';
 import type { CrawlPlan, RemoteFetch, SpiderLimits } from '../../crawlers/runs/execute-run';
 import type { WatchedListing, WatchedShop } from '../../crawlers/runs/watch-crawl';
-import { CRAWL_FETCH_QUEUE, decodeListing, decodeShop, type FetchJobData, type FetchJobResult, type ResultChunk, unpackChunk } from '../../crawlers/worker/wire';
+import { CRAWL_FETCH_QUEUE, decodeListing, decodeShop, type FetchJobData, type FetchJobResult, type ResultChunk, TOKEN_CHECK_JOB, type TokenCheckJobData, type TokenCheckJobResult, unpackChunk } from '../../crawlers/worker/wire';
+import type { TokenCheck } from '../../services/filing/token-check';
 import { logger } from '../logger';
 
 /** How long the core waits for a fetch job (a whole crawl) before failing the attempt. */
@@ -98,6 +99,20 @@ export class CrawlQueueClient {
     const state = await job.getState();
     if (state === 'completed') return (await this.queue.getJob(jobId))!.returnvalue;
     return (await job.waitUntilFinished(this.events, this.waitMs)) as FetchJobResult;
+  }
+
+  /** A self-filing's token check on a crawler worker (the core reads no business's page itself). */
+  async checkTokens(targets: TokenCheckJobData['targets'], limits: TokenCheckJobData['limits'], waitMs = 60_000): Promise<Map<string, TokenCheck>> {
+    if (targets.length === 0) return new Map();
+    if (!this.events) {
+      this.eventsConnection = this.connection.duplicate();
+      this.events = new QueueEvents(CRAWL_FETCH_QUEUE, { connection: this.eventsConnection, prefix: this.prefix });
+    }
+    await this.events.waitUntilReady();
+    const queue = this.queue as unknown as Queue<TokenCheckJobData, TokenCheckJobResult>;
+    const job = await queue.add(TOKEN_CHECK_JOB, { targets, limits }, { attempts: 2, backoff: { type: 'fixed', delay: 1000 }, removeOnComplete: { age: 3600 }, removeOnFail: { age: 24 * 3600 } });
+    const result = (await job.waitUntilFinished(this.events, waitMs)) as TokenCheckJobResult;
+    return new Map(result.checks);
   }
 
   async close(): Promise<void> {

@@ -13,55 +13,19 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { SelfFiling, SelfFilingShop, SelfFilingStatus } from '../../entities';
 import { now } from '../../entities/clock';
-import { crawl } from '../../crawlers/spider';
 import type { Config } from '../../server/config';
 import { addWorkingDays, chinaDay } from '../calendar/working-days';
 import { runCommand } from '../command';
 import { runAsSystem } from '../system-actor';
 import { FilingNotFoundError, FilingRateLimitedError } from './filing-errors';
+import { fetchForTokens, type TokenCheck } from './token-check';
+
+export { fetchForTokens, type TokenCheck } from './token-check';
 
 /** Working days the station has to review a filing once its shops are verified. */
 export const REVIEW_WORKING_DAYS = 5;
 /** Seconds between two verification runs of one filing. */
 export const VERIFY_INTERVAL_SECONDS = 20;
-/** Largest page a verification fetch reads. */
-const VERIFY_MAX_BYTES = 2 * 1024 * 1024;
-
-/** What one fetch found, per shop address. */
-export type TokenCheck = { found: true } | { found: false; reason: string };
-
-/**
- * Fetches each address (allowed origins: exactly those of `urls`) and says whether its page holds its
- * token. Never throws for a hostile or absent page.
- */
-export async function fetchForTokens(targets: Array<{ url: string; token: string }>, config: Pick<Config, 'crawlTimeoutSecs' | 'crawlMaxBodyBytes'>): Promise<Map<string, TokenCheck>> {
-  const out = new Map<string, TokenCheck>();
-  if (targets.length === 0) return out;
-  const byUrl = new Map(targets.map((t) => [t.url, t.token]));
-  const result = await crawl({
-    startUrls: targets.map((t) => t.url),
-    allowedOrigins: [...new Set(targets.map((t) => new URL(t.url).origin))],
-    enqueue: false,
-    maxRequests: targets.length,
-    maxConcurrency: 2,
-    requestTimeoutSecs: Math.min(config.crawlTimeoutSecs, 15),
-    maxBodyBytes: Math.min(config.crawlMaxBodyBytes, VERIFY_MAX_BYTES),
-    maxRetries: 1,
-    retryBackoffMs: 200,
-    // the owner of the site asked for this one fetch of its own page
-    respectRobotsTxt: false,
-    userAgent: 'HongdunVerifier/0.1 (+self-filing)',
-    onPage: (page) => {
-      const token = byUrl.get(page.url);
-      if (token === undefined) return;
-      out.set(page.url, page.body.includes(token) ? { found: true } : { found: false, reason: '页面上未找到验证码 (token not found on the page)' });
-    },
-  });
-  for (const e of result.errors) if (!out.has(e.url)) out.set(e.url, { found: false, reason: `无法读取该页面 (could not read the page: ${e.reason})` });
-  for (const t of targets) if (!out.has(t.url)) out.set(t.url, { found: false, reason: '无法读取该页面 (could not read the page)' });
-  return out;
-}
-
 /**
  * Runs the verification of the filing `number` (the caller has checked the filing key). Returns the
  * filing and its shops as they are afterwards. Throws FilingNotFoundError, FilingRateLimitedError.
@@ -70,6 +34,8 @@ export function verifyFilingShops(
   em: EntityManager,
   number: string,
   config: Pick<Config, 'crawlTimeoutSecs' | 'crawlMaxBodyBytes'>,
+  /** who reads the pages: this process by default; a crawler worker through the queue in CRAWL_MODE=queue */
+  fetchTokens: (targets: Array<{ url: string; token: string }>) => Promise<Map<string, TokenCheck>> = (targets) => fetchForTokens(targets, config),
 ): Promise<{ filing: SelfFiling; shops: SelfFilingShop[] }> {
   return runAsSystem('public self-filing page: verification', async () => {
     const claimed = await runCommand(em, 'verifyFilingShops', async (tem) => {
@@ -84,7 +50,7 @@ export function verifyFilingShops(
     });
     if (claimed !== null) {
       const pending = await em.fork().find(SelfFilingShop, { filing: claimed, verifiedAt: null }, { orderBy: { id: 'asc' } });
-      const checks = await fetchForTokens(pending.map((s) => ({ url: s.url, token: s.verificationToken })), config);
+      const checks = await fetchTokens(pending.map((s) => ({ url: s.url, token: s.verificationToken })));
       await runCommand(em, 'verifyFilingShops', async (tem) => {
         const filing = await tem.findOneOrFail(SelfFiling, { id: claimed });
         const shops = await tem.find(SelfFilingShop, { filing }, { orderBy: { id: 'asc' } });
