@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { constants as fsConstants, createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 
@@ -29,6 +29,24 @@ export class BlobAlteredError extends Error {
   ) {
     super(`evidence blob ${sha256} is altered (its bytes hash to ${actual})`);
     this.name = 'BlobAlteredError';
+  }
+}
+
+/**
+ * The evidence store cannot take a blob (full, read-only, gone): names the store, its folder and the
+ * system's reason, so a crawl run that stops on it says why.
+ */
+export class EvidenceStoreError extends Error {
+  readonly code: string | undefined;
+  constructor(
+    readonly root: string,
+    cause: NodeJS.ErrnoException,
+  ) {
+    const code = cause?.code;
+    const why = code === 'ENOSPC' || code === 'EDQUOT' ? 'it is full' : code === 'EROFS' ? 'it is read-only' : code === 'EACCES' || code === 'EPERM' ? 'writing is not permitted' : 'it cannot be written';
+    super(`evidence store ${root} cannot store a blob: ${why} (${cause?.message ?? String(cause)})`);
+    this.name = 'EvidenceStoreError';
+    this.code = code;
   }
 }
 
@@ -69,14 +87,21 @@ export class BlobStore {
     const file = this.path(sha256);
     if (await exists(file)) return { sha256, bytes: bytes.byteLength, created: false };
     const dir = path.dirname(file);
-    await fs.mkdir(dir, { recursive: true });
     const tmp = path.join(dir, `.${sha256}.${randomBytes(6).toString('hex')}.tmp`);
-    const handle = await fs.open(tmp, 'wx', 0o444);
     try {
-      await handle.writeFile(bytes);
-      if (this.fsync) await handle.sync();
-    } finally {
-      await handle.close();
+      await fs.mkdir(dir, { recursive: true });
+      const handle = await fs.open(tmp, 'wx', 0o444);
+      try {
+        await handle.writeFile(bytes);
+        if (this.fsync) await handle.sync();
+      } finally {
+        await handle.close();
+      }
+    } catch (e) {
+      await fs.rm(tmp, { force: true }).catch(() => {}); // a partial file (disk full) is not left behind
+      // a recursive mkdir on a read-only file system reports ENOENT: ask the folder itself for the reason
+      const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? await fs.access(this.root, fsConstants.W_OK).then(() => e, (a) => a) : e;
+      throw new EvidenceStoreError(this.root, reason as NodeJS.ErrnoException);
     }
     let created = true;
     try {
@@ -84,8 +109,8 @@ export class BlobStore {
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'EEXIST') created = false; // a concurrent writer was first: same bytes, keep theirs
-      else if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'EXDEV') await fs.rename(tmp, file);
-      else throw e;
+      else if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'EXDEV') await fs.rename(tmp, file).catch((r) => Promise.reject(new EvidenceStoreError(this.root, r)));
+      else throw new EvidenceStoreError(this.root, e as NodeJS.ErrnoException);
     } finally {
       await fs.rm(tmp, { force: true });
     }

@@ -8,7 +8,7 @@ import type { BlobStoreOptions } from './blob-store';
 import { type EvidenceDatabase, EvidenceStore, evidenceDatabase } from './evidence.store';
 
 export * from './types';
-export { BlobAlteredError, BlobMissingError, type BlobState, BlobStore, type BlobStoreOptions, sha256Hex } from './blob-store';
+export { BlobAlteredError, BlobMissingError, type BlobState, BlobStore, EvidenceStoreError, type BlobStoreOptions, sha256Hex } from './blob-store';
 export { type EvidenceDatabase, EvidenceInputError, EvidenceStore, evidenceDatabase } from './evidence.store';
 export { evidenceSink, type RawResponseItem } from './sink';
 export { canonicalJson, recordHash, RECORD_HASH_VERSION, type HashedFields } from './record-hash';
