@@ -6,7 +6,6 @@ import {
   EcommercePlatform,
   PlatformReport,
   PlatformShop,
-  type ReportRowError,
 } from '../../../entities';
 import { runCommand } from '../../command';
 import { ConflictError, UserInputError } from '../../errors';
@@ -230,9 +229,4 @@ async function writeShops(
     );
   }
   return counts;
-}
-
-/** The row errors of a report, for the error file (the stored ones: at most STORED_REPORT_ERRORS). */
-export function reportErrors(report: PlatformReport): ReportRowError[] {
-  return report.errors;
 }

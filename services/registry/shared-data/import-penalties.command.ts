@@ -4,9 +4,9 @@ import { runCommand } from '../../command';
 import { runAsSystem } from '../../system-actor';
 import { IMPORT_CHUNK_SIZE, type RowErrorAt, summarise } from '../import/import-entities.command';
 import { readRegisterFile, type RegisterFile } from '../import/read-register-file';
-import { headerRecogniser, mapSharedColumns, PENALTY_ALIASES, PENALTY_REQUIRED, type PenaltyField, type SharedColumns } from './shared-columns';
+import { headerRecogniser, mapSharedColumns, PENALTY_ALIASES, PENALTY_REQUIRED, type PenaltyField, rowReader, type SharedColumns } from './shared-columns';
 import { batchFields, checkImporter, matchEntities, recordRejected, type SharedImportProps, type SharedImportReport, unmatchedReason } from './shared-import';
-import { parseAmount, parseDay, parsePenaltyCategories, parseText, parseUsccCell, sumAmounts } from './shared-values';
+import { parseAmount, parseDay, parsePenaltyCategories, parseUsccCell, sumAmounts } from './shared-values';
 
 /** Name of the operation in the audit log. */
 export const IMPORT_PENALTIES_OPERATION = 'importPenalties';
@@ -186,23 +186,8 @@ function validateRows(file: RegisterFile, columns: SharedColumns<PenaltyField>):
   const candidates: Candidate[] = [];
   const firstRowOf = new Map<string, number>();
   for (const { row, cells, lossy } of file.rows) {
-    let ok = true;
-    const fail = (field: PenaltyField, reason: string) => {
-      const col = columns.index[field]!;
-      errors.push({ row, col, column: columns.header[col], reason });
-      ok = false;
-    };
-    const has = (field: PenaltyField) => columns.index[field] !== undefined;
-    const cell = (field: PenaltyField) => (has(field) ? (cells[columns.index[field]!] ?? '') : '');
-    const text = (field: PenaltyField, max: number, keepLines = false): string | null | undefined => {
-      if (!has(field)) return undefined;
-      const parsed = parseText(cell(field), max, keepLines);
-      if ('reason' in parsed) {
-        fail(field, parsed.reason);
-        return null;
-      }
-      return parsed.value;
-    };
+    const r = rowReader(columns, row, cells, errors);
+    const { fail, has, cell, text } = r;
     const amount = (field: PenaltyField): string | null | undefined => {
       if (!has(field)) return undefined;
       const parsed = parseAmount(cell(field), columns.unit[field] ?? 1);
@@ -214,7 +199,7 @@ function validateRows(file: RegisterFile, columns: SharedColumns<PenaltyField>):
     };
 
     const decisionNumber = text('decisionNumber', 100)?.trim() ?? '';
-    if (ok && decisionNumber === '') fail('decisionNumber', 'required: the cell is empty');
+    if (!r.failed && decisionNumber === '') fail('decisionNumber', 'required: the cell is empty');
     const usccCell = parseUsccCell(cell('uscc'), lossy?.includes(columns.index.uscc!) ?? false);
     if ('reason' in usccCell) fail('uscc', usccCell.reason);
     const penaltyText = text('penaltyType', 200);
@@ -240,7 +225,7 @@ function validateRows(file: RegisterFile, columns: SharedColumns<PenaltyField>):
       content: text('content', 100_000, true),
       authority: text('authority', 200),
     };
-    if (!ok || !('value' in usccCell) || !categories || !('value' in categories) || !('value' in day)) continue;
+    if (r.failed || !('value' in usccCell) || !categories || !('value' in categories) || !('value' in day)) continue;
     const earlier = firstRowOf.get(decisionNumber);
     if (earlier !== undefined) {
       fail('decisionNumber', `duplicate decision number ${decisionNumber}: already given in row ${earlier}`);

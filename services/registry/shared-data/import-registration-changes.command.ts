@@ -11,9 +11,9 @@ import { runCommand } from '../../command';
 import { runAsSystem } from '../../system-actor';
 import { IMPORT_CHUNK_SIZE, type RowErrorAt, summarise } from '../import/import-entities.command';
 import { formatCount, readRegisterFile, type RegisterFile } from '../import/read-register-file';
-import { CHANGE_ALIASES, CHANGE_REQUIRED, type ChangeField, headerRecogniser, mapSharedColumns, type SharedColumns } from './shared-columns';
+import { CHANGE_ALIASES, CHANGE_REQUIRED, type ChangeField, headerRecogniser, mapSharedColumns, rowReader, type SharedColumns } from './shared-columns';
 import { batchFields, checkImporter, matchEntities, recordRejected, type SharedImportProps, type SharedImportReport, unmatchedReason } from './shared-import';
-import { parseChangeKind, parseDay, parseText, parseUsccCell, REGISTER_FIELD_MAX, registerFieldOfItem } from './shared-values';
+import { parseChangeKind, parseDay, parseUsccCell, REGISTER_FIELD_MAX, registerFieldOfItem } from './shared-values';
 
 /** Name of the operation in the audit log. */
 export const IMPORT_CHANGES_OPERATION = 'importRegistrationChanges';
@@ -233,23 +233,8 @@ function validateRows(file: RegisterFile, columns: SharedColumns<ChangeField>): 
   const candidates: Candidate[] = [];
   const firstRowOf = new Map<string, number>();
   for (const { row, cells, lossy } of file.rows) {
-    let ok = true;
-    const fail = (field: ChangeField, reason: string) => {
-      const col = columns.index[field]!;
-      errors.push({ row, col, column: columns.header[col], reason });
-      ok = false;
-    };
-    const has = (field: ChangeField) => columns.index[field] !== undefined;
-    const cell = (field: ChangeField) => (has(field) ? (cells[columns.index[field]!] ?? '') : '');
-    const text = (field: ChangeField, max: number, keepLines = false): string | null | undefined => {
-      if (!has(field)) return undefined;
-      const parsed = parseText(cell(field), max, keepLines);
-      if ('reason' in parsed) {
-        fail(field, parsed.reason);
-        return null;
-      }
-      return parsed.value;
-    };
+    const r = rowReader(columns, row, cells, errors);
+    const { fail, has, cell, text } = r;
 
     const usccCell = parseUsccCell(cell('uscc'), lossy?.includes(columns.index.uscc!) ?? false);
     if ('reason' in usccCell) fail('uscc', usccCell.reason);
@@ -271,7 +256,7 @@ function validateRows(file: RegisterFile, columns: SharedColumns<ChangeField>): 
     if (kind === RegistrationChangeKind.CHANGED) {
       if (item === '') {
         if (has('item')) fail('item', 'required for a change (变更): which item changed');
-        else if (ok) fail('kind', 'a change (变更) needs the item changed: the file has no 变更事项 column');
+        else if (!r.failed) fail('kind', 'a change (变更) needs the item changed: the file has no 变更事项 column');
       } else {
         registerField = registerFieldOfItem(item);
         if (registerField) {
@@ -284,7 +269,7 @@ function validateRows(file: RegisterFile, columns: SharedColumns<ChangeField>): 
       }
     }
 
-    if (!ok || !('value' in usccCell) || !kind || !('value' in dayCell)) continue;
+    if (r.failed || !('value' in usccCell) || !kind || !('value' in dayCell)) continue;
     const key = keyOf(usccCell.value, kind, dayCell.value, item);
     const earlier = firstRowOf.get(key);
     if (earlier !== undefined) {

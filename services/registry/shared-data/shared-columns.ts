@@ -1,5 +1,6 @@
 import { ImportFileError } from '../import/read-register-file';
 import { columnLetter, FIELD_ALIASES, normalizeHeader } from '../import/register-columns';
+import { parseText } from './shared-values';
 
 /**
  * The columns of the files other bodies share (issue 16) and how their headers map to fields: registration
@@ -144,4 +145,37 @@ export function mapSharedColumns<F extends string>(
     throw new ImportFileError(`required column${missing.length > 1 ? 's' : ''} missing: ${names}; the header row read was: ${header.join(' | ') || '(empty)'}`);
   }
   return { index, header, unit, warnings };
+}
+
+/**
+ * The cells of one data row of a shared-data file, read by field: `cell` (text, '' when the file lacks the
+ * column), `has`, `text` (checked by parseText; undefined without the column, null on an error) and `fail`,
+ * which records a row error at the field's column; `failed` says whether any did.
+ */
+export function rowReader<F extends string>(
+  columns: SharedColumns<F>,
+  row: number,
+  cells: readonly string[],
+  errors: Array<{ row: number; col: number; column: string | null; reason: string }>,
+) {
+  const reader = {
+    failed: false,
+    has: (field: F) => columns.index[field] !== undefined,
+    cell: (field: F) => (reader.has(field) ? (cells[columns.index[field]!] ?? '') : ''),
+    fail: (field: F, reason: string) => {
+      const col = columns.index[field]!;
+      errors.push({ row, col, column: columns.header[col], reason });
+      reader.failed = true;
+    },
+    text: (field: F, max: number, keepLines = false): string | null | undefined => {
+      if (!reader.has(field)) return undefined;
+      const parsed = parseText(reader.cell(field), max, keepLines);
+      if ('reason' in parsed) {
+        reader.fail(field, parsed.reason);
+        return null;
+      }
+      return parsed.value;
+    },
+  };
+  return reader;
 }
