@@ -199,7 +199,13 @@ describe.skipIf(!hasChromium)('the leadership dashboard in a real browser', () =
     expect(await echarts.text()).toContain('6.1.0');
     const province = (await (await fetch(`${p.url}/dashboard/geo/370000.json`)).json()) as { features: unknown[] };
     expect(province.features).toHaveLength(16);
-    for (const bad of ['/dashboard/geo/110000.json', '/dashboard/geo/..%2fregions-shandong.json', '/dashboard/..%2fpackage.json', '/dashboard/index.html.bak', '/dashboard/%2e%2e%2fserver%2fplatform.ts']) {
+    // the app's modules: the folder's own and one per view under views/
+    for (const file of ['/dashboard/app.js', '/dashboard/state.js', '/dashboard/ui.js', '/dashboard/views/overview.js', '/dashboard/views/market.js']) {
+      const res = await fetch(`${p.url}${file}`);
+      expect(res.status, file).toBe(200);
+      expect(res.headers.get('content-type'), file).toContain('javascript');
+    }
+    for (const bad of ['/dashboard/geo/110000.json', '/dashboard/geo/..%2fregions-shandong.json', '/dashboard/..%2fpackage.json', '/dashboard/index.html.bak', '/dashboard/%2e%2e%2fserver%2fplatform.ts', '/dashboard/views/..%2fapp.js', '/dashboard/views/nothing.js', '/dashboard/views/README.md']) {
       expect((await fetch(`${p.url}${bad}`)).status, bad).toBe(404);
     }
   });

@@ -1,8 +1,8 @@
 /**
  * The leadership dashboard (领导驾驶舱, issue 8): a static browser app in `dashboard/` that talks only to
  * POST /graphql with the user's bearer token. This router serves its files and nothing else — no data:
- * `GET /dashboard/` (index.html), `GET /dashboard/<name>.js|.css` (an allow-list: the files of the
- * dashboard folder, no sub-folders), `GET /dashboard/vendor/echarts.min.js` (the installed `echarts`
+ * `GET /dashboard/` (index.html), `GET /dashboard/screen.html` (the wall screen, 大屏), `GET /dashboard/<name>.js|.css` (an allow-list: the files of the
+ * dashboard folder and of its views/ sub-folder), `GET /dashboard/vendor/echarts.min.js` (the installed `echarts`
  * package) and `GET /dashboard/geo/<adcode>.json` (the vendored GeoJSON of data/geo-shandong/: the
  * province's 16 cities, or one city's counties). Boundaries are public reference data, so no login.
  */
@@ -43,6 +43,11 @@ export function dashboardRouter(): Router {
     res.set('Cache-Control', 'no-cache');
     send(res, path.join(DASHBOARD_DIR, 'index.html'), '0');
   });
+  // the wall screen (大屏, issue 18): its own page beside the dashboard, same scripts and session
+  router.get('/dashboard/screen.html', (_req, res) => {
+    res.set('Cache-Control', 'no-cache');
+    send(res, path.join(DASHBOARD_DIR, 'screen.html'), '0');
+  });
   router.get('/dashboard/vendor/echarts.min.js', (_req, res) => send(res, ECHARTS, '1d'));
   router.get('/dashboard/geo/:file', (req: Request, res: Response) => {
     const code = String(req.params.file).replace(/\.json$/, '');
@@ -53,15 +58,18 @@ export function dashboardRouter(): Router {
     }
     send(res.type('json'), file, '1d');
   });
-  router.get('/dashboard/:file', (req: Request, res: Response) => {
-    const name = String(req.params.file);
-    const file = path.join(DASHBOARD_DIR, name);
-    if (!FILE_RE.test(name) || !fs.existsSync(file)) {
-      res.status(404).type('text').send('not found');
-      return;
-    }
-    res.set('Cache-Control', 'no-cache');
-    send(res, file, '0');
-  });
+  // the app's modules: the folder's own files and those of its one sub-folder views/ (one module per view)
+  for (const sub of ['', 'views/']) {
+    router.get(`/dashboard/${sub}:file`, (req: Request, res: Response) => {
+      const name = String(req.params.file);
+      const file = path.join(DASHBOARD_DIR, sub, name);
+      if (!FILE_RE.test(name) || !fs.existsSync(file)) {
+        res.status(404).type('text').send('not found');
+        return;
+      }
+      res.set('Cache-Control', 'no-cache');
+      send(res, file, '0');
+    });
+  }
   return router;
 }

@@ -1,0 +1,143 @@
+// @ts-check
+/**
+ * The overview (总览): headline tiles against the previous period, the map of the units below (or the stations'
+ * bars) with drill-down, and their table. One GraphQL request (`metrics` with granularity YEAR; see metrics.js).
+ */
+import { ApiError, gql } from '../api.js';
+import { adcodeOf, barOption, formatValue, mapOption } from '../charts.js';
+import { currentLang, metricName, t } from '../i18n.js';
+import { figuresByUnit, previousWindow } from '../metrics.js';
+import { UNIT_CHAIN, VALUE, ensureEcharts, go, state } from '../state.js';
+import { CSV_HEADER, bindFilters, card, crumbs, esc, figureCells, filters, loadMap, locale, main, mount } from '../ui.js';
+
+/** @typedef {import('../metrics.js').MetricDef} MetricDef */
+/** @typedef {import('../metrics.js').Figure} Figure */
+/** @typedef {import('../state.js').Route} Route */
+
+/** The headline tiles: indicator and label (the open-clue stock has no indicator; overdue clues stand in). */
+export const TILES = /** @type {const} */ ([
+  ['shops_filed', 'tileShops'],
+  ['findings', 'tileFindings'],
+  ['clues_overdue', 'tileClues'],
+  ['cases_filed', 'tileCases'],
+  ['complaints_received', 'tileComplaints'],
+  ['patrol_coverage', 'tilePatrol'],
+]);
+
+/** indicators where more is worse (coloured red on the map) */
+export const HIGH_IS_BAD = /^(findings|clues_overdue|patrol_tasks_overdue|shops_unfiled|complaints_received)/;
+export const LEVEL_ORDER = ['PROVINCE', 'CITY', 'COUNTY', 'STATION'];
+
+export const OVERVIEW = `query DashboardOverview($id: ID!, $ids: [ID!], $tiles: [String!]!, $metric: [String!]!, $from: String!, $to: String!, $pfrom: String!, $pto: String!) {
+  ${UNIT_CHAIN}
+  current: metrics(keys: $tiles, unitIds: $ids, from: $from, to: $to, granularity: YEAR) { ${VALUE} }
+  previous: metrics(keys: $tiles, unitIds: $ids, from: $pfrom, to: $pto, granularity: YEAR) { ${VALUE} }
+  children: metrics(keys: $metric, unitIds: $ids, children: true, from: $from, to: $to, granularity: YEAR) { ${VALUE} }
+}`;
+
+/** @param {Figure | null | undefined} cur @param {Figure | null | undefined} prev @param {MetricDef} def */
+export function delta(cur, prev, def) {
+  if (cur?.value == null || prev?.value == null) return { text: t('noPrevious'), cls: '' };
+  const diff = cur.value - prev.value;
+  const arrow = diff > 0 ? '↑' : diff < 0 ? '↓' : '→';
+  const cls = diff > 0 ? 'up' : diff < 0 ? 'down' : '';
+  if (def.unit === '%') {
+    const pp = new Intl.NumberFormat(locale(), { maximumFractionDigits: 1 }).format(Math.abs(diff));
+    return { text: `${t('previous')} ${arrow} ${pp} ${currentLang() === 'zh' ? '个百分点' : 'pp'}`, cls };
+  }
+  const abs = formatValue(Math.abs(diff), def.unit, locale());
+  const rel = prev.value !== 0 ? ` (${new Intl.NumberFormat(locale(), { maximumFractionDigits: 1 }).format((Math.abs(diff) / Math.abs(prev.value)) * 100)}%)` : '';
+  return { text: `${t('previous')} ${arrow} ${abs}${rel}`, cls };
+}
+
+/** The overview: tiles, the map (or the stations' bars) and the table of the units below. @param {Route} r @param {number} seq */
+export async function renderOverview(r, seq) {
+  if (!state.session || !r.unit) return;
+  const prev = previousWindow(r.from, r.to);
+  const own = state.session.me.unit;
+  // the user's own province or city: its map is known before the answer, so fetch it beside the query
+  if (r.unit === String(own.id) && (own.level === 'PROVINCE' || own.level === 'CITY')) loadMap(own.level === 'PROVINCE' ? '370000' : adcodeOf(own.code)).catch(() => undefined);
+  const data = await gql(OVERVIEW, {
+    id: r.unit,
+    ids: [r.unit],
+    tiles: TILES.map(([k]) => k),
+    metric: [r.metric],
+    from: r.from,
+    to: r.to,
+    pfrom: prev.from,
+    pto: prev.to,
+  });
+  await ensureEcharts();
+  if (seq !== state.renderSeq) return;
+  const { catalog } = state.session;
+  const unit = data.unit;
+  const def = catalog.get(r.metric);
+  if (!def) throw new ApiError(`unknown indicator ${r.metric}`, 'BAD_USER_INPUT', 400);
+  const cur = figuresByUnit(data.current, catalog).get(unit.id)?.figures;
+  const before = figuresByUnit(data.previous, catalog).get(unit.id)?.figures;
+  const children = [...figuresByUnit(data.children, catalog).values()];
+  const hasChildren = children.length > 0 && !(children.length === 1 && children[0].unit.id === unit.id);
+
+  const tiles = TILES.map(([key, label]) => {
+    const d = catalog.get(key);
+    const f = cur?.get(key);
+    if (!d || !f) return '';
+    const dl = delta(f, before?.get(key), d);
+    return `<div class="tile" data-testid="tile-${key}" data-key="${key}" data-value="${esc(f.value)}" title="${esc(metricName(d))}: ${esc(d.formula)}">
+      <div class="name">${esc(t(label))}</div>
+      <div class="value">${esc(formatValue(f.value, d.unit, locale()))}</div>
+      <div class="delta ${dl.cls}">${esc(dl.text)}</div></div>`;
+  }).join('');
+
+  const childLevel = LEVEL_ORDER[LEVEL_ORDER.indexOf(unit.level) + 1];
+  const useMap = hasChildren && (unit.level === 'PROVINCE' || unit.level === 'CITY');
+  const items = children.map((c) => ({ unitId: c.unit.id, code: c.unit.code, name: c.unit.name, value: c.figures.get(r.metric)?.value ?? null }));
+  const empty = items.every((i) => i.value == null || i.value === 0);
+  const title = `${metricName(def)} · ${useMap ? t('mapTitle') : childLevel === 'STATION' ? t('stationsTitle') : t('childrenTitle')}`;
+  const mapCode = unit.level === 'PROVINCE' ? '370000' : adcodeOf(unit.code);
+  /** adcode → region name of the map's features */
+  /** @type {Map<string, string>} */
+  let regions = new Map();
+  if (useMap) {
+    await loadMap(mapCode);
+    if (seq !== state.renderSeq) return;
+    regions = new Map(state.echarts.getMap(mapCode).geoJSON.features.map((/** @type {any} */ f) => [f.properties.name, f.properties.label]));
+  }
+  const onMap = { has: (/** @type {string} */ code) => regions.has(code) };
+  const chartBody = !hasChildren
+    ? `<p class="state" data-state="no-children">${esc(t('noChildren'))}</p>`
+    : empty
+      ? `<p class="state" data-state="empty">${esc(t('empty'))}</p>`
+      : `<div class="chart" id="chart-${useMap ? 'map' : 'bars'}"></div>`;
+  const offMap = useMap ? items.filter((i) => !onMap.has(adcodeOf(i.code))) : [];
+  const rows = items
+    .map(
+      (i) => `<tr class="clickable" data-unit="${esc(i.unitId)}" data-code="${esc(i.code)}"><td>${esc(i.code)}</td><td>${esc(i.name)}${offMap.includes(i) ? ' *' : ''}</td>
+      <td class="num" data-value="${esc(i.value)}">${esc(formatValue(i.value, def.unit, locale()))}</td></tr>`,
+    )
+    .join('');
+  const table = hasChildren
+    ? `<div class="table-wrap"><table id="children-table"><thead><tr><th>${esc(t('code'))}</th><th>${esc(t('unit'))}</th><th class="num">${esc(metricName(def))}</th></tr></thead><tbody>${rows}</tbody></table></div>
+       ${offMap.length ? `<p class="note">* ${esc(t('noMap'))}</p>` : ''}`
+    : `<p class="state">${esc(t('noChildren'))}</p>`;
+
+  const m = main();
+  m.innerHTML = `${filters(r)}<div class="tiles" id="tiles">${tiles}</div>
+    <div class="grid">${card(useMap ? 'map' : 'bars', title, chartBody, { png: hasChildren && !empty, csv: hasChildren })}${card('table', `${t('table')} · ${metricName(def)}`, table, { csv: hasChildren })}</div>`;
+  bindFilters(r);
+  crumbs(unit, r);
+  const csv = () => ({ header: CSV_HEADER, rows: children.map((c) => [c.unit.code, c.unit.name, def.key, r.from, r.to, ...figureCells(c.figures.get(def.key), def)]) });
+  if (hasChildren && !empty) {
+    const option = useMap
+      ? mapOption({ mapName: mapCode, items: items.filter((i) => onMap.has(adcodeOf(i.code))).map((i) => ({ ...i, region: regions.get(adcodeOf(i.code)) })), title: metricName(def), unit: def.unit, locale: locale(), high: HIGH_IS_BAD.test(def.key) ? 'bad' : 'neutral' })
+      : barOption({ items, title: metricName(def), unit: def.unit, locale: locale() });
+    const chart = mount(useMap ? 'map' : 'bars', option, csv, r);
+    chart?.on('click', (/** @type {any} */ p) => {
+      if (p.data?.unitId) go({ ...r, unit: String(p.data.unitId) });
+    });
+  } else mount(useMap ? 'map' : 'bars', null, csv, r);
+  mount('table', null, csv, r);
+  for (const tr of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll('#children-table tr[data-unit]'))) {
+    tr.addEventListener('click', () => go({ ...r, unit: String(tr.dataset.unit) }));
+  }
+}
