@@ -45,15 +45,6 @@ export class User {
   @Property({ type: 'datetime', nullable: true })
   lastLoginAt: Date | null = null;
 
-  /** wrong passwords in a row since the last success or lock */
-  @Property({ type: 'integer', default: 0 })
-  failedLogins: number & Opt = 0;
-
-  /** logins are refused until then after too many wrong passwords */
-  @Field(() => GraphQLISODateTime, { nullable: true })
-  @Property({ type: 'datetime', nullable: true })
-  lockedUntil: Date | null = null;
-
   @Field(() => GraphQLISODateTime)
   @Property({ type: 'datetime', defaultRaw: 'now()' })
   createdAt: Date & Opt = new Date();

@@ -10,7 +10,7 @@ import {
 } from '../schema/assessment.types';
 import { Permission } from '../services/access/permissions';
 import { type SchemeVersion, saveAssessmentScheme, schemeVersions } from '../services/assessment/assessment-schemes';
-import { assessmentResult, assessmentResults, recordAssessmentBonus, type UnitAssessment } from '../services/assessment/assessment.queries';
+import { assessmentResult, assessmentResults, assessmentYears, recordAssessmentBonus, type UnitAssessment } from '../services/assessment/assessment.queries';
 import { runAssessment } from '../services/assessment/run-assessment';
 import type { Context } from './context';
 
@@ -91,6 +91,12 @@ export class AssessmentResolver {
     @Arg('parentUnitId', () => ID, { nullable: true, description: 'the children of this unit' }) parentUnitId: string | undefined,
   ): Promise<UnitAssessmentType[]> {
     return (await assessmentResults(em, { year, level, parentUnitId })).map(present);
+  }
+
+  @Authorized(Permission.ASSESSMENT_READ)
+  @Query(() => [Int], { description: 'The years that have an assessment run with results you may see, newest first: a year not listed has no run (nothing to compare)' })
+  assessmentYears(@Ctx() { em }: Context): Promise<number[]> {
+    return assessmentYears(em);
   }
 
   @Authorized(Permission.ASSESSMENT_READ)

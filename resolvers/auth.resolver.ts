@@ -21,13 +21,13 @@ async function presentViewer(ctx: Context, actor: Actor): Promise<Viewer> {
 
 @Resolver()
 export class AuthResolver {
-  @Mutation(() => LoginPayload, { description: 'Logs in with username and password; returns a bearer token' })
+  @Mutation(() => LoginPayload, { description: 'Logs in with username and password; returns a bearer token. Refused attempts all answer UNAUTHENTICATED "wrong username or password"; repeated failures are throttled (retryAfter seconds, HTTP Retry-After)' })
   async login(
     @Ctx() ctx: Context,
     @Arg('username', () => String) username: string,
     @Arg('password', () => String) password: string,
   ): Promise<LoginPayload> {
-    const { token, expiresAt, actor } = await login(ctx.em, username, password, ctx.config.sessionTtlHours);
+    const { token, expiresAt, actor } = await login(ctx.em, username, password, ctx.config.sessionTtlHours, ctx.clientAddress);
     return { token, expiresAt, viewer: await presentViewer(ctx, actor) };
   }
 

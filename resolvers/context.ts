@@ -16,6 +16,8 @@ export interface Context {
   token: string | null;
   /** the time-series store on this request's EntityManager (reads scoped to the caller) */
   timeSeries: TimeSeriesStore;
+  /** the caller's network address (Express's req.ip: behind TRUST_PROXY, the forwarded one); the login throttle's key */
+  clientAddress: string;
   /** queues jobs (crawls) */
   jobs: JobRunner;
 }

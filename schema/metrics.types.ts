@@ -18,6 +18,17 @@ export enum MetricTimeKind {
   STOCK = 'stock',
 }
 
+/** Whether a rise of an indicator is good, bad or neither (for colouring a change). */
+export enum MetricDirectionKind {
+  /** a rise is good (coverage, cases filed, on-time rates) */
+  HIGHER = 'higher',
+  /** a rise is bad (overdue, unfiled, findings, complaints) */
+  LOWER = 'lower',
+  /** neither (workload, market volume, prices) */
+  NEUTRAL = 'neutral',
+}
+
+registerEnumType(MetricDirectionKind, { name: 'MetricDirection', description: 'Whether a rise of an indicator is good (HIGHER), bad (LOWER) or neither (NEUTRAL)' });
 registerEnumType(MetricGranularity, { name: 'MetricGranularity', description: 'Periods of a metrics query: months or years' });
 registerEnumType(MetricAggregationKind, { name: 'MetricAggregation', description: 'How an indicator adds up the bureau tree' });
 registerEnumType(MetricTimeKind, { name: 'MetricTime', description: 'How an indicator adds up over time' });
@@ -56,6 +67,14 @@ export class MetricDefinitionType {
 
   @Field(() => String, { nullable: true, description: 'the family of a keyed indicator (e.g. findings_rule)' })
   family?: string | null;
+
+  @Field(() => MetricDirectionKind, { description: 'whether a rise is good (HIGHER), bad (LOWER) or neither (NEUTRAL): the colour of a change' })
+  betterWhen!: MetricDirectionKind;
+
+  @Field(() => Boolean, {
+    description: 'a count of distinct shops or listings: a period of several months is not the sum of its months (ask metrics with granularity YEAR within one year, or metricsOverDays), never add periods up',
+  })
+  distinct!: boolean;
 }
 
 @ObjectType('MetricValue', { description: 'One indicator of one unit (its whole subtree) in one period' })
@@ -63,7 +82,7 @@ export class MetricValueType {
   @Field(() => Unit)
   unit!: Unit;
 
-  @Field(() => String, { description: '2026-03 (month) or 2026 (year)' })
+  @Field(() => String, { description: '2026-03 (month), 2026 (year) or 2026-12-01/2026-12-07 (metricsOverDays: the days, both included)' })
   period!: string;
 
   @Field(() => String)

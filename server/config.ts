@@ -34,6 +34,21 @@ export interface Config {
   graphqlMaxDepth: number;
   /** GRAPHQL_MAX_COMPLEXITY (20000): most expensive query accepted (fields × page sizes) */
   graphqlMaxComplexity: number;
+  /** GRAPHQL_MAX_ALIASES (50): most aliased fields one document may hold */
+  graphqlMaxAliases: number;
+  /** GRAPHQL_MAX_ROOT_FIELDS (20): most root fields one operation may ask for */
+  graphqlMaxRootFields: number;
+  /**
+   * GRAPHQL_INTROSPECTION (`authenticated` when NODE_ENV=production, `on` otherwise): who may introspect the
+   * schema (`__schema`, `__type`): `on` everyone, `authenticated` logged-in callers only, `off` nobody
+   */
+  graphqlIntrospection: 'on' | 'authenticated' | 'off';
+  /**
+   * HSTS_MAX_AGE (31536000): `Strict-Transport-Security: max-age=…; includeSubDomains` on every response to a
+   * request that came over TLS (directly, or as a proxy trusted by TRUST_PROXY reports in X-Forwarded-Proto) and
+   * on every response when PUBLIC_BASE_URL is https; 0 never sends it
+   */
+  hstsMaxAge: number;
   /** COMPILED_READS (true): answer list and lookup queries the planner covers by compiled SQL (services/reads) */
   compiledReads: boolean;
   /** DEMO (true): load the demo province into an empty database on start */
@@ -102,6 +117,13 @@ function trustProxy(raw: string | undefined): string | number | undefined {
   return /^\d+$/.test(value) ? Number(value) : value;
 }
 
+function introspection(raw: string | undefined, production: boolean): 'on' | 'authenticated' | 'off' {
+  const value = (raw ?? '').trim().toLowerCase();
+  if (value === '') return production ? 'authenticated' : 'on';
+  if (value === 'on' || value === 'authenticated' || value === 'off') return value;
+  throw new Error(`GRAPHQL_INTROSPECTION must be on, authenticated or off, got "${raw}"`);
+}
+
 function crawlMode(raw: string | undefined): 'inprocess' | 'queue' {
   const value = (raw ?? '').trim().toLowerCase();
   if (value === '' || value === 'inprocess') return 'inprocess';
@@ -148,6 +170,10 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     platformReportMaxBytes: int('PLATFORM_REPORT_MAX_BYTES', 200 * 1024 * 1024),
     graphqlMaxDepth: int('GRAPHQL_MAX_DEPTH', 10),
     graphqlMaxComplexity: int('GRAPHQL_MAX_COMPLEXITY', 20_000),
+    graphqlMaxAliases: int('GRAPHQL_MAX_ALIASES', 50),
+    graphqlMaxRootFields: int('GRAPHQL_MAX_ROOT_FIELDS', 20) || 1,
+    graphqlIntrospection: introspection(process.env.GRAPHQL_INTROSPECTION, process.env.NODE_ENV === 'production'),
+    hstsMaxAge: int('HSTS_MAX_AGE', 31_536_000),
     compiledReads: bool('COMPILED_READS', true),
     demo: bool('DEMO', true),
     demoSeed: process.env.DEMO_SEED || 'hongdun',

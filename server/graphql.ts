@@ -1,10 +1,23 @@
 import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { type ASTNode, type DocumentNode, getVariableValues, GraphQLError, type GraphQLFormattedError, type GraphQLSchema, visit } from 'graphql';
+import {
+  type ASTNode,
+  type DocumentNode,
+  getVariableValues,
+  GraphQLError,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+  Kind,
+  type SelectionSetNode,
+  specifiedRules,
+  validate,
+  type ValidationRule,
+  visit,
+} from 'graphql';
 import depthLimit from 'graphql-depth-limit';
 import Negotiator from 'negotiator';
 import { type ComplexityEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
-import { ArgumentValidationError, type AuthChecker, buildSchema } from 'type-graphql';
+import { ArgumentValidationError, type AuthChecker, buildSchema, getMetadataStorage } from 'type-graphql';
 import { peekActor, withOperation } from '../entities';
 import type { Context } from '../resolvers/context';
 import { RESOLVERS } from '../resolvers';
@@ -80,7 +93,8 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   const code = (original as { code?: unknown } | null)?.code;
   if (original instanceof Error && typeof code === 'string' && KNOWN_CODES.has(code)) {
     const field = (original as { field?: string }).field;
-    return { ...formatted, message: original.message, extensions: { code, ...(field ? { field } : {}) } };
+    const retryAfter = (original as { retryAfter?: number }).retryAfter;
+    return { ...formatted, message: original.message, extensions: { code, ...(field ? { field } : {}), ...(retryAfter ? { retryAfter } : {}) } };
   }
   if (formatted.extensions?.code === 'INTERNAL_SERVER_ERROR') {
     logger.error({ err: original, path: formatted.path }, 'unexpected error in a resolver');
@@ -95,6 +109,34 @@ const connectionEstimator: ComplexityEstimator = ({ args, childComplexity }) => 
   if (size === undefined && childComplexity > 0 && ('first' in args || 'after' in args)) return 1 + childComplexity * 20;
   return size === undefined ? undefined : 1 + childComplexity * Math.max(size, 1);
 };
+
+/** What one root field costs at least: each runs a resolver of its own against the database. */
+export const ROOT_FIELD_COST = 10;
+/** What a field with a resolver of its own (type-graphql's @FieldResolver) costs at least, per parent. */
+export const FIELD_RESOLVER_COST = 2;
+
+/**
+ * Every resolver call costs something (OWASP ASVS 13.4.1): a root field at least ROOT_FIELD_COST, a field
+ * resolver at least FIELD_RESOLVER_COST, on top of what it selects — 1,000 aliases of a cheap field are as
+ * dear as they are slow. Connections cost their page-size rule (above) when that is more; plain properties 1.
+ */
+function resolverEstimator(schema: GraphQLSchema): ComplexityEstimator {
+  const roots = new Set([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].filter(Boolean));
+  const storage = getMetadataStorage();
+  const resolved = new Set<string>();
+  for (const r of storage.fieldResolvers) {
+    const target = r.getObjectType?.();
+    const type = storage.objectTypes.find((o) => o.target === target);
+    if (type && r.schemaName) resolved.add(`${type.name}.${r.schemaName}`);
+  }
+  return (options) => {
+    const { type, field, childComplexity } = options;
+    const least = roots.has(type as never) ? ROOT_FIELD_COST : resolved.has(`${type.name}.${field.name}`) ? FIELD_RESOLVER_COST : undefined;
+    const connection = connectionEstimator(options);
+    if (least === undefined) return connection;
+    return Math.max(least + childComplexity, connection ?? 0);
+  };
+}
 
 /** Arguments whose value changes a query's cost (page sizes), and those whose mere presence does (cursors). */
 const SIZE_ARGUMENTS = new Set(['first', 'last']);
@@ -125,6 +167,7 @@ function costVariables(document: DocumentNode): { byValue: string[]; byPresence:
  */
 export function complexityPlugin(schema: GraphQLSchema, max: number): ApolloServerPlugin<Context> {
   const remembered = new WeakMap<DocumentNode, { variables: ReturnType<typeof costVariables>; costs: Map<string, number> }>();
+  const resolverCost = resolverEstimator(schema);
   const badInput = (error: GraphQLError) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
   return {
     async requestDidStart() {
@@ -150,7 +193,7 @@ export function complexityPlugin(schema: GraphQLSchema, max: number): ApolloServ
                 query: document,
                 operationName: request.operationName ?? undefined,
                 variables: request.variables ?? {},
-                estimators: [connectionEstimator, simpleEstimator({ defaultComplexity: 1 })],
+                estimators: [resolverCost, simpleEstimator({ defaultComplexity: 1 })],
               });
             } catch (error) {
               if (error instanceof GraphQLError) throw badInput(error);
@@ -196,7 +239,92 @@ export const httpStatusPlugin: ApolloServerPlugin<Context> = {
   },
 };
 
-/** Validation rules run on every document. */
+/**
+ * Runs `rule` only on a document that passes graphql-js's own validation (specifiedRules): the depth rule
+ * walks fragments recursively and would overflow the stack on a fragment cycle (`...A` → `...B` → `...A`);
+ * such a document is refused by NoFragmentCyclesRule in the same pass, as a 400 validation error.
+ */
+function afterStandardValidation(rule: ValidationRule): ValidationRule {
+  return (context) => {
+    if (validate(context.getSchema(), context.getDocument(), specifiedRules, { maxErrors: 1 }).length > 0) return {};
+    return rule(context);
+  };
+}
+
+/** The root fields of a selection, through fragments (each fragment once: cycles are refused elsewhere). */
+function rootFieldCount(selectionSet: SelectionSetNode, fragments: Map<string, SelectionSetNode>, seen = new Set<string>()): number {
+  let n = 0;
+  for (const s of selectionSet.selections) {
+    if (s.kind === Kind.FIELD) n += s.name.value === '__typename' ? 0 : 1;
+    else if (s.kind === Kind.INLINE_FRAGMENT) n += rootFieldCount(s.selectionSet, fragments, seen);
+    else if (!seen.has(s.name.value) && fragments.has(s.name.value)) {
+      seen.add(s.name.value);
+      n += rootFieldCount(fragments.get(s.name.value)!, fragments, seen);
+    }
+  }
+  return n;
+}
+
+/**
+ * Caps a document's breadth (OWASP ASVS 13.4.1): at most GRAPHQL_MAX_ALIASES aliased fields in the whole
+ * document and GRAPHQL_MAX_ROOT_FIELDS root fields per operation, refused as validation errors before any
+ * cost is estimated or resolver run.
+ */
+export function breadthLimitRule(maxAliases: number, maxRootFields: number): ValidationRule {
+  return (context) => {
+    const document = context.getDocument();
+    let aliases = 0;
+    visit(document, { Field: (f) => void (f.alias ? aliases++ : 0) });
+    if (aliases > maxAliases) {
+      context.reportError(new GraphQLError(`too many aliases: ${aliases}, at most ${maxAliases} (GRAPHQL_MAX_ALIASES); ask for each field once`, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', limit: maxAliases } }));
+      return {};
+    }
+    const fragments = new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d.selectionSet] as const] : [])));
+    for (const d of document.definitions) {
+      if (d.kind !== Kind.OPERATION_DEFINITION) continue;
+      const n = rootFieldCount(d.selectionSet, fragments);
+      if (n > maxRootFields) {
+        context.reportError(new GraphQLError(`too many root fields: ${n}, at most ${maxRootFields} (GRAPHQL_MAX_ROOT_FIELDS); split the operation`, { nodes: [d], extensions: { code: 'GRAPHQL_VALIDATION_FAILED', limit: maxRootFields } }));
+      }
+    }
+    return {};
+  };
+}
+
+/** Validation rules run on every document, after graphql-js's specifiedRules (Apollo runs those first). */
 export function validationRules(config: Config) {
-  return [depthLimit(config.graphqlMaxDepth)];
+  return [breadthLimitRule(config.graphqlMaxAliases, config.graphqlMaxRootFields), afterStandardValidation(depthLimit(config.graphqlMaxDepth))];
+}
+
+/**
+ * Introspection (`__schema`, `__type`) for callers the configuration admits (GRAPHQL_INTROSPECTION): `on`
+ * everyone, `authenticated` logged-in callers only (the default under NODE_ENV=production), `off` nobody.
+ * Refused as a validation error (400), like Apollo's own switch.
+ */
+export function introspectionPlugin(mode: Config['graphqlIntrospection']): ApolloServerPlugin<Context> {
+  const asks = new WeakMap<DocumentNode, boolean>();
+  const asksIntrospection = (document: DocumentNode) => {
+    let found = asks.get(document);
+    if (found === undefined) {
+      found = false;
+      visit(document, { Field: (f) => void ((f.name.value === '__schema' || f.name.value === '__type') && (found = true)) });
+      asks.set(document, found);
+    }
+    return found;
+  };
+  return {
+    async requestDidStart() {
+      if (mode === 'on') return {};
+      return {
+        async didResolveOperation({ document, contextValue }) {
+          if ((mode === 'off' || !contextValue.actor) && asksIntrospection(document)) {
+            throw new GraphQLError(
+              mode === 'off' ? 'GraphQL introspection is not allowed here (GRAPHQL_INTROSPECTION=off)' : 'GraphQL introspection needs a login here: send "Authorization: Bearer <token>"',
+              { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } } },
+            );
+          }
+        },
+      };
+    },
+  };
 }

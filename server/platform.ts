@@ -7,6 +7,7 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDi
 import { expressMiddleware } from '@as-integrations/express5';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pinoHttp } from 'pino-http';
@@ -21,9 +22,10 @@ import { loadCalendarAdjustments } from '../services/calendar/calendar-days';
 import { BlobMissingError, BlobStore } from '../crawlers/evidence/blob-store';
 import type { Config } from './config';
 import { describeDatabase, openDatabase, timeSeriesOf } from './database';
-import { buildHongdunSchema, complexityPlugin, formatError, httpStatusPlugin, validationRules } from './graphql';
+import { buildHongdunSchema, complexityPlugin, formatError, httpStatusPlugin, introspectionPlugin, validationRules } from './graphql';
 import { compiledReadsPlugin } from './compiled-reads';
-import { graphiqlAssets, graphiqlPage } from './http/graphiql';
+import { graphiqlAssets, graphiqlCsp, graphiqlPage } from './http/graphiql';
+import { securityHeaders } from './http/security-headers';
 import { createMetrics, type Metrics } from './http/metrics';
 import { platformReportsRouter } from './http/platform-reports';
 import { publicComplaintsRouter } from './http/public-complaints';
@@ -92,6 +94,8 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
   const server = http.createServer(app);
   app.disable('x-powered-by');
   if (config.trustProxy !== undefined) app.set('trust proxy', config.trustProxy);
+  // nosniff, a default CSP (pages set their own), Referrer-Policy, Permissions-Policy, HSTS over TLS
+  app.use(securityHeaders(config));
   app.use(metrics.middleware);
   metrics.observeJobs(runner);
   // the access log is written at info; below that level (LOG_LEVEL=warn, error) it costs nothing per request
@@ -125,7 +129,8 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
   app.use('/graphiql', graphiqlAssets());
   app.get('/graphql', (req, res, next) => {
     if (req.accepts(['application/json', 'application/graphql-response+json', 'text/html']) === 'text/html' && req.query.query === undefined) {
-      res.type('html').send(graphiqlPage('/graphql', '/graphiql'));
+      const nonce = randomBytes(16).toString('base64');
+      res.set('Content-Security-Policy', graphiqlCsp(nonce)).type('html').send(graphiqlPage('/graphql', '/graphiql', nonce));
       return;
     }
     next();
@@ -142,6 +147,7 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
 
   const apollo = new ApolloServer<Context>({
     schema,
+    // introspection is allowed or not per caller by introspectionPlugin (GRAPHQL_INTROSPECTION)
     introspection: true,
     // Authentication is a bearer token in a header, never a cookie, so a cross-site request cannot act
     // for a user: CSRF prevention is off and GET works for queries as GraphQL over HTTP specifies.
@@ -154,6 +160,7 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
       ApolloServerPluginLandingPageDisabled(),
       // no cache hints are set anywhere; the plugin would still visit every field
       ApolloServerPluginCacheControlDisabled(),
+      introspectionPlugin(config.graphqlIntrospection),
       complexityPlugin(schema, config.graphqlMaxComplexity),
       compiledReadsPlugin(schema, orm.em, config.compiledReads, metrics.graphqlReadPath),
       httpStatusPlugin,
@@ -246,6 +253,7 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
           actor: (res.locals.actor as Actor | null) ?? null,
           config,
           token: header ? header.replace(/^Bearer\s+/i, '').trim() : null,
+          clientAddress: req.ip ?? req.socket.remoteAddress ?? 'unknown',
           jobs: runner,
         };
       },

@@ -115,7 +115,28 @@ async function expectedValues(): Promise<Map<string, { numerator: number; denomi
      group by s.root, m.key`,
     [...STOCK, `${THROUGH}-01`, ...STOCK, `${FIRST}-01`, `${THROUGH}-01`],
   );
-  return new Map(rows.map((r) => [`${r.root}|${r.key}`, { numerator: Number(r.n), denominator: r.d == null ? null : Number(r.d) }]));
+  const out = new Map(rows.map((r) => [`${r.root}|${r.key}`, { numerator: Number(r.n), denominator: r.d == null ? null : Number(r.d) }]));
+  // patrol coverage counts distinct shops over the year: from the raw tables, each filed shop once (attributed,
+  // as the metrics do, to the deepest unit holding its region), never the rollup's months summed
+  for (const key of KEYS.filter((k) => metricByKey(k)!.distinct)) {
+    expect(key).toBe('patrol_coverage');
+    for (const k of [...out.keys()].filter((x) => x.endsWith(`|${key}`))) out.delete(k);
+    const [y, m] = THROUGH.split('-').map(Number);
+    const end = new Date(`${m === 12 ? y + 1 : y}-${String(m === 12 ? 1 : m + 1).padStart(2, '0')}-01T00:00:00+08:00`);
+    const live = await sql<{ root: number; n: string; d: string }>(
+      `with recursive sub(root, id) as (select id, id from unit union all select s.root, c.id from sub s join unit c on c.parent_id = s.id),
+       filed as (
+         select s.id, exists (select 1 from patrol_record r where r.shop_id = s.id and r.patrolled_at >= ? and r.patrolled_at < ?) as patrolled,
+           (select u.id from unit u cross join lateral (select max(length(j)) as len from unnest(u.jurisdiction) j where s.region_code like j || '%') best
+            where best.len is not null order by best.len desc, length(u.path) desc, u.id limit 1) as unit_id
+         from shop s where s.filing_status = 'filed' and s.maintenance_status <> 'not_in_jurisdiction' and s.filed_at < ?
+       )
+       select s.root, count(*) filter (where f.patrolled)::text as n, count(*)::text as d from sub s join filed f on f.unit_id = s.id group by s.root`,
+      [new Date(`${FIRST}-01T00:00:00+08:00`), end, end],
+    );
+    for (const r of live) out.set(`${r.root}|${key}`, { numerator: Number(r.n), denominator: Number(r.d) });
+  }
+  return out;
 }
 
 /** The year's results as text (computed_at left out), to compare runs. */
@@ -138,6 +159,14 @@ beforeAll(async () => {
   countyLeader = await p.login('x370102-leader');
   countyAdmin = await p.login('x370102-admin');
   [county] = await sql<{ id: number; path: string; parent_id: number }>(`select id, path, parent_id from unit where code = '370102'`);
+  // patrols this month of two filed shops in three, by the deepest unit holding the shop (patrol coverage is read from them)
+  await sql(
+    `insert into patrol_record (task_id, shop_id, unit_id, region_code, mode, patrolled_at, checklist, evidence_sha256, photos, outcome, recorded_by)
+     select null, s.id, (select u.id from unit u where exists (select 1 from unnest(u.jurisdiction) j where s.region_code like j || '%') order by length(u.path) desc, u.id limit 1),
+       s.region_code, 'online', ?, '[]', '{}', '[]', 'compliant', 'test'
+     from shop s where s.filing_status = 'filed' and s.id % 3 <> 0`,
+    [new Date(Math.max(Date.now() - 3600_000, new Date(`${THROUGH}-01T00:00:00+08:00`).getTime() + 60_000))],
+  );
 }, 600_000);
 
 afterAll(async () => {
@@ -147,6 +176,7 @@ afterAll(async () => {
 describe('running the assessment', () => {
   it('refuses a year without metrics, a year not begun, a year no scheme covers, and a caller below province level; nothing written', async () => {
     await refused('BAD_USER_INPUT', () => p.gql(RUN, { year: YEAR }, admin), /no metrics for .*refresh the metrics/);
+    expect(ok(await p.gql(`{ assessmentYears }`, {}, admin)).assessmentYears).toEqual([]);
     await writeMetrics();
     await refused('BAD_USER_INPUT', () => p.gql(RUN, { year: YEAR + 1 }, admin), new RegExp(`${YEAR + 1} has not begun`));
     await refused('BAD_USER_INPUT', () => p.gql(RUN, { year: 2025 }, admin), /no assessment scheme applies to 2025/);
@@ -170,10 +200,14 @@ describe('running the assessment', () => {
     expect(r).toEqual({ n: units.n, units: units.n, bad_region: 0 });
     const audit = await sql<{ n: number }>(`select count(*)::int as n from audit_entry where operation = 'runAssessment' and entity_id = ?`, [String(YEAR)]);
     expect(audit[0].n).toBe(1);
+    // the years with a run: this one, for the province and for a county leader (its own results), none other
+    expect(ok(await p.gql(`{ assessmentYears }`, {}, admin)).assessmentYears).toEqual([YEAR]);
+    expect(ok(await p.gql(`{ assessmentYears }`, {}, countyLeader)).assessmentYears).toEqual([YEAR]);
+    expect(ok(await p.gql(`{ assessmentResults(year: ${YEAR - 1}) { rank } }`, {}, admin)).assessmentResults).toEqual([]);
     process.stdout.write(`assessment run of ${YEAR}: ${run.units} units in ${run.ms} ms; again by the service: ${direct.ms} ms ${JSON.stringify(direct.timings)}\n`);
   });
 
-  it('uses each unit\'s subtree values over the year: flows summed January to the current month, stocks from the current month', async () => {
+  it('uses each unit\'s subtree values over the year: flows summed January to the current month, stocks from the current month, distinct shops over the year', async () => {
     const expected = await expectedValues();
     const rows = await sql<{ unit_id: number; level: string; values: any }>(`select unit_id, level, "values" from assessment_result where year = ?`, [YEAR]);
     let checked = 0;
@@ -241,7 +275,14 @@ describe('running the assessment', () => {
     expect(r.items.map((i: { key: string }) => i.key)).toEqual(DEFAULT_SCHEME_2026.levels.county.items.map((i) => i.key));
     expect(r.items.reduce((s: number, i: { points: number }) => s + Math.round(i.points * 100), 0)).toBe(Math.round(r.itemsTotal * 100));
     expect(r.explanation).toBe(`基础得分 ${r.itemsTotal.toFixed(2)} 分 + 加分 ${r.bonusTotal.toFixed(2)} 分 = ${r.total.toFixed(2)} 分`);
-    const patrol = r.items.find((i: { key: string }) => i.key === 'patrol');
+    // patrol coverage is counted from the patrol records (each filed shop once in the year): a county holding filed shops
+    const [busy] = await sql<{ id: number }>(
+      `select u.id from unit u join shop s on s.region_code like u.code || '%' where u.level = 'county' and s.filing_status = 'filed' group by u.id order by count(*) desc, u.id limit 1`,
+    );
+    const rp = ok(await p.gql(RESULT, { unitId: String(busy.id), year: YEAR }, admin)).assessmentResult;
+    const patrol = rp.items.find((i: { key: string }) => i.key === 'patrol');
+    expect(patrol.numerator).toBeGreaterThan(0);
+    expect(patrol.numerator).toBeLessThan(patrol.denominator);
     expect(patrol).toMatchObject({ indicator: 'patrol_coverage', target: 0.9, ruleKind: 'linear', rule: { kind: 'linear', target: 0.9 }, max: 12, missing: false });
     expect(patrol.rawValue).toBe(patrol.numerator / patrol.denominator);
     expect(patrol.value).toBe(roundRate(patrol.rawValue));

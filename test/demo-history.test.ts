@@ -5,7 +5,11 @@
  * month that are non-zero for every unit and equal independent counts over the raw tables.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { metrics, MetricGranularity } from '../analytics/metrics';
+import { executorFromEntityManager } from '../analytics/store';
+import { timeSeriesOf } from '../server/database';
 import { addDays, addWorkingDays, chinaDay, endOfChinaDay } from '../services/calendar/working-days';
+import { priceMoves } from '../services/crawl/market.queries';
 import { loadDemoProvince } from '../services/demo/load-demo-province';
 import { type DemoHistorySummary, historyWindow, loadDemoHistory } from '../services/demo/load-demo-history';
 import { runAsSystem } from '../services/system-actor';
@@ -21,7 +25,7 @@ const past = window.filter((w) => !w.partial);
 
 const TABLES = [
   'patrol_plan', 'patrol_task', 'patrol_record', 'complaint', 'complaint_event', 'shop_event', 'finding', 'clue', 'clue_event', 'clue_finding',
-  'legal_case', 'case_clue', 'case_event', 'listing', 'listing_observation', 'listing_price_daily', 'unit_metric_month',
+  'legal_case', 'case_clue', 'case_event', 'listing', 'listing_observation', 'listing_change', 'listing_price_daily', 'unit_metric_month',
 ];
 
 async function sql<T = Record<string, any>>(text: string, params: unknown[] = []): Promise<T[]> {
@@ -295,5 +299,102 @@ describe(`demo history (${BACKEND})`, () => {
         filed: Number(nf),
       });
     }
+  });
+  it('patrol coverage: the campaign months lift every city alike (no city singled out), and a year to date is never below one of its months', async () => {
+    const big = cities.filter((c) => c.prefix && c.id);
+    const bigCities = new Set((await sql<{ city: string }>(`select left(region_code, 4) as city from shop where filing_status = 'filed' group by 1 having count(*) >= 25`)).map((r) => r.city));
+    const ids = big.filter((c) => bigCities.has(c.prefix)).map((c) => c.id);
+    expect(ids.length).toBeGreaterThan(3);
+    const read = (from: string, to: string, granularity: MetricGranularity) =>
+      runAsSystem('demo history test: metrics', () => metrics(db.orm.em.fork(), { keys: ['patrol_coverage'], unitIds: ids, from, to, granularity }));
+    const monthly = await read(past[0].month, past.at(-1)!.month, MetricGranularity.MONTH);
+    const coverage = (id: number, month: string) => monthly.find((r) => r.unit.id === id && r.period === month)!.value!;
+    const campaignMonths = past.filter((w) => ['06', '11'].includes(w.month.slice(5))).map((w) => w.month);
+    expect(campaignMonths).toHaveLength(2);
+    for (const month of campaignMonths) {
+      const values = ids.map((id) => coverage(id, month));
+      // every city's bureaus take part: the spread between cities stays small, and each city is above its ordinary months
+      expect(Math.max(...values) - Math.min(...values), `${month}: ${values.map((v) => v.toFixed(1)).join(', ')}`).toBeLessThan(20);
+      for (const id of ids) {
+        const ordinary = past.filter((w) => !campaignMonths.includes(w.month)).map((w) => coverage(id, w.month)).sort((a, b) => a - b);
+        expect(coverage(id, month), `city ${id} ${month}`).toBeGreaterThan(ordinary[Math.floor(ordinary.length / 2)] + 10);
+      }
+    }
+    // the year to date counts each shop once: at least every month of it, and equal to an independent count
+    for (const w of past) {
+      const ytd = await read(`${w.month.slice(0, 4)}-01` < past[0].month ? past[0].month : `${w.month.slice(0, 4)}-01`, w.month, MetricGranularity.YEAR);
+      for (const id of ids) {
+        const y = ytd.find((r) => r.unit.id === id)!;
+        expect(y.value!, `city ${id} year to date through ${w.month}`).toBeGreaterThanOrEqual(coverage(id, w.month) - 1e-9);
+      }
+      if (w !== past.at(-1)) continue;
+      const city = cities.find((c) => c.id === ids[0])!;
+      const start = `${w.month.slice(0, 4)}-01` < past[0].month ? past[0].first : `${w.month.slice(0, 4)}-01-01`;
+      const [c] = await sql<{ filed: string; patrolled: string }>(
+        `select count(*) as filed, count(*) filter (where exists (select 1 from patrol_record r where r.shop_id = s.id and r.patrolled_at >= ? and r.patrolled_at < ?)) as patrolled
+         from shop s where s.filing_status = 'filed' and s.maintenance_status <> 'not_in_jurisdiction' and s.filed_at < ? and s.region_code like ?`,
+        [new Date(`${start}T00:00:00+08:00`), bounds(w)[1], bounds(w)[1], `${city.prefix}%`],
+      );
+      expect(ytd.find((r) => r.unit.id === city.id)).toMatchObject({ numerator: Number(c.patrolled), denominator: Number(c.filed) });
+    }
+  });
+
+  it('the listings observed per city vary from month to month (listed over the year, taken down, seasonal goods), as the raw observations say', async () => {
+    const rows = await sql<{ city: number; month: string; n: string }>(
+      `select u.id as city, to_char(m.month, 'YYYY-MM') as month, sum(m.numerator) as n
+       from unit_metric_month m join unit d on d.id = m.unit_id join unit u on d.path like u.path || '%'
+       where m.key = 'listings_observed' and u.level in ('city', 'province') group by u.id, m.month`,
+    );
+    const series = (id: number) => past.map((w) => Number(rows.find((r) => Number(r.city) === id && r.month === w.month)?.n ?? 0));
+    const [{ id: provinceId }] = await sql<{ id: number }>(`select id from unit where level = 'province'`);
+    const province = series(Number(provinceId));
+    expect(Math.min(...province)).toBeGreaterThan(0);
+    let changes = 0;
+    for (let i = 1; i < province.length; i++) if (province[i] !== province[i - 1]) changes += 1;
+    expect(changes, province.join(', ')).toBeGreaterThanOrEqual(province.length - 2);
+    expect(Math.max(...province) / Math.min(...province), province.join(', ')).toBeGreaterThan(1.1);
+    // every city's stack changes too: no flat line
+    for (const c of cities) {
+      const s = series(c.id);
+      if (s.every((v) => v === 0)) continue;
+      expect(new Set(s).size, `city ${c.prefix}: ${s.join(', ')}`).toBeGreaterThan(1);
+    }
+    // the figure is the distinct listings with an observation in the month (UTC days), per city
+    const w = past[4];
+    for (const c of cities.slice(0, 4)) {
+      const [{ n }] = await sql<{ n: string }>(
+        `select count(distinct listing_id) as n from listing_observation where region_code like ? and observed_at >= ? and observed_at < ?`,
+        [`${c.prefix}%`, new Date(`${w.first}T00:00:00Z`), new Date(`${addDays(w.last, 1)}T00:00:00Z`)],
+      );
+      expect(series(c.id)[4], `city ${c.prefix} ${w.month}`).toBe(Number(n));
+    }
+  });
+
+  it('detects the history\'s price moves, so the biggest moves of a twelve-month range are there, the biggest first', async () => {
+    const perMonth = await sql<{ month: string; n: string }>(
+      `select to_char(observed_at at time zone 'UTC', 'YYYY-MM') as month, count(*) as n from listing_change where kind in ('price_up', 'price_down') group by 1`,
+    );
+    for (const w of past) expect(Number(perMonth.find((r) => r.month === w.month)?.n ?? 0), w.month).toBeGreaterThan(0);
+    const range = { from: new Date(bounds(past[0])[0]), to: now };
+    const moves = await runAsSystem('demo history test: price moves', () =>
+      priceMoves(timeSeriesOf(db.orm)(executorFromEntityManager(db.orm.em.fork())), { range, first: 20 }),
+    );
+    expect(moves).toHaveLength(20);
+    const sizes = moves.map((m) => Math.abs(m.percent!));
+    expect(sizes).toEqual([...sizes].sort((a, b) => b - a));
+    // the promotions' cuts (10–30 %) and their end are the biggest moves, and they lie before the current month
+    expect(sizes[0]).toBeGreaterThanOrEqual(10);
+    expect(moves.some((m) => m.observedAt < bounds(past.at(-1)!)[1])).toBe(true);
+    for (const m of moves) {
+      const before = Number((m.before as { price: number }).price);
+      const after = Number((m.after as { price: number }).price);
+      expect(m.percent!).toBeCloseTo(((after - before) * 100) / before, 1);
+      expect(m.kind).toBe(after > before ? 'price_up' : 'price_down');
+    }
+    // a listing's price holds for a spell: far fewer moves than observations
+    const [{ obs, moved }] = await sql<{ obs: string; moved: string }>(
+      `select (select count(*) from listing_observation) as obs, (select count(*) from listing_change where kind in ('price_up', 'price_down')) as moved`,
+    );
+    expect(Number(moved)).toBeLessThan(Number(obs) / 5);
   });
 });

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { now } from '../entities/clock';
 import { addWorkingDays, chinaDay, isWorkingDay, monthOf } from '../services/calendar/working-days';
 import { loadDemoProvince } from '../services/demo/load-demo-province';
-import { type DemoWorkSummary, loadDemoWork } from '../services/demo/load-demo-work';
+import { type DemoWorkSummary, demoCampaign, loadDemoWork } from '../services/demo/load-demo-work';
 import { runAsSystem } from '../services/system-actor';
 import { openTestDatabase, type TestDatabase } from './support/database';
 
@@ -55,13 +55,21 @@ describe('demo supervision work', () => {
     expect(t.not_station).toBe(0);
     const dues = await sql<{ due_on: string }>('select distinct due_on::text from patrol_task');
     for (const { due_on } of dues) expect(isWorkingDay(due_on), due_on).toBe(true);
-    // the campaign's tasks are for its target only: platform merchants and trading own sites of 济南 and 青岛
-    const [c] = await sql<{ off_target: number; n: number }>(
-      `select count(*)::int as n, count(*) filter (where s.classification not in ('platform_merchant', 'own_site_trading') or left(s.region_code, 4) not in ('3701', '3702'))::int as off_target
+    // the campaign's tasks are for its target only (trading own sites, and platform merchants in June and
+    // November), province-wide: every city with such shops has its share, not only 济南 and 青岛
+    const target = demoCampaign(month.first.slice(0, 7)).target.classifications;
+    const [c] = await sql<{ off_target: number; n: number; cities: number }>(
+      `select count(*)::int as n, count(*) filter (where s.classification::text <> all(?::text[]))::int as off_target, count(distinct left(s.region_code, 4))::int as cities
        from patrol_task t join patrol_plan p on p.id = t.plan_id join shop s on s.id = t.shop_id where p.kind = 'campaign'`,
+      [`{${target.join(',')}}`],
+    );
+    const [{ cities }] = await sql<{ cities: number }>(
+      `select count(distinct left(region_code, 4))::int as cities from shop where filing_status = 'filed' and maintenance_status <> 'not_in_jurisdiction' and classification::text = any(?::text[])`,
+      [`{${target.join(',')}}`],
     );
     expect(c.n).toBeGreaterThan(0);
     expect(c.off_target).toBe(0);
+    expect(c.cities).toBe(cities);
   });
 
   it('files records only for tasks due before today, on their due day, by the station, one each', async () => {

@@ -35,6 +35,13 @@ describe.skipIf(!hasChromium)('GraphiQL in a real browser', () => {
     });
     page.on('requestfailed', (r) => failures.push(r.url()));
     page.on('pageerror', (e) => failures.push(e.message));
+    // the page's Content-Security-Policy (issue 18) must not block any of GraphiQL
+    page.on('console', (m) => {
+      if (m.text().startsWith('CSP violation')) failures.push(m.text());
+    });
+    await page.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation ${e.violatedDirective} ${e.blockedURI}`));
+    });
     await page.goto(`${p.url}/graphql`);
     await page.waitForSelector('.graphiql-container', { timeout: 30_000 });
 

@@ -82,6 +82,14 @@ beforeAll(async () => {
       }
     }
   }
+  // a shop patrolled in two months is one shop of the two: half the month's records of shops filed before the
+  // previous month, once more a month earlier (so a year's patrol coverage cannot be the sum of its months)
+  await sql(
+    `insert into patrol_record (task_id, shop_id, unit_id, region_code, mode, patrolled_at, checklist, evidence_sha256, photos, outcome, recorded_by, created_at)
+     select null, r.shop_id, r.unit_id, r.region_code, r.mode, r.patrolled_at - interval '1 month', r.checklist, '{}', '[]', r.outcome, r.recorded_by, r.created_at - interval '1 month'
+     from patrol_record r join shop s on s.id = r.shop_id where s.filed_at < ? and r.id % 2 = 0`,
+    [monthWindow(PREVIOUS).start],
+  );
   for (const month of [PREVIOUS, MONTH]) refreshTimes.push(await refreshMetrics(p.orm, month));
   admin = await p.login('sd-admin');
 }, 900_000);
@@ -149,6 +157,7 @@ describe('metrics rollup', () => {
     expect(year.map((r) => r.period)).toEqual(ALL_KEYS.map(() => MONTH.slice(0, 4)));
     for (const y of year) {
       const def = byKey.get(y.key)!;
+      if (def.distinct) continue; // distinct counts: below
       const ms = month.filter((r) => r.key === y.key);
       const parts = def.time === 'stock' ? ms.filter((r) => r.period === MONTH) : ms;
       expect(y.numerator, y.key).toBeCloseTo(parts.reduce((s, r) => s + r.numerator, 0), 6);
@@ -336,6 +345,113 @@ describe('metrics against independent counts over the raw tables', () => {
     expect((await one('case_fines', province.id)).value).toBeCloseTo(Number(f.fines), 2);
     const perRule = await read(admin, { keys: RULES.map((r) => `findings_rule:${r.id}`), from: MONTH, to: MONTH });
     expect(perRule.reduce((sum, r) => sum + r.numerator, 0)).toBe(f.n);
+  });
+});
+
+describe('distinct counts and day ranges', () => {
+  const DAYS_QUERY = `query($keys: [String!]!, $unitIds: [ID!], $regionCodes: [String!], $children: Boolean, $from: String!, $to: String!) {
+    metricsOverDays(keys: $keys, unitIds: $unitIds, regionCodes: $regionCodes, children: $children, from: $from, to: $to) { unit { id code level } period key value numerator denominator }
+  }`;
+  const days = async (token: string, vars: Record<string, unknown>) => ok(await p.gql(DAYS_QUERY, vars, token)).metricsOverDays as Row[];
+
+  /** Filed shops (at the end of `to`) of `prefix` with a patrol record in [from, to], each once: independent of the metrics SQL. */
+  const patrolled = async (prefix: string, from: string, to: string) => {
+    const start = monthWindow(from.slice(0, 7)).start;
+    const end = new Date(new Date(`${to}T00:00:00+08:00`).getTime() + 86_400_000);
+    const [c] = await sql<{ filed: number; patrolled: number }>(
+      `select count(*)::int as filed,
+         count(*) filter (where exists (select 1 from patrol_record r where r.shop_id = s.id and r.patrolled_at >= ? and r.patrolled_at < ?))::int as patrolled
+       from shop s where s.filing_status = 'filed' and s.maintenance_status <> 'not_in_jurisdiction' and s.filed_at < ? and s.region_code like ?`,
+      [new Date(`${from}T00:00:00+08:00`) < start ? start : new Date(`${from}T00:00:00+08:00`), end, end, `${prefix}%`],
+    );
+    return c;
+  };
+
+  it('a year\'s patrol coverage counts each filed shop once, however many months it was patrolled (not the sum of its months)', async () => {
+    if (PREVIOUS.slice(0, 4) !== MONTH.slice(0, 4)) return; // January: the two months lie in two years
+    const monthly = (await read(admin, { keys: ['patrol_coverage'], from: PREVIOUS, to: MONTH })).sort((a, b) => a.period.localeCompare(b.period));
+    const [year] = await read(admin, { keys: ['patrol_coverage'], from: PREVIOUS, to: MONTH, granularity: 'YEAR' });
+    const c = await patrolled('37', `${PREVIOUS}-01`, monthWindow(MONTH).last);
+    // the data has shops patrolled in both months: summing the months would count them twice
+    expect(monthly[0].numerator).toBeGreaterThan(0);
+    expect(monthly.reduce((s, r) => s + r.numerator, 0)).toBeGreaterThan(c.patrolled);
+    expect(year).toMatchObject({ period: MONTH.slice(0, 4), numerator: c.patrolled, denominator: c.filed });
+    expect(year.value).toBeCloseTo((c.patrolled / c.filed) * 100, 6);
+    // the year to date is never below any of its months
+    for (const m of monthly) expect(year.value!, m.period).toBeGreaterThanOrEqual(m.value! - 1e-9);
+    // per city too, and the monthly report's year to date says the same
+    const cities = await read(admin, { keys: ['patrol_coverage'], children: true, from: PREVIOUS, to: MONTH, granularity: 'YEAR' });
+    for (const city of cities) {
+      const ci = await patrolled(city.unit.code.slice(0, 4), `${PREVIOUS}-01`, monthWindow(MONTH).last);
+      expect(city, city.unit.code).toMatchObject({ numerator: ci.patrolled, denominator: ci.filed });
+    }
+  });
+
+  it('metricsOverDays: a month to date equals the month\'s rollup for what has happened by today; a range over two months counts each shop once', async () => {
+    const from = `${MONTH}-01`;
+    const keys = ['shops_filed', 'findings', 'complaints_received', 'cases_filed', 'patrol_coverage', 'filing_coverage'];
+    const mtd = await days(admin, { keys, from, to: today });
+    const month = await read(admin, { keys, from: MONTH, to: MONTH });
+    expect(mtd.map((r) => r.key)).toEqual(keys);
+    for (const r of mtd) {
+      expect(r.period).toBe(`${from}/${today}`);
+      const m = month.find((x) => x.key === r.key)!;
+      expect({ key: r.key, numerator: r.numerator, denominator: r.denominator }).toEqual({ key: m.key, numerator: m.numerator, denominator: m.denominator });
+    }
+    // the same days of the month before: a controlled count (the copied records lie there)
+    const prevFrom = `${PREVIOUS}-01`;
+    const prevTo = monthWindow(PREVIOUS).last < `${PREVIOUS}-${today.slice(8)}` ? monthWindow(PREVIOUS).last : `${PREVIOUS}-${today.slice(8)}`;
+    const [prev] = await days(admin, { keys: ['patrol_coverage'], from: prevFrom, to: prevTo });
+    const c = await patrolled('37', prevFrom, prevTo);
+    expect(prev).toMatchObject({ period: `${prevFrom}/${prevTo}`, numerator: c.patrolled, denominator: c.filed });
+    expect(c.patrolled).toBeGreaterThan(0);
+    // over both months each shop once, by city
+    const both = await days(admin, { keys: ['patrol_coverage'], children: true, from: prevFrom, to: today });
+    expect(both.length).toBeGreaterThan(1);
+    for (const city of both) {
+      const ci = await patrolled(city.unit.code.slice(0, 4), prevFrom, today);
+      expect(city, city.unit.code).toMatchObject({ numerator: ci.patrolled, denominator: ci.filed });
+    }
+  });
+
+  it('metricsOverDays keeps the access rule and refuses bad days, a window begun after today and one of more than 366 days', async () => {
+    const county = await p.login('x370102-leader');
+    const own = await days(county, { keys: ['shops_filed', 'patrol_coverage'], from: `${MONTH}-01`, to: today });
+    expect(own.map((r) => r.unit.code)).toEqual(['370102', '370102']);
+    const [unit] = await sql<{ id: number }>(`select id from unit where code = '370102'`);
+    const asAdmin = await days(admin, { keys: ['shops_filed', 'patrol_coverage'], unitIds: [String(unit.id)], from: `${MONTH}-01`, to: today });
+    expect(own.map((r) => [r.numerator, r.denominator])).toEqual(asAdmin.map((r) => [r.numerator, r.denominator]));
+    expect(own[0].numerator).toBeGreaterThan(0);
+    const other = await p.gql(DAYS_QUERY, { keys: ['shops_filed'], from: `${MONTH}-01`, to: today, regionCodes: ['370103'] }, county);
+    expect(codes(other)).toEqual(['NOT_FOUND']);
+    const [neighbour] = await sql<{ id: number }>(`select id from unit where code = '370103'`);
+    expect(codes(await p.gql(DAYS_QUERY, { keys: ['shops_filed'], from: `${MONTH}-01`, to: today, unitIds: [String(neighbour.id)] }, county))).toEqual(['NOT_FOUND']);
+    const bad = async (vars: Record<string, unknown>, message: RegExp) => {
+      const r = await p.gql(DAYS_QUERY, { keys: ['shops_filed'], from: `${MONTH}-01`, to: today, ...vars }, admin);
+      expect(codes(r)).toEqual(['BAD_USER_INPUT']);
+      expect(r.errors![0].message).toMatch(message);
+    };
+    await bad({ from: '2026-02-30' }, /^from: "2026-02-30" is not a date/);
+    await bad({ to: MONTH }, /^to: /);
+    await bad({ from: today, to: `${MONTH}-01` === today ? '2000-01-01' : `${MONTH}-01` }, /^to: .* lies before/);
+    const tomorrow = new Date(Date.now() + 2 * 86_400_000 + 8 * 3600_000).toISOString().slice(0, 10);
+    await bad({ from: tomorrow, to: tomorrow }, /^from: .* has not begun yet/);
+    await bad({ from: '2024-01-01', to: '2025-01-02' }, /^to: at most 366 days/);
+    const anonymous = await p.gql(DAYS_QUERY, { keys: ['shops_filed'], from: `${MONTH}-01`, to: today });
+    expect(codes(anonymous)).toEqual(['UNAUTHENTICATED']);
+  });
+
+  it('the catalog says of every indicator whether a rise is good, and which count distinct shops or listings', async () => {
+    const data = ok(await p.gql(`{ metricCatalog { key betterWhen distinct } }`, {}, admin));
+    const of = new Map<string, { betterWhen: string; distinct: boolean }>(data.metricCatalog.map((m: { key: string; betterWhen: string; distinct: boolean }) => [m.key, m]));
+    expect([...of.keys()]).toEqual(ALL_KEYS);
+    for (const m of of.values()) expect(['HIGHER', 'LOWER', 'NEUTRAL']).toContain(m.betterWhen);
+    expect(of.get('patrol_coverage')).toEqual({ key: 'patrol_coverage', betterWhen: 'HIGHER', distinct: true });
+    expect(of.get('patrol_tasks_overdue')).toMatchObject({ betterWhen: 'LOWER', distinct: false });
+    expect(of.get('clues_overdue')?.betterWhen).toBe('LOWER');
+    expect(of.get('filing_coverage')?.betterWhen).toBe('HIGHER');
+    expect(of.get('listings_observed')?.distinct).toBe(true);
+    expect([...of.values()].filter((m) => m.distinct).map((m) => (m as unknown as { key: string }).key).sort()).toEqual(['listings_observed', 'patrol_coverage']);
   });
 });
 

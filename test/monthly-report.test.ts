@@ -9,7 +9,7 @@
  */
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { refreshMetrics, monthWindow } from '../analytics/metrics';
+import { METRICS, refreshMetrics, monthWindow } from '../analytics/metrics';
 import { buildMonthlyTable, generateMonthlyReports, renderHtml, renderXlsx, type ReportRow, type ReportTable } from '../analytics/report';
 import { RULES } from '../crawlers/rules';
 import { sha256Hex } from '../crawlers/evidence/blob-store';
@@ -239,15 +239,30 @@ describe('the table of a city', () => {
     }
   });
 
-  it('the year to date sums the months of the year (flows), is the month (stocks), and divides summed parts (rates)', async () => {
+  it('the year to date sums the months of the year (flows), is the month (stocks), divides summed parts (rates), and counts each shop once (patrol coverage)', async () => {
     const months = await sql<{ key: string; month: string; numerator: string; denominator: string | null }>(
       `select m.key, to_char(m.month, 'YYYY-MM') as month, sum(m.numerator)::text as numerator, sum(m.denominator)::text as denominator
        from unit_metric_month m join unit u on u.id = m.unit_id where u.path like ? and m.month between ?::date and ?::date group by 1, 2`,
       [`${city.path}%`, `${YEAR_MONTHS[0]}-01`, `${MONTH}-01`],
     );
     let checked = 0;
+    const distinct = METRICS.filter((m) => m.distinct).map((m) => m.key);
     for (const c of table.columns) {
       const cell = table.total.cells[col(c.key)];
+      if (distinct.includes(c.key)) {
+        // filed shops at the month's end with a patrol record since 1 January, each once — not the months summed
+        expect(c.key).toBe('patrol_coverage');
+        const end = monthWindow(MONTH).end;
+        const [y] = await sql<{ filed: number; patrolled: number }>(
+          `select count(*)::int as filed, count(*) filter (where exists (select 1 from patrol_record r where r.shop_id = s.id and r.patrolled_at >= ? and r.patrolled_at < ?))::int as patrolled
+           from shop s where s.filing_status = 'filed' and s.maintenance_status <> 'not_in_jurisdiction' and s.filed_at < ? and s.region_code like ?`,
+          [monthWindow(YEAR_MONTHS[0]).start, end, end, `${city.code}%`],
+        );
+        expect(y.patrolled).toBeGreaterThan(0);
+        expect({ numerator: cell.ytd.numerator, denominator: cell.ytd.denominator }, 'patrol_coverage ytd').toEqual({ numerator: y.patrolled, denominator: y.filed });
+        expect(cell.ytd.value!).toBeGreaterThanOrEqual(cell.month.value! - 1e-9);
+        continue;
+      }
       const parts = months.filter((m) => m.key === c.key && (c.time === 'flow' || m.month === MONTH));
       const num = parts.reduce((s, m) => s + Number(m.numerator), 0);
       expect(cell.ytd.numerator, `${c.key} ytd`).toBeCloseTo(num, 2);

@@ -19,6 +19,7 @@ const PUBLIC = '(public)';
 const EXPECTED: Record<string, string> = {
   'Query.metrics': 'metrics:read',
   'Query.metricCatalog': 'metrics:read',
+  'Query.metricsOverDays': 'metrics:read',
   'Query.monthlyReports': 'reports:read',
   'Query.monthlyReport': 'reports:read',
   'Mutation.generateMonthlyReport': 'reports:generate',
@@ -27,6 +28,7 @@ const EXPECTED: Record<string, string> = {
   'Mutation.clearCalendarDay': 'calendar:manage',
   'Query.assessmentResults': 'assessment:read',
   'Query.assessmentResult': 'assessment:read',
+  'Query.assessmentYears': 'assessment:read',
   'Query.assessmentSchemes': 'assessment:read',
   'Mutation.saveAssessmentScheme': 'assessment:manage',
   'Mutation.runAssessment': 'assessment:manage',
@@ -298,6 +300,7 @@ describe('operation permissions', () => {
 const DOCUMENTS: Record<string, string> = {
   'Query.metrics': '{ metrics(keys: ["shops_filed"], from: "2026-11", to: "2026-11") { key value } }',
   'Query.metricCatalog': '{ metricCatalog { key } }',
+  'Query.metricsOverDays': '{ metricsOverDays(keys: ["shops_filed"], from: "2026-11-01", to: "2026-11-07") { key value } }',
   'Query.monthlyReports': '{ monthlyReports(month: "2026-10") { id files { url } } }',
   'Query.monthlyReport': '{ monthlyReport(unitId: "1", month: "2026-10") { id } }',
   'Mutation.generateMonthlyReport': 'mutation { generateMonthlyReport(month: "2026-10", unitId: "1") { units } }',
@@ -306,6 +309,7 @@ const DOCUMENTS: Record<string, string> = {
   'Mutation.clearCalendarDay': 'mutation { clearCalendarDay(day: "2031-01-01") }',
   'Query.assessmentResults': '{ assessmentResults(year: 2026, level: COUNTY) { rank total } }',
   'Query.assessmentResult': '{ assessmentResult(unitId: "1", year: 2026) { total items { explanation } } }',
+  'Query.assessmentYears': '{ assessmentYears }',
   'Query.assessmentSchemes': '{ assessmentSchemes { id version } }',
   'Mutation.saveAssessmentScheme': 'mutation { saveAssessmentScheme(scheme: { id: "hongdun-annual" }) { id version } }',
   'Mutation.runAssessment': 'mutation { runAssessment(year: 2026) { units } }',

@@ -11,7 +11,7 @@
  *   equipment) count for the unit that owns them (author, recipient, unit_id).
  * Each row thus counts for exactly one unit, which is what makes a parent the exact sum of its subtree.
  */
-import { addWorkingDays, addDays, chinaDay, monthOf, startOfChinaDay, workingDaysIn } from '../../services/calendar/working-days';
+import { addWorkingDays, addDays, checkDay, chinaDay, monthOf, startOfChinaDay, workingDaysIn } from '../../services/calendar/working-days';
 import { UnitLevel } from '../../entities/unit.entity';
 import { UserInputError } from '../../services/errors';
 import { workPlanDueOn } from '../../services/office/work-plans';
@@ -47,6 +47,37 @@ export function monthWindow(month: string, now: Date = new Date()): MonthWindow 
   const next = addDays(last, 1);
   return {
     month,
+    first,
+    last,
+    start: startOfChinaDay(first),
+    end: startOfChinaDay(next),
+    utcStart: new Date(`${first}T00:00:00Z`),
+    utcEnd: new Date(`${next}T00:00:00Z`),
+    today,
+    asOf: last < today ? last : today,
+    now,
+  };
+}
+
+/** the longest day window computed live (a year and a day: a leap year's whole year fits) */
+export const MAX_WINDOW_DAYS = 366;
+
+/**
+ * The window of the days [first, last] (YYYY-MM-DD, China days, both included), for computing a period
+ * that is not one month (a month to date, the same days a month or a year earlier, a year of distinct
+ * counts): flows over its days, stocks at its end (or today, in a window running past today). `month` is
+ * the month of its last day (a work plan is due in that year). A window beginning after today is refused.
+ */
+export function dayWindow(first: string, last: string, now: Date = new Date(), field = 'from'): MonthWindow {
+  checkDay(first, field);
+  checkDay(last, 'to');
+  if (last < first) throw new UserInputError(`to: ${last} lies before ${first}`, 'to');
+  if (addDays(first, MAX_WINDOW_DAYS - 1) < last) throw new UserInputError(`to: at most ${MAX_WINDOW_DAYS} days at once`, 'to');
+  const today = chinaDay(now);
+  if (first > today) throw new UserInputError(`${field}: ${first} has not begun yet`, field);
+  const next = addDays(last, 1);
+  return {
+    month: last.slice(0, 7),
     first,
     last,
     start: startOfChinaDay(first),

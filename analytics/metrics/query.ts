@@ -9,7 +9,11 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { currentActor, jurisdictionSql, Unit, UnitLevel } from '../../entities';
 import { visibleUnit } from '../../services/clues/clue.queries';
 import { NotFoundError, UserInputError } from '../../services/errors';
+import { now as clockNow } from '../../entities/clock';
+import { chinaDay, monthOf } from '../../services/calendar/working-days';
 import { METRICS, metricByKey, type MetricDefinition } from './catalog';
+import { dayWindow } from './compute';
+import { subtreeValuesOverDays } from './window';
 
 export enum MetricGranularity {
   MONTH = 'month',
@@ -130,7 +134,9 @@ async function unitOfRegion(em: EntityManager, code: string): Promise<number> {
  * The values of `keys` for the units asked for (each its whole subtree), per month or year over
  * [from, to]: one row per unit, period and key the indicator applies to (a period without data gives 0,
  * or a null rate). A year's flow indicator sums its months in the range; a stock indicator takes the last
- * month of the range in that year; a rate divides the summed numerators by the summed denominators.
+ * month of the range in that year; a rate divides the summed numerators by the summed denominators; a
+ * distinct count (patrol coverage, listings observed) is counted over the year's months in the range from
+ * the source tables (window.ts), each shop or listing once.
  */
 export async function metrics(em: EntityManager, q: MetricsQuery): Promise<MetricRow[]> {
   const defs = checkMetricKeys(q.keys);
@@ -172,21 +178,67 @@ export async function metrics(em: EntityManager, q: MetricsQuery): Promise<Metri
       ...(stockClause ? [...stockKeys, ...lastMonths.map((m) => `${m}-01`)] : []),
     ],
   );
-  const found = new Map(rows.map((r) => [`${Number(r.unit_id)}|${r.period}|${r.key}`, r]));
+  const found = new Map<string, { numerator: string | number; denominator: string | number | null }>(rows.map((r) => [`${Number(r.unit_id)}|${r.period}|${r.key}`, r]));
+  // distinct counts over a year are not the sum of its months: counted live over the year's months in the range
+  const distinct = defs.filter((d) => d.distinct);
+  if (granularity === MetricGranularity.YEAR && distinct.length > 0) {
+    for (const year of periods) {
+      const inYear = months.filter((m) => m.startsWith(year));
+      for (const d of distinct) for (const u of units) found.delete(`${u.id}|${year}|${d.key}`);
+      if (`${inYear[0]}-01` > chinaDay(clockNow())) continue;
+      const live = await subtreeValuesOverDays(em, distinct, `${inYear[0]}-01`, monthOf(`${inYear.at(-1)}-01`).last, { unitIds: units.map((u) => u.id), scoped: true, now: clockNow() });
+      for (const v of live) found.set(`${v.unitId}|${year}|${v.key}`, v);
+    }
+  }
   const out: MetricRow[] = [];
   for (const unit of units) {
     for (const period of periods) {
       for (const def of defs) {
         if (!def.levels.includes(unit.level)) continue;
-        const r = found.get(`${unit.id}|${period}|${def.key}`);
-        const numerator = Number(r?.numerator ?? 0);
-        if (def.aggregation === 'sum') {
-          out.push({ unit, period, key: def.key, value: numerator, numerator, denominator: null });
-        } else {
-          const denominator = Number(r?.denominator ?? 0);
-          out.push({ unit, period, key: def.key, value: denominator > 0 ? (numerator / denominator) * def.scale : null, numerator, denominator });
-        }
+        out.push(rowOf(unit, period, def, found.get(`${unit.id}|${period}|${def.key}`)));
       }
+    }
+  }
+  return out;
+}
+
+/** A unit's value of `def` from its summed numerator and denominator (absent: 0, a null rate). */
+function rowOf(unit: Unit, period: string, def: MetricDefinition, r: { numerator: string | number; denominator: string | number | null } | undefined): MetricRow {
+  const numerator = Number(r?.numerator ?? 0);
+  if (def.aggregation === 'sum') return { unit, period, key: def.key, value: numerator, numerator, denominator: null };
+  const denominator = Number(r?.denominator ?? 0);
+  return { unit, period, key: def.key, value: denominator > 0 ? (numerator / denominator) * def.scale : null, numerator, denominator };
+}
+
+export interface DayMetricsQuery extends Omit<MetricsQuery, 'from' | 'to' | 'granularity'> {
+  /** YYYY-MM-DD (China days), both included, at most MAX_WINDOW_DAYS days */
+  from: string;
+  to: string;
+}
+
+/**
+ * The values of `keys` for the units asked for (each its whole subtree) over the days [from, to] as one
+ * period (`2026-12-01/2026-12-07`), computed live from the source tables by the rollup's own SQL: a flow
+ * counts what happened on those days (a distinct count each subject once), a stock is the state at the end
+ * of `to` (or now, when `to` is today or later), a rate divides the summed parts. What a month to date
+ * against the same days of the month before or of last year needs; the same access rule as `metrics`.
+ */
+export async function metricsOverDays(em: EntityManager, q: DayMetricsQuery): Promise<MetricRow[]> {
+  const defs = checkMetricKeys(q.keys);
+  const now = clockNow();
+  // validates the days first: nothing read for a bad window
+  dayWindow(q.from, q.to, now);
+  const units = await unitsOf(em, q.unitIds, q.regionCodes, q.children === true);
+  if (units.length * defs.length > MAX_METRIC_ROWS) {
+    throw new UserInputError(`keys: ${units.length} units × ${defs.length} indicators is more than ${MAX_METRIC_ROWS} values; narrow the query`, 'keys');
+  }
+  const period = `${q.from}/${q.to}`;
+  const live = await subtreeValuesOverDays(em, defs, q.from, q.to, { unitIds: units.map((u) => u.id), scoped: true, now });
+  const found = new Map(live.map((v) => [`${v.unitId}|${v.key}`, v]));
+  const out: MetricRow[] = [];
+  for (const unit of units) {
+    for (const def of defs) {
+      if (def.levels.includes(unit.level)) out.push(rowOf(unit, period, def, found.get(`${unit.id}|${def.key}`)));
     }
   }
   return out;

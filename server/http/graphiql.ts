@@ -24,8 +24,26 @@ query Shops {
 }
 `;
 
-/** The GraphiQL page, served from the project's own node_modules (no CDN). */
-export function graphiqlPage(endpoint: string, assetBase: string): string {
+/**
+ * The GraphiQL page's Content-Security-Policy: scripts from this origin and the page's one inline script (its
+ * nonce); styles from this origin and inline (GraphiQL's editors set them); requests to this origin only.
+ */
+export function graphiqlCsp(nonce: string): string {
+  return [
+    "default-src 'none'",
+    `script-src 'self' 'nonce-${nonce}'`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+/** The GraphiQL page, served from the project's own node_modules (no CDN); `nonce` admits its inline script. */
+export function graphiqlPage(endpoint: string, assetBase: string, nonce: string): string {
   return `<!doctype html>
 <html lang="zh-CN">
 <head>
@@ -40,7 +58,7 @@ export function graphiqlPage(endpoint: string, assetBase: string): string {
 <script src="${assetBase}/react.js"></script>
 <script src="${assetBase}/react-dom.js"></script>
 <script src="${assetBase}/graphiql.js"></script>
-<script>
+<script nonce="${nonce}">
   const fetcher = GraphiQL.createFetcher({ url: ${JSON.stringify(endpoint)} });
   ReactDOM.createRoot(document.getElementById('graphiql')).render(
     React.createElement(GraphiQL, { fetcher, defaultQuery: ${JSON.stringify(DEFAULT_QUERY)}, isHeadersEditorEnabled: true, defaultEditorToolsVisibility: 'headers' })

@@ -5,6 +5,7 @@ import { type CrawlDeps, executeCrawlRun, markRunGivenUp } from '../../crawlers/
 import { evidenceSink, openEvidenceStore } from '../../crawlers/evidence';
 import { CrawlKind, CrawlRun, Session, ShopClassification } from '../../entities';
 import { createCrawlRun } from '../../services/crawl/crawl-runs';
+import { pruneThrottle } from '../../services/access/login-throttle';
 import { currentMonth, generatePatrolTasks, PATROL_GENERATE_JOB } from '../../services/patrols/patrol-generation';
 import { CRAWL_JOB, crawlPolicy } from '../../services/crawl/start-crawl';
 import { runAsSystem } from '../../services/system-actor';
@@ -22,7 +23,7 @@ import { CrawlQueueClient } from './crawl-queue';
 export { CRAWL_JOB };
 
 export const JOBS = {
-  /** deletes sessions that expired or were revoked more than a day ago */
+  /** deletes sessions that expired or were revoked more than a day ago, and stale login-throttle counts */
   SESSION_CLEANUP: 'session-cleanup',
   /** walks directories and site lists: finds shops, creates or updates them in the register */
   CRAWL_DISCOVERY: CRAWL_JOB[CrawlKind.DISCOVERY],
@@ -104,7 +105,9 @@ export async function registerPlatformJobs(runner: JobRunner, orm: MikroORM, con
         const em = orm.em.fork();
         const cutoff = new Date(Date.now() - 24 * 3600_000);
         const deleted = await em.nativeDelete(Session, { $or: [{ expiresAt: { $lt: cutoff } }, { revokedAt: { $lt: cutoff } }] });
-        return { deleted };
+        // and the login throttle's counts nobody needs any more (bounded table)
+        const throttles = await pruneThrottle(em);
+        return { deleted, throttles };
       }),
   });
   await runner.schedule({ id: 'session-cleanup-nightly', job: JOBS.SESSION_CLEANUP, cron: '17 3 * * *' });

@@ -15,6 +15,7 @@ import { JURISDICTION_TABLES, RowLevelSecurityMigration } from './20261213-row-l
 import { PLATFORM_REPORT_TABLES, PlatformReportsMigration } from './20261214-platform-reports.migration';
 import { SHARED_DATA_TABLES, SharedDataMigration } from './20261215-shared-data.migration';
 import { SELF_FILING_TABLES, SelfFilingMigration } from './20261216-self-filing.migration';
+import { LoginThrottleMigration } from './20261217-login-throttle.migration';
 import { InitialMigration } from './20261128-initial.migration';
 import { TimeseriesMigration } from './20261129-timeseries.migration';
 import { EvidenceMigration } from './20261201-evidence.migration';
@@ -42,6 +43,7 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: '20261214-platform-reports', class: PlatformReportsMigration },
   { name: '20261215-shared-data', class: SharedDataMigration },
   { name: '20261216-self-filing', class: SelfFilingMigration },
+  { name: '20261217-login-throttle', class: LoginThrottleMigration },
 ];
 
 /**

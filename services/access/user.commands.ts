@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { coversJurisdiction, currentActor, Role, Session, Unit, User } from '../../entities';
 import { ROLE_PERMISSIONS } from './permissions';
 import { hashPassword, verifyPassword } from './password';
+import { clearThrottle } from './login-throttle';
 import type { CreateUserInput } from '../../schema/access.inputs';
 import { runCommand } from '../command';
 import { NotFoundError, UserInputError } from '../errors';
@@ -74,14 +75,14 @@ export function setUserActive(em: EntityManager, id: string, active: boolean): P
   });
 }
 
-/** Sets a new password for a login of the caller's jurisdiction and ends its sessions. */
+/** Sets a new password for a login of the caller's jurisdiction, ends its sessions and lifts its login throttle. */
 export function resetPassword(em: EntityManager, id: string, password: string): Promise<User> {
   return runCommand(em, 'resetPassword', async (tem) => {
     requirePassword(password);
     const user = await userInJurisdiction(tem, id);
     user.passwordHash = await hashPassword(password);
-    user.failedLogins = 0;
-    user.lockedUntil = null;
+    // an administrator's reset lifts the login throttle of the account too
+    await clearThrottle(tem, user.username);
     await revokeSessions(tem, user);
     return user;
   });

@@ -11,7 +11,7 @@ import { runCommand } from '../command';
 import { NotFoundError, UserInputError } from '../errors';
 import { requireText } from '../input';
 import { checkYear, requireProvinceActor, schemeForYear } from './assessment-schemes';
-import { type BonusRow, insertAudit, type ResultRow, selectBonus, selectResult, selectResults, upsertBonus } from './assessment.store';
+import { type BonusRow, insertAudit, type ResultRow, selectBonus, selectResult, selectResults, selectResultYears, upsertBonus } from './assessment.store';
 import type { IndicatorValueUsed } from './run-assessment';
 
 /** A stored result with its unit, as the API shows it. */
@@ -42,6 +42,11 @@ export async function assessmentResults(em: EntityManager, q: { year: number; le
   const level = checkLevel(q.level);
   const parent = q.parentUnitId != null && q.parentUnitId !== '' ? await visibleUnit(em, q.parentUnitId, 'parentUnitId') : null;
   return withUnits(em, await selectResults(em, { year, level, parentId: parent?.id ?? null }));
+}
+
+/** The years that have an assessment run with results the caller may see, newest first (a year not listed shows nothing). */
+export function assessmentYears(em: EntityManager): Promise<number[]> {
+  return selectResultYears(em);
 }
 
 /** One unit's result of `year` with its items, bonuses and explanations; NOT_FOUND outside the caller's jurisdiction or before a run. */

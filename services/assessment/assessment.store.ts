@@ -281,6 +281,13 @@ export async function selectResults(em: EntityManager, q: { year: number; level?
   return rows.map(resultRow);
 }
 
+/** The years with stored results (an assessment run) the current actor may see, newest first. */
+export async function selectResultYears(em: EntityManager): Promise<number[]> {
+  const scope = jurisdictionSql('r.region_code');
+  const rows = await em.execute<{ year: number }[]>(`select distinct r.year from assessment_result r where ${scope.sql} order by r.year desc`, scope.params);
+  return rows.map((r) => Number(r.year));
+}
+
 /** One unit's result of a year, if visible to the current actor. */
 export async function selectResult(em: EntityManager, year: number, unitId: number): Promise<ResultRow | null> {
   const scope = jurisdictionSql('r.region_code');

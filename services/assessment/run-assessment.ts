@@ -5,7 +5,9 @@
  * system actor (the whole province is read and written); set-based reads, scoring in JS (`score`).
  *
  * Indicator values for a year, as `metrics(em, { granularity: YEAR })` gives them: flow indicators summed
- * from January to the last month assessed, stock indicators from that last month; a rate is numerator /
+ * from January to the last month assessed, stock indicators from that last month, distinct counts (patrol
+ * coverage: each filed shop once however many months it was patrolled) over those days from the source
+ * tables (analytics/metrics/window.ts); a rate is numerator /
  * denominator in [0, 1] (null without a denominator), a count is the numerator. The last month is
  * December for a past year and the current month for the current year (a provisional result).
  * Idempotent: over unchanged data a rerun writes identical rows (but for `computed_at`).
@@ -23,8 +25,9 @@ import {
   score,
 } from '../../analytics/assessment';
 import { metricByKey } from '../../analytics/metrics/catalog';
+import { subtreeValuesOverDays } from '../../analytics/metrics/window';
 import { currentActor, unitRegion } from '../../entities';
-import { chinaDay } from '../calendar/working-days';
+import { chinaDay, monthOf } from '../calendar/working-days';
 import { UserInputError } from '../errors';
 import { runAsSystem } from '../system-actor';
 import { checkYear, currentYear, requireProvinceActor, schemeForYear } from './assessment-schemes';
@@ -109,6 +112,12 @@ export async function runAssessment(em: EntityManager, year: number, options: { 
       const t0 = Date.now();
       const units = await selectAssessedUnits(tem);
       const sums = await selectSubtreeValues(tem, { keys, stockKeys, firstMonth: months.first, lastMonth: months.last });
+      // distinct counts (patrol coverage: each shop once in the year) are counted over the year's days, not summed from its months
+      const distinct = keys.map((k) => metricByKey(k)!).filter((d) => d.distinct);
+      if (distinct.length > 0) {
+        const live = await subtreeValuesOverDays(tem, distinct, `${months.first}-01`, monthOf(`${months.last}-01`).last, { unitIds: null, scoped: false });
+        sums.splice(0, sums.length, ...sums.filter((s) => !distinct.some((d) => d.key === s.key)), ...live);
+      }
       const byUnit = new Map<number, Map<string, { numerator: number; denominator: number | null }>>();
       for (const s of sums) {
         if (!byUnit.has(s.unitId)) byUnit.set(s.unitId, new Map());

@@ -3,14 +3,16 @@
  * current month so far where the month's own loaders write nothing (register maintenance, findings, clues,
  * cases, prices) — of supervision data, so that metrics, assessment and the monthly report have a year to
  * show for every unit:
- * - patrol plans of each year (and the 618 / Double 11 campaigns), each month's tasks by the real
+ * - patrol plans of each year (and each month's province-wide campaign: 618, Double 11, a price sweep), each month's tasks by the real
  *   generation (`generatePatrolTasks`), records filed by the stations at their own pace (some late, some
  *   never);
  * - complaints and reports received, decided within (or beyond) the 7 working days, mediated, resolved,
  *   closed, with their events;
  * - register maintenance marks; findings of the rule checks; clues assigned and handled on time or late;
  *   cases filed, decided with a fine and closed, with their events;
- * - price observations of a few listings per unit in the crawl store, and its daily rollup;
+ * - price observations of a few listings per unit in the crawl store (listed, repriced, promoted and taken
+ *   down over the year), the changes the store detects in them (price moves, new and removed listings), and
+ *   its daily rollup;
  * then the metrics of every month of the window.
  *
  * Bulk, set-based SQL (history/*.ts), deterministic for a seed and a moment ("now": steps whose moment has
@@ -22,7 +24,7 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { refreshMetrics } from '../../analytics/metrics/rollup';
 import { executorFromEntityManager } from '../../analytics/store';
-import { PatrolPlanKind, runAs, ShopClassification, User } from '../../entities';
+import { PatrolPlanKind, runAs, User } from '../../entities';
 import { atTime, now as clockNow } from '../../entities/clock';
 import { timeSeriesOf } from '../../server/database';
 import { logger } from '../../server/logger';
@@ -36,7 +38,7 @@ import { enforcementHistory } from './history/enforcement-history';
 import { literal, prepareHistoryTables } from './history/history-sql';
 import { historyListings, historyObservations } from './history/market-history';
 import { complaintHistory, type HistoryMonth, maintenanceHistory, patrolHistory } from './history/supervision-history';
-import { CAMPAIGN_CHECKLIST } from './load-demo-work';
+import { CAMPAIGN_CHECKLIST, demoCampaign } from './load-demo-work';
 import { personName } from './names';
 import { Random } from './random';
 
@@ -79,8 +81,6 @@ export interface DemoHistorySummary {
 
 /** The table recording the finished stages (demo only). */
 export const HISTORY_STATE_TABLE = 'demo_history_stage';
-
-const CITY_MARKETS = ['3701', '3702'];
 
 /** Loads the history (see the file comment); a rerun adds nothing. */
 export async function loadDemoHistory(orm: MikroORM, options: DemoHistoryOptions): Promise<DemoHistorySummary> {
@@ -177,7 +177,11 @@ export async function loadDemoHistory(orm: MikroORM, options: DemoHistoryOptions
       observed = true;
       const store = timeSeriesOf(orm)(executorFromEntityManager(em));
       const to = w.partial ? new Date(`${today}T00:00:00Z`) : new Date(`${addDays(w.last, 1)}T00:00:00Z`);
-      return add('listing_observation', await historyObservations(em, store, seed, new Date(`${w.first}T00:00:00Z`), to, options.observationsPerDay ?? 2));
+      const from = new Date(`${w.first}T00:00:00Z`);
+      const n = add('listing_observation', await historyObservations(em, store, seed, from, to, options.observationsPerDay ?? 2));
+      // the price moves, new and removed listings of the month, detected as after a crawl (the market's "biggest moves")
+      const changes = await store.detectChanges({ from, to });
+      return n + add('listing_change', Object.values(changes).reduce((a, b) => a + b, 0));
     });
   }
   if (observed) {
@@ -243,17 +247,10 @@ export function historyWindow(today: string, months: number): HistoryWindowMonth
   return out;
 }
 
-/** The month's special campaign, as load-demo-work.ts names it (618 in June, Double 11 in November). */
-function campaignOf(month: string): { name: string; theme: string } | null {
-  const [year, m] = month.split('-').map(Number);
-  if (m === 11) return { name: `${year}年"双11"网络集中促销专项检查`, theme: '网络集中促销活动价格与促销行为规范' };
-  if (m === 6) return { name: `${year}年"618"网络集中促销专项检查`, theme: '网络集中促销活动价格与促销行为规范' };
-  return null;
-}
-
 /**
  * The routine plan of every year of the window (a past year's ends on 31 December) and the 618 / Double 11
- * campaigns of its past months, created through the command on their first day unless they exist.
+ * campaigns of its past months — province-wide, as load-demo-work.ts runs the current month's (`demoCampaign`) —
+ * created through the command on their first day unless they exist.
  */
 async function ensurePlans(orm: MikroORM, window: readonly HistoryWindowMonth[], today: string, admin: ReturnType<typeof actorForUser>, leader: ReturnType<typeof actorForUser>): Promise<number> {
   const existing = await runAsSystem('demo history: plans', () =>
@@ -273,8 +270,8 @@ async function ensurePlans(orm: MikroORM, window: readonly HistoryWindowMonth[],
     created += 1;
   }
   for (const w of window.filter((x) => !x.partial)) {
-    const campaign = campaignOf(w.month);
-    if (!campaign || existing.some((p) => p.kind === PatrolPlanKind.CAMPAIGN && p.name === campaign.name)) continue;
+    const campaign = demoCampaign(w.month);
+    if (existing.some((p) => p.kind === PatrolPlanKind.CAMPAIGN && p.name === campaign.name)) continue;
     await atTime(atStart(w.first), () =>
       runAs(leader, () =>
         createPatrolPlan(orm.em.fork(), {
@@ -283,7 +280,7 @@ async function ensurePlans(orm: MikroORM, window: readonly HistoryWindowMonth[],
           theme: campaign.theme,
           startsOn: w.first,
           endsOn: w.last,
-          target: { classifications: [ShopClassification.PLATFORM_MERCHANT, ShopClassification.OWN_SITE_TRADING], regionPrefixes: CITY_MARKETS },
+          target: { classifications: [...campaign.target.classifications] },
           checklist: [...CAMPAIGN_CHECKLIST],
         }),
       ),

@@ -82,12 +82,18 @@ export const CAMPAIGN_CHECKLIST: readonly ChecklistItem[] = [
   { key: 'licence-shown', textZh: '亮照亮证：首页公示营业执照信息', textEn: 'business licence shown' },
 ];
 
-/** The month's special campaign: 618 in June, Double 11 in November, a general sweep otherwise. */
-function campaignName(month: string): { name: string; theme: string } {
+/**
+ * The month's special campaign, province-wide (every city's bureaus take part, so no city's coverage stands
+ * out for the demo's sake): 618 in June and Double 11 in November over platform merchants and trading own
+ * sites, a general price sweep of the trading own sites otherwise. The history (load-demo-history.ts) runs
+ * the same campaign in each of its past months.
+ */
+export function demoCampaign(month: string): { name: string; theme: string; target: { classifications: ShopClassification[] } } {
   const [year, m] = month.split('-').map(Number);
-  if (m === 11) return { name: `${year}年"双11"网络集中促销专项检查`, theme: '网络集中促销活动价格与促销行为规范' };
-  if (m === 6) return { name: `${year}年"618"网络集中促销专项检查`, theme: '网络集中促销活动价格与促销行为规范' };
-  return { name: `${year}年${m}月网络交易价格行为专项检查`, theme: '网络交易明码标价与价格欺诈' };
+  const promotion = { classifications: [ShopClassification.PLATFORM_MERCHANT, ShopClassification.OWN_SITE_TRADING] };
+  if (m === 11) return { name: `${year}年"双11"网络集中促销专项检查`, theme: '网络集中促销活动价格与促销行为规范', target: promotion };
+  if (m === 6) return { name: `${year}年"618"网络集中促销专项检查`, theme: '网络集中促销活动价格与促销行为规范', target: promotion };
+  return { name: `${year}年${m}月网络交易价格行为专项检查`, theme: '网络交易明码标价与价格欺诈', target: { classifications: [ShopClassification.OWN_SITE_TRADING] } };
 }
 
 /** Loads the demo supervision work for the month of `today` (see the file comment). */
@@ -114,7 +120,7 @@ export async function loadDemoWork(orm: MikroORM, options: DemoWorkOptions): Pro
   const monthStart = startOfChinaDay(month.first);
   const planStart = new Date(monthStart.getTime() + 9 * 3600_000);
   const year = month.first.slice(0, 4);
-  const campaign = campaignName(month.first.slice(0, 7));
+  const campaign = demoCampaign(month.first.slice(0, 7));
   const plans = await sql<{ id: number; kind: PatrolPlanKind }>('select id, kind from patrol_plan order by id');
   let routine = plans.find((p) => p.kind === PatrolPlanKind.ROUTINE);
   let sweep = plans.find((p) => p.kind === PatrolPlanKind.CAMPAIGN);
@@ -127,8 +133,7 @@ export async function loadDemoWork(orm: MikroORM, options: DemoWorkOptions): Pro
         theme: campaign.theme,
         startsOn: month.first,
         endsOn: month.last,
-        // the two largest markets: 济南 and 青岛, platform merchants and own trading sites
-        target: { classifications: [ShopClassification.PLATFORM_MERCHANT, ShopClassification.OWN_SITE_TRADING], regionPrefixes: ['3701', '3702'] },
+        target: { classifications: [...campaign.target.classifications] },
         checklist: [...CAMPAIGN_CHECKLIST],
       }),
     );
