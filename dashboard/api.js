@@ -8,11 +8,12 @@ const TOKEN_KEY = 'hongdun.dashboard.token';
 
 /** An error the API answered (message and GraphQL error code, e.g. NOT_FOUND, UNAUTHENTICATED). */
 export class ApiError extends Error {
-  /** @param {string} message @param {string} code @param {number} status */
-  constructor(message, code, status) {
+  /** @param {string} message @param {string} code @param {number} status @param {Record<string, unknown>} [extensions] the GraphQL error's extensions (e.g. required, retryAfter) */
+  constructor(message, code, status, extensions = {}) {
     super(message);
     this.code = code;
     this.status = status;
+    this.extensions = extensions;
   }
 }
 
@@ -39,19 +40,19 @@ export async function gql(query, variables = {}) {
   } catch (e) {
     throw new ApiError(`network: ${e instanceof Error ? e.message : String(e)}`, 'NETWORK', 0);
   }
-  /** @type {{data?: any, errors?: {message: string, extensions?: {code?: string}}[]}} */
+  /** @type {{data?: any, errors?: {message: string, extensions?: {code?: string} & Record<string, unknown>}[]}} */
   let body;
   try {
     body = await res.json();
   } catch {
-    throw new ApiError(`HTTP ${res.status}`, 'HTTP', res.status);
+    throw new ApiError(`HTTP ${res.status}`, res.status === 429 ? 'RATE_LIMITED' : 'HTTP', res.status);
   }
   const first = body.errors?.[0];
   if (res.status === 401 || first?.extensions?.code === 'UNAUTHENTICATED') {
     sessionStorage.removeItem(TOKEN_KEY);
     throw new ApiError(first?.message ?? 'authentication required', 'UNAUTHENTICATED', res.status);
   }
-  if (first) throw new ApiError(first.message, first.extensions?.code ?? 'ERROR', res.status);
+  if (first) throw new ApiError(first.message, first.extensions?.code ?? (res.status === 429 ? 'RATE_LIMITED' : 'ERROR'), res.status, first.extensions ?? {});
   return body.data;
 }
 

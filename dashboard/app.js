@@ -10,7 +10,7 @@ import { ApiError, logout, token } from './api.js';
 import { currentLang, setLang, t } from './i18n.js';
 import { showLogin } from './login.js';
 import { ensureSession, go, route, setRenderer, state } from './state.js';
-import { $, applyChrome, bindFilters, disposeCharts, esc, filters, main, showBanner } from './ui.js';
+import { $, applyChrome, bindFilters, disposeCharts, errorText, esc, filters, main, missingPermissions, showBanner } from './ui.js';
 import { bindAssessmentFilters, assessmentFilters, renderAssessment } from './views/assessment.js';
 import { renderMarket } from './views/market.js';
 import { renderOverview } from './views/overview.js';
@@ -43,6 +43,15 @@ async function render() {
       go({ ...r, unit: String(state.session.me.unit.id) }, true);
       return;
     }
+    // a view the viewer's role may not open (its tab is hidden): say so in their language, ask the API nothing
+    const missing = missingPermissions(r.view);
+    if (missing.length > 0) {
+      m.dataset.state = 'forbidden';
+      m.innerHTML = `<p class="state notice" data-state="forbidden">${esc(t('viewForbidden').replace('{view}', t(/** @type {import('./i18n.js').Label} */ (r.view))).replace('{perm}', missing.join(', ')))}</p>${
+        missingPermissions('overview').length === 0 ? `<p class="state"><a href="#/overview?unit=${esc(r.unit)}">${esc(t('overview'))}</a></p>` : ''
+      }`;
+      return;
+    }
     if (r.view === 'work') await renderWork(r, seq);
     else if (r.view === 'market') await renderMarket(r, seq);
     else if (r.view === 'assessment') await renderAssessment(r, seq);
@@ -60,31 +69,33 @@ async function render() {
     }
     if (err.code === 'NOT_FOUND' && state.session && r.view === 'market' && r.shop) {
       // a shop that does not exist or lies outside the jurisdiction: say so and show the market without it
-      state.bannerNext = `${t('shopNotFound')} (${err.message})`;
+      state.bannerNext = t('shopNotFound');
       go({ ...r, shop: null, listing: null }, true);
       return;
     }
     if (err.code === 'NOT_FOUND' && state.session && r.view === 'assessment' && r.sel) {
       // a unit's result outside the jurisdiction (or not there): say so and show the ranking without it
-      state.bannerNext = `${t('resultNotFound')} (${err.message})`;
+      state.bannerNext = t('resultNotFound');
       go({ ...r, sel: null }, true);
       return;
     }
     if (err.code === 'NOT_FOUND' && state.session && r.view === 'reports' && r.rep) {
-      state.bannerNext = `${t('reportNotFound')} (${err.message})`;
+      state.bannerNext = t('reportNotFound');
       go({ ...r, rep: null }, true);
       return;
     }
     if (err.code === 'NOT_FOUND' && state.session && r.unit !== String(state.session.me.unit.id)) {
       // a link to a unit outside the jurisdiction: say so plainly and land on the user's own unit
-      state.bannerNext = `${t('notFound')} (${err.message})`;
+      state.bannerNext = t('notFound');
       go({ ...r, unit: String(state.session.me.unit.id) }, true);
       return;
     }
     disposeCharts();
     m.dataset.state = 'error';
     const bar = !state.session ? '' : r.view === 'assessment' ? assessmentFilters(r) : r.view === 'reports' ? reportFilters(r) : r.view === 'sources' ? sourcesFilters(r) : filters(r);
-    m.innerHTML = `${bar}<p class="state" data-state="error">${esc(t('error'))}: ${esc(err.message)}</p>`;
+    // the error in the user's language (by its code); the server's words only as a data attribute
+    const { text, code, detail } = errorText(err);
+    m.innerHTML = `${bar}<p class="state" data-state="error" data-code="${esc(code)}" data-detail="${esc(detail)}">${esc(t('error'))}: ${esc(text)}</p>`;
     if (state.session) (r.view === 'assessment' ? bindAssessmentFilters : r.view === 'reports' ? bindReportFilters : r.view === 'sources' ? bindSourcesFilters : bindFilters)(r);
   }
 }

@@ -118,22 +118,73 @@ export function groupedBarOption(a) {
 const RULE_COLORS = ['#b71c1c', '#d97706', '#2563eb', '#059669', '#7c3aed', '#db2777', '#0891b2', '#65a30d', '#9a3412', '#475569', '#ca8a04', '#4f46e5'];
 
 /**
- * The daily price index of a region: the mean observed price (line, 元) and the listings observed (bars).
- * @param {{ days: string[], avgPrice: (number | null)[], listings: (number | null)[], priceName: string, listingsName: string, locale: string }} a
+ * Values as an index, 100 at the first value (null before it and where a value is missing): the change since the
+ * start of the range, readable without the price level. @param {(number | null)[]} values
+ */
+export function indexed(values) {
+  const base = values.find((v) => v != null && v !== 0);
+  return values.map((v) => (v == null || base == null ? null : Math.round((v / base) * 100 * 1e4) / 1e4));
+}
+
+/**
+ * A value axis' bounds around the data: a margin of a tenth of the data's spread (at least `minSpan` in all, so a
+ * tiny wobble stays flat), rounded out to a step of 1, 2, 5 × 10ⁿ; never below `floor` nor above `ceil`.
+ * @param {(number | null | undefined)[]} values @param {{ minSpan: number, floor?: number, ceil?: number, include?: number }} o
+ * @returns {{ min: number, max: number } | null}
+ */
+export function axisBounds(values, o) {
+  const v = /** @type {number[]} */ (values.filter((x) => x != null && Number.isFinite(x)));
+  if (o.include != null) v.push(o.include);
+  if (!v.length) return null;
+  let lo = Math.min(...v);
+  let hi = Math.max(...v);
+  const pad = Math.max((hi - lo) * 0.1, (o.minSpan - (hi - lo)) / 2, 0);
+  lo -= pad;
+  hi += pad;
+  const raw = (hi - lo) / 5 || 1;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((k) => k * mag).find((s) => s >= raw) ?? 10 * mag;
+  let min = Math.floor(lo / step + 1e-9) * step;
+  let max = Math.ceil(hi / step - 1e-9) * step;
+  if (o.floor != null) min = Math.max(min, o.floor);
+  if (o.ceil != null && Math.max(...v) <= o.ceil) max = Math.min(max, o.ceil);
+  const round = (/** @type {number} */ x) => Math.round(x * 1e6) / 1e6;
+  return { min: round(min), max: round(max) };
+}
+
+/**
+ * The legend of the market's and the assessment's charts: one line (scrolling) at the top, with the plot area
+ * (`GRID_TOP`) and the axis names (just above the plot, `nameGap`) below it, so they never overlap.
+ */
+export const TOP_LEGEND = { top: 0, left: 'center', type: 'scroll' };
+export const GRID_TOP = 58;
+/** a value axis' name (its unit) at its top end, aligned away from the plot's middle where the legend is @param {string} name @param {'left' | 'right'} side */
+export const axisName = (name, side = 'left') => ({ name, nameLocation: 'end', nameGap: 12, nameTextStyle: { align: side, color: '#52606d' } });
+
+/**
+ * The daily price index of a region: the mean observed price as an index (= 100 at the first day of the range; the
+ * price in 元 in the tooltip), on an axis scaled to the data with a margin, and the listings observed (bars).
+ * @param {{ days: string[], avgPrice: (number | null)[], listings: (number | null)[], priceName: string, listingsName: string, indexName: string, priceLabel: string, locale: string }} a
  */
 export function priceIndexOption(a) {
+  const index = indexed(a.avgPrice);
+  const bounds = axisBounds(index, { minSpan: 4, include: 100 });
   return {
     animation: false,
-    tooltip: { trigger: 'axis' },
-    legend: { top: 0 },
-    grid: { left: 8, right: 8, top: 40, bottom: 8, containLabel: true },
+    tooltip: {
+      trigger: 'axis',
+      formatter: (/** @type {any[]} */ ps) =>
+        [ps[0]?.axisValue, ...ps.map((p) => (p.seriesIndex === 0 ? `${p.marker}${p.seriesName}: ${formatValue(p.data?.value, '', a.locale)} (${a.priceLabel} ${formatValue(p.data?.price, '元', a.locale)} 元)` : `${p.marker}${p.seriesName}: ${formatValue(p.value, '', a.locale)}`))].join('<br/>'),
+    },
+    legend: TOP_LEGEND,
+    grid: { left: 8, right: 8, top: GRID_TOP, bottom: 8, containLabel: true },
     xAxis: { type: 'category', data: a.days },
     yAxis: [
-      { type: 'value', name: '元', scale: true },
-      { type: 'value', name: '个', splitLine: { show: false } },
+      { type: 'value', ...axisName(a.indexName, 'left'), ...(bounds ?? { scale: true }) },
+      { type: 'value', ...axisName('个', 'right'), minInterval: 1, splitLine: { show: false } },
     ],
     series: [
-      { type: 'line', name: a.priceName, data: a.avgPrice, yAxisIndex: 0, showSymbol: false, itemStyle: { color: '#b71c1c' }, tooltip: { valueFormatter: (/** @type {number} */ v) => formatValue(v, '元', a.locale) } },
+      { type: 'line', name: a.priceName, data: index.map((v, i) => ({ value: v, price: a.avgPrice[i] })), yAxisIndex: 0, showSymbol: false, itemStyle: { color: '#b71c1c' }, markLine: { silent: true, symbol: 'none', lineStyle: { color: '#9aa5b1', type: 'dashed' }, label: { show: false }, data: [{ yAxis: 100 }] } },
       { type: 'bar', name: a.listingsName, data: a.listings, yAxisIndex: 1, itemStyle: { color: '#abd9e9' } },
     ],
   };
@@ -147,10 +198,10 @@ export function monthlySeriesOption(a) {
   return {
     animation: false,
     tooltip: { trigger: 'axis', valueFormatter: (/** @type {number} */ v) => formatValue(v, a.unit, a.locale) },
-    legend: { top: 0, type: 'scroll' },
-    grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
+    legend: TOP_LEGEND,
+    grid: { left: 8, right: 16, top: GRID_TOP, bottom: 8, containLabel: true },
     xAxis: { type: 'category', data: a.months },
-    yAxis: { type: 'value', name: a.unit, scale: a.kind === 'line' && !a.counts, minInterval: a.counts ? 1 : undefined },
+    yAxis: { type: 'value', ...axisName(a.unit), scale: a.kind === 'line' && !a.counts, minInterval: a.counts ? 1 : undefined },
     color: RULE_COLORS,
     series: a.series.map((s) =>
       a.kind === 'line'
@@ -170,7 +221,7 @@ export function movesOption(a) {
     animation: false,
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (/** @type {number} */ v) => `${formatValue(v, '', a.locale)}%` },
     grid: { left: 8, right: 48, top: 10, bottom: 10, containLabel: true },
-    xAxis: { type: 'value', name: '%' },
+    xAxis: { type: 'value', name: '%', nameLocation: 'end', nameGap: 8 },
     yAxis: { type: 'category', data: rows.map((m) => m.label), axisLabel: { width: 260, overflow: 'truncate' } },
     series: [
       {
@@ -191,8 +242,8 @@ export function categoryBarsOption(a) {
   return {
     animation: false,
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (/** @type {number} */ v) => formatValue(v, '', a.locale) },
-    legend: { top: 0 },
-    grid: { left: 8, right: 48, top: 28, bottom: 10, containLabel: true },
+    legend: TOP_LEGEND,
+    grid: { left: 8, right: 48, top: 36, bottom: 10, containLabel: true },
     xAxis: { type: 'value' },
     yAxis: { type: 'category', data: order.map((i) => a.names[i]), axisLabel: { width: 160, overflow: 'truncate' } },
     series: [
@@ -231,10 +282,10 @@ export function priceHistoryOption(a) {
   return {
     animation: false,
     tooltip: { trigger: 'axis', valueFormatter: money },
-    legend: { top: 0 },
-    grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
+    legend: TOP_LEGEND,
+    grid: { left: 8, right: 16, top: GRID_TOP, bottom: 8, containLabel: true },
     xAxis: { type: 'category', data: a.days },
-    yAxis: { type: 'value', name: '元', scale: true },
+    yAxis: { type: 'value', ...axisName('元'), scale: true },
     series: [
       { type: 'line', name: a.names.avg, data: a.avg, itemStyle: { color: '#1d4ed8' }, symbolSize: 5 },
       { type: 'line', name: a.names.min, data: a.min, lineStyle: { width: 1, opacity: 0.5 }, itemStyle: { color: '#74add1' }, showSymbol: false },
@@ -256,6 +307,49 @@ export function priceHistoryOption(a) {
 // ---- the assessment view (考核) ----
 
 /**
+ * The ranking as horizontal bars of the scores, best on top, on an axis from a little below the lowest score to
+ * the highest (or 100), so scores a point apart differ visibly; the axis is named with its start (bars do not
+ * start at 0). @param {{ items: Item[], title: string, axisName: string, unit: string, locale: string }} a
+ */
+export function rankingBarOption(a) {
+  const items = [...a.items].sort((x, y) => (x.value ?? -Infinity) - (y.value ?? -Infinity));
+  const bounds = axisBounds(items.map((i) => i.value), { minSpan: 2, floor: 0, ceil: 100 });
+  return {
+    animation: false,
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (/** @type {number} */ v) => formatValue(v, a.unit, a.locale) },
+    grid: { left: 8, right: 48, top: 10, bottom: 28, containLabel: true },
+    xAxis: { type: 'value', name: bounds && bounds.min > 0 ? a.axisName : a.unit, nameLocation: 'middle', nameGap: 24, ...(bounds ?? {}), axisLabel: { showMinLabel: true, showMaxLabel: true } },
+    yAxis: { type: 'category', data: items.map((i) => shortName(i.name)) },
+    series: [
+      {
+        type: 'bar',
+        name: a.title,
+        data: items.map((i) => ({ value: i.value, unitId: i.unitId })),
+        label: { show: true, position: 'right', formatter: (/** @type {any} */ p) => formatValue(p.value, a.unit, a.locale) },
+        itemStyle: { color: '#4575b4' },
+      },
+    ],
+  };
+}
+
+/**
+ * Two years' scores per unit as grouped bars (a year without a run is left out by the caller), the value axis
+ * scaled to the scores like the ranking's. @param {{ units: {unitId: string, name: string}[], series: {title: string, values: (number | null)[]}[], axisName: string, unit: string, locale: string }} a
+ */
+export function compareBarOption(a) {
+  const bounds = axisBounds(a.series.flatMap((s) => s.values), { minSpan: 2, floor: 0, ceil: 100 });
+  return {
+    animation: false,
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (/** @type {number} */ v) => formatValue(v, a.unit, a.locale) },
+    legend: TOP_LEGEND,
+    grid: { left: 8, right: 16, top: GRID_TOP, bottom: 8, containLabel: true },
+    xAxis: { type: 'category', data: a.units.map((u) => shortName(u.name)), axisLabel: { interval: 0, rotate: a.units.length > 8 ? 40 : 0 } },
+    yAxis: { type: 'value', ...axisName(bounds && bounds.min > 0 ? a.axisName : a.unit), ...(bounds ?? {}) },
+    series: a.series.map((s) => ({ type: 'bar', name: s.title, data: s.values })),
+  };
+}
+
+/**
  * Stacked bars of the points each indicator gave each unit (units in ranking order): the bar's height is
  * the unit's item points, each colour one indicator. @param {{ units: {unitId: string, name: string}[], series: {key: string, title: string, values: (number | null)[]}[], locale: string }} a
  */
@@ -263,10 +357,10 @@ export function stackedPointsOption(a) {
   return {
     animation: false,
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (/** @type {number} */ v) => formatValue(v, '分', a.locale) },
-    legend: { type: 'scroll', top: 0 },
-    grid: { left: 8, right: 16, top: 52, bottom: 8, containLabel: true },
+    legend: TOP_LEGEND,
+    grid: { left: 8, right: 16, top: GRID_TOP, bottom: 8, containLabel: true },
     xAxis: { type: 'category', data: a.units.map((u) => shortName(u.name)), axisLabel: { interval: 0, rotate: a.units.length > 8 ? 40 : 0 } },
-    yAxis: { type: 'value', name: '分' },
+    yAxis: { type: 'value', ...axisName('分') },
     series: a.series.map((s, i) => ({ type: 'bar', stack: 'points', name: s.title, id: s.key, data: s.values, itemStyle: { color: RULE_COLORS[i % RULE_COLORS.length] } })),
   };
 }
@@ -317,5 +411,78 @@ export function conflictKindsOption(a) {
         itemStyle: { color: '#b45309' },
       },
     ],
+  };
+}
+
+// ---- the wall screen (大屏, screen.html): dark theme ----
+
+const SCREEN_BLUE = ['#0b3d75', '#1464a5', '#1f8dd6', '#3fb6f2', '#8de0ff'];
+const SCREEN_RED = ['#3b2a12', '#7a4a12', '#c2710c', '#f59e0b', '#fde68a'];
+
+/**
+ * The wall screen's map: the children of a unit on a dark map, each region labelled with its short name and
+ * value; the region `focus` (adcode) is highlighted by the caller (dispatchAction), not by the option.
+ * @param {{ mapName: string, items: Item[], title: string, unit: string, locale: string, high: 'bad' | 'neutral', fontSize?: number }} a
+ */
+export function screenMapOption(a) {
+  const values = a.items.map((i) => i.value).filter((v) => v != null);
+  const max = values.length ? Math.max(...values) : 0;
+  const min = values.length ? Math.min(...values) : 0;
+  const fontSize = a.fontSize ?? 15;
+  return {
+    animation: false,
+    backgroundColor: 'transparent',
+    visualMap: {
+      type: 'continuous',
+      min,
+      max: max === min ? min + 1 : max,
+      left: 16,
+      bottom: 16,
+      itemHeight: 120,
+      calculable: false,
+      text: [formatValue(max, a.unit, a.locale), formatValue(min, a.unit, a.locale)],
+      textStyle: { color: '#cfe8ff', fontSize: 13 },
+      inRange: { color: a.high === 'bad' ? SCREEN_RED : SCREEN_BLUE },
+    },
+    series: [
+      {
+        type: 'map',
+        map: a.mapName,
+        roam: false,
+        selectedMode: false,
+        layoutCenter: ['50%', '50%'],
+        layoutSize: '96%',
+        itemStyle: { borderColor: '#7fd3ff', borderWidth: 1.2, areaColor: '#0b2a52' },
+        label: {
+          show: true,
+          color: '#ffffff',
+          fontSize,
+          lineHeight: Math.round(fontSize * 1.25),
+          textBorderColor: '#04122b',
+          textBorderWidth: 3,
+          formatter: (/** @type {any} */ p) => `${shortName(p.data?.unitName ?? '').replace(/市$/, '')}\n${formatValue(p.data?.value, a.unit, a.locale)}`,
+        },
+        emphasis: { label: { show: true, color: '#ffe58f', fontSize: fontSize + 3 }, itemStyle: { areaColor: '#ffd666', borderColor: '#fff7d6', borderWidth: 2 } },
+        data: a.items.map((i) => ({ name: adcodeOf(i.code), value: i.value, unitId: i.unitId, unitName: i.name })),
+      },
+    ],
+  };
+}
+
+/**
+ * The wall screen's monthly trend of a few indicators of one unit (lines, dark theme).
+ * @param {{ months: string[], series: {name: string, values: (number | null)[]}[], locale: string }} a
+ */
+export function screenTrendOption(a) {
+  const axis = { axisLine: { lineStyle: { color: '#3a6aa0' } }, axisLabel: { color: '#9cc6ee', fontSize: 12 }, splitLine: { lineStyle: { color: '#15345f' } } };
+  return {
+    animation: false,
+    backgroundColor: 'transparent',
+    color: ['#3fb6f2', '#f59e0b', '#34d399'],
+    legend: { top: 0, textStyle: { color: '#cfe8ff', fontSize: 13 }, itemHeight: 8 },
+    grid: { left: 8, right: 16, top: 30, bottom: 4, containLabel: true },
+    xAxis: { type: 'category', data: a.months.map((m) => m.slice(2)), ...axis, splitLine: { show: false } },
+    yAxis: { type: 'value', minInterval: 1, ...axis },
+    series: a.series.map((s) => ({ type: 'line', name: s.name, data: s.values, smooth: true, showSymbol: true, symbolSize: 5, areaStyle: { opacity: 0.12 } })),
   };
 }

@@ -1,9 +1,9 @@
 // @ts-check
 /** The login form of the dashboard (the token is kept by api.js); after logging in, the link asked for before. */
-import { login } from './api.js';
+import { ApiError, login } from './api.js';
 import { t } from './i18n.js';
 import { rerender, state } from './state.js';
-import { $, applyChrome, esc, main } from './ui.js';
+import { $, applyChrome, errorText, esc, main } from './ui.js';
 
 /** @param {string} [message] */
 export function showLogin(message = '') {
@@ -29,7 +29,9 @@ export function showLogin(message = '') {
       if (location.hash === next) void rerender();
       else location.hash = next;
     } catch (e) {
-      $('#login-error').textContent = `${t('loginFailed')}: ${e instanceof Error ? e.message : String(e)}`;
+      // in the user's language: a refused login is said plainly, anything else by its code (ui.js errorText)
+      const refused = e instanceof ApiError && (e.code === 'UNAUTHENTICATED' || e.code === 'FORBIDDEN');
+      $('#login-error').textContent = `${t('loginFailed')}: ${refused ? t('err_LOGIN') : errorText(e).text}`;
     }
   });
 }

@@ -10,7 +10,7 @@
 /**
  * @typedef {{ id: string, code: string, name: string, level: string, path: string }} UnitRef
  * @typedef {{ unit: UnitRef, period: string, key: string, value: number | null, numerator: number, denominator: number | null }} MetricRow
- * @typedef {{ key: string, nameZh: string, nameEn: string, unit: string, aggregation: 'SUM' | 'RATE', time: 'FLOW' | 'STOCK', scale: number, levels: string[], family: string | null, formula: string }} MetricDef
+ * @typedef {{ key: string, nameZh: string, nameEn: string, unit: string, aggregation: 'SUM' | 'RATE', time: 'FLOW' | 'STOCK', scale: number, levels: string[], family: string | null, formula: string, betterWhen?: 'HIGHER' | 'LOWER' | 'NEUTRAL', distinct?: boolean }} MetricDef
  * @typedef {{ value: number | null, numerator: number, denominator: number | null }} Figure
  */
 

@@ -15,7 +15,8 @@ import { addMonths, chinaMonth, isMonth } from './metrics.js';
 /** @typedef {'overview' | 'work' | 'sources' | 'market' | 'assessment' | 'reports' | 'login'} View */
 /**
  * @typedef {{ view: View, unit: string | null, from: string, to: string, metric: string, shop: string | null, listing: string | null,
- *   year: number, vs: number | null, level: string | null, sel: string | null, month: string | null, rep: string | null, cat: string | null, kind: string | null }} Route
+ *   year: number, vs: number | null, level: string | null, sel: string | null, month: string | null, rep: string | null, cat: string | null, kind: string | null,
+ *   q: string | null, rlevel: string | null, cmp: 'mom' | 'yoy' }} Route
  */
 
 /**
@@ -62,6 +63,8 @@ export function ensureEcharts() {
 
 /** the levels a ranking may show province-wide (besides the units below the one shown) */
 export const ASSESSED_LEVELS = ['CITY', 'COUNTY', 'STATION'];
+/** the levels the report list filters by (省/市/县/所) */
+export const REPORT_LEVELS = ['PROVINCE', 'CITY', 'COUNTY', 'STATION'];
 
 export const UNIT = 'id code name level path';
 export const VALUE = `unit { ${UNIT} } period key value numerator denominator`;
@@ -69,7 +72,7 @@ export const UNIT_CHAIN = `unit(id: $id) { ${UNIT} children { ${UNIT} } parent {
 
 export const SESSION = `query DashboardSession {
   me { name displayName role permissions unit { ${UNIT} } }
-  metricCatalog { key nameZh nameEn unit aggregation time scale levels family formula }
+  metricCatalog { key nameZh nameEn unit aggregation time scale levels family formula betterWhen distinct }
 }`;
 
 /** the kinds of conflict between the register's sources (ConflictKind), in the order shown (the 对账 view) */
@@ -134,6 +137,11 @@ export function route() {
     // the report list: one month (default the last one the monthly job reports), or every month with month=all
     month: isMonth(month) ? month : month === 'all' ? null : addMonths(chinaMonth(), -1),
     rep: rep && /^[1-9][0-9]*:\d{4}-(0[1-9]|1[0-2])$/.test(rep) ? rep : null,
+    // the report list's search (unit name or code) and level filter, applied in the page
+    q: (q.get('q') ?? '').trim().slice(0, 100) || null,
+    rlevel: REPORT_LEVELS.includes(q.get('rlevel') ?? '') ? q.get('rlevel') : null,
+    // the comparison of the overview's tiles (and the work view): 环比 (the previous period) or 同比 (last year)
+    cmp: q.get('cmp') === 'yoy' ? 'yoy' : 'mom',
   };
 }
 
@@ -154,6 +162,7 @@ export function hrefOf(r) {
   q.set('from', r.from);
   q.set('to', r.to);
   if (r.view === 'overview') q.set('metric', r.metric);
+  if (r.view === 'overview' || r.view === 'work') q.set('cmp', r.cmp);
   if (r.view === 'market' && r.shop) q.set('shop', r.shop);
   if (r.view === 'market' && r.shop && r.listing) q.set('listing', r.listing);
   if (r.view === 'market' && r.cat) q.set('cat', r.cat);
@@ -167,6 +176,8 @@ export function hrefOf(r) {
   if (r.view === 'reports') {
     q.set('month', r.month ?? 'all');
     if (r.rep) q.set('rep', r.rep);
+    if (r.q) q.set('q', r.q);
+    if (r.rlevel) q.set('rlevel', r.rlevel);
   }
   return `#/${r.view}?${q}`;
 }

@@ -14,13 +14,14 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refreshMetrics } from '../analytics/metrics';
-import { executorFromEntityManager, type ListingObservationRow } from '../analytics/store';
+import { executorFromEntityManager, type ListingObservationRow } from '../store';
 import { openEvidenceStore } from '../crawlers/evidence';
 import { checkRules } from '../crawlers/runs/check-rules';
 import { timeSeriesOf } from '../server/database';
 import { runAsSystem } from '../services/system-actor';
 import { ok, workflowChecks } from './support/checks';
 import { ARTIFACTS, downloadBytes, hasChromium, launchChromium, watchedPage } from './support/browser';
+import { axisExtent, chartLayout, legendOverAxisNames } from './support/chart-layout';
 import { DEMO_PASSWORD, startTestPlatform, type TestPlatform } from './support/platform';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -172,6 +173,44 @@ async function xAxis(page: Page, id: string): Promise<string[]> {
   return page.evaluate((chartId) => (window as any).echarts.getInstanceByDom(document.querySelector(`#chart-${chartId}`)).getOption().xAxis[0].data, id);
 }
 
+/**
+ * The price index as a user reads it: 100 on the first day and each day's mean price relative to the first (the
+ * API's means), the index axis named as such and spanning the data with a margin, neither from 0 nor so narrow
+ * that a 1 % wobble fills it.
+ */
+async function expectPriceIndex(page: Page, api: { avgPrice: number }[]) {
+  const { values, prices, axisName } = await page.evaluate(() => {
+    const chart = (window as any).echarts.getInstanceByDom(document.querySelector('#chart-market-index'));
+    const o = chart.getOption();
+    return { values: o.series[0].data.map((d: any) => d.value) as number[], prices: o.series[0].data.map((d: any) => d.price) as number[], axisName: o.yAxis[0].name as string };
+  });
+  expect(axisName).toBe('指数（期初=100）');
+  expect(values[0]).toBe(100);
+  expect(values).toHaveLength(api.length);
+  values.forEach((v, i) => expect(v, String(i)).toBeCloseTo((api[i].avgPrice / api[0].avgPrice) * 100, 3));
+  expect(prices).toEqual(api.map((x) => x.avgPrice));
+  const [lo, hi] = await axisExtent(page, 'market-index', 'yAxis', 0);
+  const min = Math.min(...values);
+  const max = Math.max(...values);
+  expect(lo).toBeLessThanOrEqual(min);
+  expect(hi).toBeGreaterThanOrEqual(max);
+  expect(lo).toBeGreaterThan(50); // not from 0
+  expect(hi - lo).toBeGreaterThanOrEqual(4); // a 1 % change is at most a quarter of the axis
+  expect(hi - lo).toBeLessThanOrEqual(Math.max(4, max - min) * 2.5); // the data fill a good part of it
+}
+
+/** The legend of a chart lies above the plot area and over none of the axis names (units). */
+async function expectLegendClear(page: Page, id: string) {
+  const layout = await chartLayout(page, id);
+  expect(layout.legend.length, id).toBeGreaterThan(0);
+  // the axis names (units) as drawn: found, so the check below is not empty
+  if (id !== 'market-categories') expect(layout.axisNames.length, id).toBeGreaterThan(0);
+  expect(legendOverAxisNames(layout), id).toEqual([]);
+  const legendBottom = Math.max(...layout.legend.map((b) => b.y + b.height));
+  expect(legendBottom, id).toBeLessThanOrEqual(layout.grid!.y);
+  for (const n of layout.axisNames) if (n.y + n.height <= layout.grid!.y) expect(n.y, `${id} ${n.name}`).toBeGreaterThanOrEqual(legendBottom);
+}
+
 const api = async (username: string, query: string, vars: Record<string, unknown> = {}) => ok(await p.gql(query, vars, await p.login(username)));
 
 describe.skipIf(!hasChromium)('the market view of the dashboard in a real browser', () => {
@@ -210,8 +249,11 @@ describe.skipIf(!hasChromium)('the market view of the dashboard in a real browse
     index.forEach((x, i) => expect(x.avgPrice, x.day).toBeCloseTo(raw[i].avg, 6));
     const shownIndex = await series(page, 'market-index');
     expect(await xAxis(page, 'market-index')).toEqual(index.map((x) => x.day.slice(0, 10)));
-    expect(shownIndex[0].data).toEqual(index.map((x) => x.avgPrice));
+    // shown as an index, 100 on the first day, each day's mean price kept for the tooltip
+    await expectPriceIndex(page, index);
     expect(shownIndex[1].data).toEqual(index.map((x) => x.listings));
+    // no legend over an axis name or the plot, in every chart of the view with a legend
+    for (const id of ['market-index', 'market-rules', 'market-regions', 'market-region-listings', 'market-categories']) await expectLegendClear(page, id);
 
     // findings by rule by month: the API's metrics, which count the findings table
     const months = MONTHS;
@@ -273,8 +315,9 @@ describe.skipIf(!hasChromium)('the market view of the dashboard in a real browse
     expect(png.bytes.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
     expect(png.bytes.length).toBeGreaterThan(10_000);
     const csv = (await downloadBytes(page, '[data-csv=market-index]')).bytes.toString('utf8').replace(/^\ufeff/, '').trim().split('\r\n');
-    expect(csv[0]).toBe('unit_code,category,day,avg_price,listings,observations');
-    expect(csv.slice(1)).toEqual(index.map((x) => `37,,${x.day.slice(0, 10)},${x.avgPrice},${x.listings},${(x as any).observations}`));
+    expect(csv[0]).toBe('unit_code,category,day,avg_price,listings,observations,price_index');
+    expect(csv.slice(1).map((l) => l.split(',').slice(0, 6).join(','))).toEqual(index.map((x) => `37,,${x.day.slice(0, 10)},${x.avgPrice},${x.listings},${(x as any).observations}`));
+    csv.slice(1).forEach((l, i) => expect(Number(l.split(',')[6]), l).toBeCloseTo((index[i].avgPrice / index[0].avgPrice) * 100, 3));
 
     // a click on the biggest move opens its shop and listing
     await then(page, () => page.click('#moves-table tbody tr >> nth=0'));
@@ -334,6 +377,7 @@ describe.skipIf(!hasChromium)('the market view of the dashboard in a real browse
     const snapshots = await page.$$eval('#snapshots-table tbody tr', (trs) => trs.map((tr) => tr.getAttribute('data-evidence')));
     expect(snapshots).toEqual([29, 15, 1].map((d) => shopPageHashes.get(d)));
     // the evidence opens: the captured listing page of a finding and a shop page, the very bytes hashed
+    await expectLegendClear(page, 'market-shop');
     const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
     const captured = await downloadBytes(page, `#findings-table tr[data-finding="${fake[0].id}"] button.evidence`);
     expect(sha(captured.bytes)).toBe(fake[0].evidence[0]);
@@ -375,7 +419,7 @@ describe.skipIf(!hasChromium)('the market view of the dashboard in a real browse
     );
     expect(digital.map((x) => [x.day.slice(0, 10), x.listings])).toEqual(rawDigital.map((x) => [x.day, x.listings]));
     digital.forEach((x, i) => expect(x.avgPrice, x.day).toBeCloseTo(rawDigital[i].avg, 6));
-    expect((await series(page, 'market-index'))[0].data).toEqual(digital.map((x) => x.avgPrice));
+    await expectPriceIndex(page, digital);
     expect(await page.innerText('#card-market-index')).toContain('数码');
     // the listings of 数码 per day in each city: the API's counts per county summed by city, equal to the raw observations
     const digitalCounts = (await api('sd-leader', `query($r: TimeRangeInput!) { listingCounts(range: $r, regionCode: "37", category: "数码") { day regionCode listings } }`, { r: RANGE }))
@@ -414,6 +458,9 @@ describe.skipIf(!hasChromium)('the market view of the dashboard in a real browse
     expect(await page.innerText('#nav-market')).toBe('Market');
     expect(await page.innerText('#card-market-shop')).toContain('Reference: the highest price observed in the 7 days before each day');
     expect((await series(page, 'market-shop'))[3].name).toBe('Highest price of the 7 days before (original-price reference)');
+    expect((await chartLayout(page, 'market-index')).axisNames.map((n) => n.name)).toContain('Index (start = 100)');
+    await expectLegendClear(page, 'market-index');
+    await expectLegendClear(page, 'market-shop');
     await shot(page, 'shop-en');
     await then(page, () => page.click('#lang'));
     expect(problems).toEqual([]);
@@ -429,7 +476,7 @@ describe.skipIf(!hasChromium)('the market view of the dashboard in a real browse
     expect(index.length).toBe(DAYS);
     expect(index.every((x) => x.listings === 3)).toBe(true); // the star shop's three listings only
     const shown = await series(page, 'market-index');
-    expect(shown[0].data).toEqual(index.map((x) => x.avgPrice));
+    await expectPriceIndex(page, index);
     expect(shown[1].data).toEqual(index.map((x) => x.listings));
     // the API refuses the other county's shop
     const refused = await p.gql(`query($id: ID!) { shop(id: $id) { name } }`, { id: foreignShop.id }, await p.login('x370102-leader'));

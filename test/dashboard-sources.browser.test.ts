@@ -12,7 +12,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refreshMetrics } from '../analytics/metrics';
-import { loadDemoPlatformReports } from '../services/demo/load-demo-platform-reports';
+import { loadDemoPlatformReports } from '../demo/load-demo-platform-reports';
 import { conflictCounts } from '../services/registry/platform-reports/platform.queries';
 import { runAsSystem } from '../services/system-actor';
 import { ok, workflowChecks } from './support/checks';
@@ -243,7 +243,7 @@ describe.skipIf(!hasChromium)('the dashboard\'s reconciliation view in a real br
     const local = new Date(Date.now() + 8 * 3600_000);
     const previous = new Date(Date.UTC(local.getUTCFullYear(), local.getUTCMonth() - 1, 1)).toISOString().slice(0, 7);
     await then(page, async () => {
-      await page.fill('#sources-month', previous);
+      await page.selectOption('#sources-month', previous);
       await page.click('#filters button[type=submit]');
     });
     expect(hashParams(page).get('to')).toBe(previous);

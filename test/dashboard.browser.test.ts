@@ -4,16 +4,21 @@
  * 16 cities, a click on a city drills into its counties and a county row into its stations; the figures on
  * the page equal the API's answer fetched here; PNG and CSV exports; a county user sees their county only
  * and a link to another county shows a plain error and none of its data; logout forgets the token.
- * Screenshots of each view go to test-artifacts/dashboard-*.png.
+ * Issue 18: the tiles compare like with like (month to date against the same days of the month before, or of last
+ * year: the API's metricsOverDays), coloured by the catalog's betterWhen; 上期无数据 without previous data; the range
+ * presets and the 环比/同比 choice; a role sees only the tabs it may open and errors in its language; the month picker
+ * speaks the UI language; the English header is one line at 1440 px; the favicon.
+ * Screenshots of each view go to test-artifacts/dashboard-*.png (and docs/screenshots/overview.png, the README's,
+ * when UPDATE_SCREENSHOTS=1).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refreshMetrics } from '../analytics/metrics';
-import { RULES } from '../crawlers/rules';
+import { RULES } from '../kernel/rules';
 import { chinaDay } from '../services/calendar/working-days';
-import { loadDemoWork } from '../services/demo/load-demo-work';
+import { loadDemoWork } from '../demo/load-demo-work';
 import { ok, workflowChecks } from './support/checks';
 import { ARTIFACTS, downloadBytes, hasChromium, launchChromium, watchedPage } from './support/browser';
 import { DEMO_PASSWORD, startTestPlatform, type TestPlatform } from './support/platform';
@@ -37,6 +42,26 @@ const DAY_TO = (() => {
 const REVIEW_FIELDS = ['drafted', 'submitted', 'approved', 'returned', 'pending', 'overdue', 'approvedOnTime'] as const;
 const REVIEWS = `query($u: ID!, $f: String!, $t: String!) { infoReportCountsByUnit(parentUnitId: $u, from: $f, to: $t) { unit { id code } ${REVIEW_FIELDS.join(' ')} } }`;
 const CHILDREN = `query($u: ID!) { units(parentId: $u) { id code name } }`;
+
+const DAYS = `query($keys: [String!]!, $ids: [ID!], $from: String!, $to: String!) {
+  metricsOverDays(keys: $keys, unitIds: $ids, from: $from, to: $to) { unit { id code name } key value numerator denominator }
+}`;
+const CATALOG = `{ metricCatalog { key betterWhen distinct time } }`;
+/** today (China) and the month to date: the current period of the tiles */
+const TODAY = chinaDay();
+const README_SHOT = path.resolve(__dirname, '../docs/screenshots/overview.png');
+
+/** YYYY-MM plus n months */
+function addMonths(month: string, n: number): string {
+  const [y, m] = month.split('-').map(Number);
+  const i = y * 12 + (m - 1) + n;
+  return `${Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`;
+}
+/** the day d of a month, at most its last */
+function dayOf(month: string, d: number): string {
+  const [y, m] = month.split('-').map(Number);
+  return `${month}-${String(Math.min(d, new Date(Date.UTC(y, m, 0)).getUTCDate())).padStart(2, '0')}`;
+}
 
 const METRICS = `query($keys: [String!]!, $ids: [ID!], $children: Boolean, $from: String!, $to: String!) {
   metrics(keys: $keys, unitIds: $ids, children: $children, from: $from, to: $to, granularity: YEAR) { unit { id code name } key value numerator denominator }
@@ -80,6 +105,38 @@ function expectReviewsEqual(shown: Record<string, Record<string, string>>, api: 
 /** The unit picker's options (unit ids), without the placeholder. */
 async function pickerIds(page: Page): Promise<string[]> {
   return page.$$eval('#unit-picker option', (os) => os.map((o) => (o as HTMLOptionElement).value).filter(Boolean));
+}
+
+/** The API's figures over a run of days (what the tiles show). */
+async function daysApi(username: string, keys: string[], unitId: string, from: string, to: string): Promise<Row[]> {
+  return ok(await p.gql(DAYS, { keys, ids: [unitId], from, to }, await p.login(username))).metricsOverDays as Row[];
+}
+
+/** The tiles' comparison as shown: value, previous value, change class and text, the periods (attributes and words). */
+async function tileChanges(page: Page) {
+  return page.$$eval('[data-testid^=tile-]', (els) =>
+    Object.fromEntries(
+      els.map((e) => {
+        const period = e.querySelector('.period') as HTMLElement;
+        return [
+          e.getAttribute('data-key'),
+          {
+            value: e.getAttribute('data-value'),
+            previous: e.getAttribute('data-previous'),
+            change: e.querySelector('.delta')?.getAttribute('data-change') ?? '',
+            colour: getComputedStyle(e.querySelector('.delta')!).color,
+            delta: e.querySelector('.delta')?.textContent ?? '',
+            label: period?.textContent ?? '',
+            asOf: e.querySelector('.asof')?.textContent ?? '',
+            from: period?.dataset.from,
+            to: period?.dataset.to,
+            pfrom: period?.dataset.pfrom,
+            pto: period?.dataset.pto,
+          },
+        ];
+      }),
+    ),
+  );
 }
 
 async function api(username: string, vars: Record<string, unknown>): Promise<Row[]> {
@@ -159,6 +216,16 @@ describe.skipIf(!hasChromium)('the leadership dashboard in a real browser', () =
         at,
       ]);
     }
+    // two findings on the 1st of the previous month: the same days of the month before hold data (a rise to colour)
+    for (const s of shops.slice(0, 2)) {
+      await sql(`insert into finding (rule_id, severity, shop_id, region_code, observed_at, detail, trigger, legal_basis) values (?, ?, ?, ?, ?, 'test', '{}', '[]')`, [
+        RULES[0].id,
+        RULES[0].severity,
+        s.id,
+        s.region_code,
+        new Date(`${PREVIOUS}-01T04:00:00Z`),
+      ]);
+    }
     for (const month of [PREVIOUS, MONTH]) await refreshMetrics(p.orm, month);
     // information reports of the month from stations in three cities, through the real commands: drafted (one
     // overdue), submitted and waiting, approved and returned by the county
@@ -227,7 +294,7 @@ describe.skipIf(!hasChromium)('the leadership dashboard in a real browser', () =
     expect(storage.local).not.toContain('hds_');
 
     // the tiles: the API's figures for the province, month and the previous month
-    expectTilesEqual(await tiles(page), await api('sd-leader', { keys: TILE_KEYS, ids: [province], from: MONTH, to: MONTH }));
+    expectTilesEqual(await tiles(page), await daysApi('sd-leader', TILE_KEYS, province, `${MONTH}-01`, TODAY));
 
     // the map: 16 cities, each with the API's value of the default indicator (findings)
     const map = await page.evaluate(() => {
@@ -245,6 +312,11 @@ describe.skipIf(!hasChromium)('the leadership dashboard in a real browser', () =
     expect(Object.keys(table)).toHaveLength(16);
     for (const c of cities) expect(Number(table[c.unit.code]), c.unit.code).toBe(c.value);
     await shot(page, 'overview-province');
+    // the README's screenshot of the overview: only when asked for
+    if (process.env.UPDATE_SCREENSHOTS === '1') {
+      fs.mkdirSync(path.dirname(README_SHOT), { recursive: true });
+      await page.screenshot({ path: README_SHOT, animations: 'disabled' });
+    }
 
     // exports: the map as PNG, its data as CSV equal to the API's rows
     const png = await downloadBytes(page, '[data-png=map]');
@@ -295,7 +367,7 @@ describe.skipIf(!hasChromium)('the leadership dashboard in a real browser', () =
     const countyTable = await tableValues(page);
     expect(Object.keys(countyTable).sort()).toEqual(counties.map((c) => c.unit.code).sort());
     for (const c of counties) expect(Number(countyTable[c.unit.code]), c.unit.code).toBe(c.value);
-    expectTilesEqual(await tiles(page), await api('sd-leader', { keys: TILE_KEYS, ids: [jinan], from: MONTH, to: MONTH }));
+    expectTilesEqual(await tiles(page), await daysApi('sd-leader', TILE_KEYS, jinan, `${MONTH}-01`, TODAY));
     await shot(page, 'overview-city');
 
     // a county → its stations as bars and a table
@@ -385,7 +457,7 @@ describe.skipIf(!hasChromium)('the leadership dashboard in a real browser', () =
     await logIn(page, '370102-s01-inspector');
     expect(hashParams(page).get('unit')).toBe(String(own.id));
     expect(await page.innerText('#current-unit')).toBe(own.name);
-    expectTilesEqual(await tiles(page), await api('370102-s01-inspector', { keys: TILE_KEYS, ids: [String(own.id)], from: MONTH, to: MONTH }));
+    expectTilesEqual(await tiles(page), await daysApi('370102-s01-inspector', TILE_KEYS, String(own.id), `${MONTH}-01`, TODAY));
     expect(await page.$$('#unit-picker')).toHaveLength(0);
     expect(await page.$$eval('#crumbs a', (as) => as.length)).toBe(0);
     await then(page, () => page.click('#nav-work'));
@@ -406,7 +478,7 @@ describe.skipIf(!hasChromium)('the leadership dashboard in a real browser', () =
     await logIn(page, 'x370102-leader');
     expect(hashParams(page).get('unit')).toBe(own);
     expect(await page.innerText('#current-unit')).toBe('历下区市场监督管理局');
-    expectTilesEqual(await tiles(page), await api('x370102-leader', { keys: TILE_KEYS, ids: [own], from: MONTH, to: MONTH }));
+    expectTilesEqual(await tiles(page), await daysApi('x370102-leader', TILE_KEYS, own, `${MONTH}-01`, TODAY));
     // the breadcrumb starts at their own unit (no way up)
     expect(await page.$$eval('#crumbs a', (as) => as.length)).toBe(0);
     await shot(page, 'overview-county-user');
@@ -438,6 +510,202 @@ describe.skipIf(!hasChromium)('the leadership dashboard in a real browser', () =
       expect(JSON.stringify(parsed.data ?? null)).not.toContain('370103');
     }
     await shot(page, 'county-user-refused');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('issue 18: the tiles compare like with like, coloured by the catalog; presets and 环比/同比; 上期无数据; header, month picker, favicon', async () => {
+    const { context, page, problems } = await watchedPage(browser, p.url);
+    const leader = await p.login('sd-leader');
+    const province = unitIds.get('37')!;
+    type Def = { key: string; betterWhen: string; distinct: boolean; time: string };
+    const catalog = new Map<string, Def>((ok(await p.gql(CATALOG, {}, leader)).metricCatalog as Def[]).map((d) => [d.key, d]));
+    const d = Number(TODAY.slice(8, 10));
+    const [year, month] = MONTH.split('-').map(Number);
+    /**
+     * what a tile's change should be: none without previous data (a previous period without any activity says nothing
+     * of flows, nor of a stock that held nothing), else good / bad / neutral by betterWhen
+     */
+    const expected = (key: string, cur: Row | undefined, prev: Row | undefined, prevEmpty: boolean) => {
+      if (cur?.value == null || prev?.value == null || (prevEmpty && (catalog.get(key)!.time !== 'STOCK' || !prev.numerator))) return 'none';
+      const diff = cur.value - prev.value;
+      const better = catalog.get(key)!.betterWhen;
+      if (diff === 0 || better === 'NEUTRAL') return 'neutral';
+      return diff > 0 === (better === 'HIGHER') ? 'good' : 'bad';
+    };
+    /** the tiles against the API's metricsOverDays answers for both periods */
+    const checkTiles = async (from: string, to: string, pfrom: string, pto: string) => {
+      const shown = await tileChanges(page);
+      const cur = await daysApi('sd-leader', TILE_KEYS, province, from, to);
+      const prev = await daysApi('sd-leader', TILE_KEYS, province, pfrom, pto);
+      const prevEmpty = prev.filter((r) => catalog.get(r.key)!.time !== 'STOCK').every((r) => !r.numerator);
+      for (const key of TILE_KEYS) {
+        const t = shown[key];
+        expect(t, key).toBeDefined();
+        expect({ from: t.from, to: t.to, pfrom: t.pfrom, pto: t.pto }, key).toEqual({ from, to, pfrom, pto });
+        const c = cur.find((r) => r.key === key);
+        const q = prev.find((r) => r.key === key);
+        expect(t.value === '' ? null : Number(t.value), `${key} now`).toEqual(c?.value ?? null);
+        expect(t.previous === '' ? null : Number(t.previous), `${key} before`).toEqual(q?.value ?? null);
+        expect(t.change, `${key} change (${c?.value} vs ${q?.value}, ${catalog.get(key)?.betterWhen})`).toBe(expected(key, c, q, prevEmpty));
+        // the colour a person sees: green for good, red for bad, grey otherwise
+        expect(t.colour, key).toBe(t.change === 'good' ? 'rgb(4, 120, 87)' : t.change === 'bad' ? 'rgb(183, 28, 28)' : 'rgb(102, 120, 138)');
+        expect(t.asOf, key).toMatch(/^截至 \d{4}\/\d{1,2}\/\d{1,2} \d{2}:\d{2}:\d{2}$/);
+      }
+      return { shown, cur, prev, prevEmpty };
+    };
+
+    await logIn(page, 'sd-leader');
+    expect(hashParams(page).get('cmp')).toBe('mom');
+    expect(await page.inputValue('#preset')).toBe('thisMonth');
+    // this month to date against the same days of the month before
+    const sameDays = dayOf(PREVIOUS, d);
+    const mom = await checkTiles(`${MONTH}-01`, TODAY, `${PREVIOUS}-01`, sameDays);
+    const range = (from: string, to: string) => (from === to ? '' : `–${Number(to.slice(8))}日`);
+    const zhLabel =
+      PREVIOUS.slice(0, 4) === MONTH.slice(0, 4)
+        ? `${month}月1日${range(`${MONTH}-01`, TODAY)} vs ${Number(PREVIOUS.slice(5))}月1日${range(`${PREVIOUS}-01`, sameDays)}`
+        : `${year}年${month}月1日${range(`${MONTH}-01`, TODAY)} vs ${year - 1}年12月1日${range(`${PREVIOUS}-01`, sameDays)}`;
+    for (const key of TILE_KEYS) expect(mom.shown[key].label, key).toBe(zhLabel);
+    // the two findings of the previous month's 1st against this month's 300: a rise of a LOWER indicator is red
+    expect(mom.prevEmpty).toBe(false);
+    const findingsNow = mom.cur.find((r) => r.key === 'findings')!.value!;
+    const findingsBefore = mom.prev.find((r) => r.key === 'findings')!.value!;
+    expect(findingsNow).toBeGreaterThan(findingsBefore);
+    expect(catalog.get('findings')?.betterWhen).toBe('LOWER');
+    expect(mom.shown.findings.change).toBe('bad');
+    expect(mom.shown.findings.delta).toMatch(/^环比 ↑/);
+    // the page's rule itself: fewer cases filed is not success, more complaints neither, a neutral indicator is grey
+    // (a string: the test runner would rewrite an import() inside a function)
+    const rule = await page.evaluate(
+      `import('/dashboard/views/overview.js').then((m) => [m.changeClass(-3, { betterWhen: 'HIGHER' }), m.changeClass(3, { betterWhen: 'HIGHER' }), m.changeClass(5, { betterWhen: 'LOWER' }), m.changeClass(5, { betterWhen: 'NEUTRAL' })])`,
+    );
+    expect(rule).toEqual(['bad', 'good', 'bad', 'neutral']);
+    expect(catalog.get('cases_filed')?.betterWhen).toBe('HIGHER');
+    await shot(page, 'overview-mom');
+
+    // 同比: the same days of last year
+    await then(page, () => page.selectOption('#cmp', 'yoy'));
+    expect(hashParams(page).get('cmp')).toBe('yoy');
+    const lastYear = `${year - 1}-${MONTH.slice(5)}`;
+    const yoy = await checkTiles(`${MONTH}-01`, TODAY, `${lastYear}-01`, dayOf(lastYear, d));
+    expect(yoy.shown.shops_filed.label).toBe(`${year}年${month}月1日${range(`${MONTH}-01`, TODAY)} vs ${year - 1}年${month}月1日${range(`${lastYear}-01`, dayOf(lastYear, d))}`);
+    if (yoy.prevEmpty) for (const key of TILE_KEYS) if (catalog.get(key)!.time !== 'STOCK') expect(yoy.shown[key].delta, key).toBe('去年同期无数据');
+    await then(page, () => page.selectOption('#cmp', 'mom'));
+    expect(hashParams(page).get('cmp')).toBe('mom');
+
+    // the presets set the months
+    const quarterStart = addMonths(MONTH, -((month - 1) % 3));
+    for (const [preset, from, to] of [
+      ['lastMonth', PREVIOUS, PREVIOUS],
+      ['thisQuarter', quarterStart, MONTH],
+      ['thisYear', `${year}-01`, MONTH],
+      ['last12', addMonths(MONTH, -11), MONTH],
+    ] as const) {
+      await then(page, () => page.selectOption('#preset', preset));
+      expect([hashParams(page).get('from'), hashParams(page).get('to')], preset).toEqual([from, to]);
+      expect(await page.inputValue('#preset'), preset).toBe(preset);
+      expect(await page.inputValue('#from-month'), preset).toBe(from);
+      expect(await page.inputValue('#to-month'), preset).toBe(to);
+    }
+    // 近12月 (the range shown now): the 12 months before hold no data — 上期无数据, not a rise from nothing
+    const twelve = await checkTiles(`${addMonths(MONTH, -11)}-01`, TODAY, `${addMonths(MONTH, -23)}-01`, dayOf(addMonths(MONTH, -12), d));
+    expect(twelve.prevEmpty).toBe(true);
+    for (const key of TILE_KEYS) {
+      const before = twelve.prev.find((r) => r.key === key)!;
+      // every flow, and a stock that held nothing then: 上期无数据; a stock the register held then: a real change
+      if (catalog.get(key)!.time !== 'STOCK' || !before.numerator) expect(twelve.shown[key].delta, key).toBe('上期无数据');
+      else expect(twelve.shown[key].delta, key).toMatch(/^环比 [↑↓→]/);
+    }
+    await shot(page, 'overview-12-months');
+    // a whole past month: against the whole month before
+    await then(page, () => page.selectOption('#preset', 'lastMonth'));
+    const before = addMonths(PREVIOUS, -1);
+    await checkTiles(`${PREVIOUS}-01`, dayOf(PREVIOUS, 31), `${before}-01`, dayOf(before, 31));
+    await then(page, () => page.selectOption('#preset', 'thisMonth'));
+    expect([hashParams(page).get('from'), hashParams(page).get('to')]).toEqual([MONTH, MONTH]);
+
+    // the month picker speaks the UI language
+    expect(await page.$$('input[type=month]')).toHaveLength(0);
+    expect(await page.textContent(`#from-month option[value="${MONTH}"]`)).toBe(`${year}年${month}月`);
+    expect((await page.$$eval('#to-month option', (os) => os.map((o) => o.textContent ?? ''))).every((x) => /^\d{4}年\d{1,2}月$/.test(x))).toBe(true);
+
+    // the header: one line in Chinese and in English at 1440 px; the 大屏 link; the favicon
+    const header = () =>
+      page.evaluate(() => {
+        const top = document.querySelector('header.top') as HTMLElement;
+        const items = [...top.querySelectorAll(':scope > *, #nav > a')].filter((e) => (e as HTMLElement).offsetParent !== null && e.id !== 'nav') as HTMLElement[];
+        const boxes = items.map((e) => e.getBoundingClientRect());
+        const line = Math.max(...boxes.map((b) => b.height));
+        const pad = parseFloat(getComputedStyle(top).paddingTop) + parseFloat(getComputedStyle(top).paddingBottom);
+        return {
+          width: window.innerWidth,
+          height: top.getBoundingClientRect().height,
+          line: line + pad,
+          centres: boxes.map((b) => Math.round(b.top + b.height / 2)),
+          overflow: top.scrollWidth > top.clientWidth,
+          texts: items.map((e) => e.textContent),
+        };
+      });
+    expect(await page.innerText('#nav-screen')).toBe('大屏');
+    expect(await page.getAttribute('#nav-screen', 'href')).toBe('/dashboard/screen.html');
+    const zhHeader = await header();
+    expect(zhHeader.width).toBe(1440);
+    expect(Math.round(zhHeader.height)).toBe(Math.round(zhHeader.line));
+    await then(page, () => page.click('#lang'));
+    const enHeader = await header();
+    expect(enHeader.texts).toContain('Wall screen');
+    expect(Math.round(enHeader.height), JSON.stringify(enHeader)).toBe(Math.round(enHeader.line));
+    expect(Math.max(...enHeader.centres) - Math.min(...enHeader.centres), JSON.stringify(enHeader)).toBeLessThanOrEqual(2);
+    expect(enHeader.overflow).toBe(false);
+    await shot(page, 'overview-en-1440');
+    // in English: English months and English tiles
+    const monthEn = new Date(Date.UTC(year, month - 1, 1)).toLocaleDateString('en', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+    expect(await page.textContent(`#from-month option[value="${MONTH}"]`)).toBe(monthEn);
+    expect((await tileChanges(page)).findings.delta).toMatch(/^vs previous period ↑/);
+    await then(page, () => page.click('#lang'));
+
+    const icon = await fetch(`${p.url}/dashboard/favicon.svg`);
+    expect(icon.status).toBe(200);
+    expect(icon.headers.get('content-type')).toContain('image/svg+xml');
+    expect(await icon.text()).toContain('<svg');
+    expect((await fetch(`${p.url}/favicon.ico`)).status).toBe(200);
+    for (const html of ['/dashboard/', '/dashboard/screen.html']) expect(await (await fetch(`${p.url}${html}`)).text(), html).toContain('<link rel="icon" href="/dashboard/favicon.svg"');
+    expect(await page.evaluate(() => document.querySelector('link[rel=icon]')?.getAttribute('href'))).toBe('/dashboard/favicon.svg');
+
+    // an error in the user's language: a range beginning after today, refused by the API (BAD_USER_INPUT)
+    await page.evaluate(() => document.querySelector('#main')?.setAttribute('data-state', 'stale'));
+    await page.goto(`${p.url}/dashboard/#/overview?unit=${province}&from=2099-01&to=2099-01&metric=findings`);
+    await page.waitForFunction(() => document.querySelector('#main')?.getAttribute('data-state') === 'error');
+    const error = await page.innerText('#main p[data-state=error]');
+    expect(error).toBe('出错了: 输入有误，请检查所选条件。');
+    expect(await page.getAttribute('#main p[data-state=error]', 'data-code')).toBe('BAD_USER_INPUT');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('issue 18: a station inspector sees only the tabs their role may open; the 考核 URL says why in Chinese', async () => {
+    const { context, page, problems, bodies } = await watchedPage(browser, p.url);
+    const [own] = await sql<{ id: number }>(`select id from unit where code = '370102-S01'`);
+    const me = ok(await p.gql('{ me { permissions } }', {}, await p.login('370102-s01-inspector'))).me as { permissions: string[] };
+    expect(me.permissions).not.toContain('assessment:read');
+    await logIn(page, '370102-s01-inspector');
+    const tabs = await page.$$eval('#nav a', (as) => as.filter((a) => (a as HTMLElement).offsetParent !== null).map((a) => a.getAttribute('data-view')));
+    expect(tabs).toEqual(['overview', 'market', 'work', 'sources', 'reports']);
+    expect(await page.isHidden('#nav-assessment')).toBe(true);
+    bodies.length = 0;
+    await page.evaluate(() => document.querySelector('#main')?.setAttribute('data-state', 'stale'));
+    await page.goto(`${p.url}/dashboard/#/assessment?unit=${own.id}&year=${MONTH.slice(0, 4)}`);
+    await page.waitForFunction(() => document.querySelector('#main')?.getAttribute('data-state') === 'forbidden');
+    const text = await page.innerText('#main');
+    expect(text).toContain('您的角色无权查看“考核”页面');
+    expect(text).not.toMatch(/forbidden|this operation needs/i);
+    // the page asked the API nothing it would refuse
+    for (const b of bodies) expect(b).not.toContain('FORBIDDEN');
+    await shot(page, 'assessment-forbidden');
+    // the way back: the overview still opens
+    await then(page, () => page.click('#main a'));
+    expect(page.url()).toContain('#/overview');
     expect(problems).toEqual([]);
     await context.close();
   });

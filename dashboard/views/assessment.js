@@ -5,7 +5,7 @@
  * year. One GraphQL request (and one more for the first ranked when no unit is chosen).
  */
 import { gql } from '../api.js';
-import { barOption, formatValue, groupedBarOption, stackedPointsOption } from '../charts.js';
+import { compareBarOption, formatValue, rankingBarOption, stackedPointsOption } from '../charts.js';
 import { currentLang, t } from '../i18n.js';
 import { chinaMonth } from '../metrics.js';
 import { ASSESSED_LEVELS, UNIT, UNIT_CHAIN, ensureEcharts, go, hrefOf, state } from '../state.js';
@@ -29,6 +29,7 @@ export const ASSESSMENT = `query DashboardAssessment($id: ID!, $year: Int!, $vs:
   ${UNIT_CHAIN}
   ranking: assessmentResults(year: $year, level: $level, parentUnitId: $parent) { ${RANKING_ROW} items { ${RANKING_ITEM} } }
   before: assessmentResults(year: $vs, level: $level, parentUnitId: $parent) @include(if: $withVs) { ${RANKING_ROW} }
+  years: assessmentYears
   selected: assessmentResult(unitId: $sel, year: $year) @include(if: $withSel) ${EXPLAINED}
 }`;
 /** the years offered by the pickers: this year and the five before */
@@ -37,11 +38,14 @@ export const assessmentYears = () => {
   return Array.from({ length: 6 }, (_, i) => y - i);
 };
 
-/** The filter bar of the assessment view: year, comparison year, whose ranking. @param {Route} r */
-export function assessmentFilters(r) {
+/**
+ * The filter bar of the assessment view: year, comparison year, whose ranking; with the years that have a run
+ * known, the others are marked "no run". @param {Route} r @param {number[] | null} [runYears]
+ */
+export function assessmentFilters(r, runYears = null) {
   const years = (/** @type {number | null} */ chosen, /** @type {boolean} */ none) =>
     `${none ? `<option value=""${chosen == null ? ' selected' : ''}>${esc(t('noCompare'))}</option>` : ''}${assessmentYears()
-      .map((y) => `<option value="${y}"${y === chosen ? ' selected' : ''}>${y}</option>`)
+      .map((y) => `<option value="${y}"${y === chosen ? ' selected' : ''}${runYears && !runYears.includes(y) ? ' data-no-run="true"' : ''}>${y}${runYears && !runYears.includes(y) ? esc(t('noRunOption')) : ''}</option>`)
       .join('')}`;
   const scopes = [['', t('scopeChildren')], ...ASSESSED_LEVELS.map((l) => [l, t(/** @type {any} */ (`level${l}`))])]
     .map(([v, label]) => `<option value="${v}"${(r.level ?? '') === v ? ' selected' : ''}>${esc(label)}</option>`)
@@ -104,6 +108,11 @@ export async function renderAssessment(r, seq) {
   }
   /** @type {any[]} */
   const before = data.before ?? [];
+  /** @type {number[] | null} the years that have a run (null: not known) */
+  const runYears = Array.isArray(data.years) ? data.years : null;
+  // the comparison year without a run: said so, no "—" column of it, no series of it (decided from the list of
+  // years with a run, or, without it, from the comparison year's rows: none where this year has some)
+  const vsNoRun = vs != null && (runYears ? !runYears.includes(vs) : before.length === 0 && ranking.length > 0);
   const byLevel = !!r.level;
   const rankOf = (/** @type {any} */ a) => (byLevel ? a.rank : a.siblingRank);
   const countOf = (/** @type {any} */ a) => (byLevel ? a.peerCount : a.siblingCount);
@@ -161,19 +170,34 @@ export async function renderAssessment(r, seq) {
         <td class="num">${esc(signed(rankChange, (v) => String(v)))}</td></tr>`,
     )
     .join('');
-  const compareSection = vs
-    ? card(
-        'assessment-compare',
-        `${t('comparison')} · ${r.year} / ${vs}`,
-        `${empty ? `<p class="state" data-state="empty">${esc(t('noResults'))}</p>` : `<div class="chart small" id="chart-assessment-compare"></div>`}
+  const noRun = t('noRunYear').replace('{year}', String(vs));
+  const compareRowsA = ranking
+    .map(
+      (a) => `<tr data-unit="${esc(a.unit.id)}" data-code="${esc(a.unit.code)}" data-total-a="${esc(a.total)}" data-rank-a="${esc(rankOf(a))}">
+        <td>${esc(a.unit.name)}</td><td class="num">${esc(points(a.total))}</td><td class="num">${esc(rankOf(a))}</td></tr>`,
+    )
+    .join('');
+  const compareSection = !vs
+    ? ''
+    : vsNoRun
+      ? card(
+          'assessment-compare',
+          `${t('comparison')} · ${r.year} / ${vs}`,
+          `<p class="state notice" data-state="no-run" id="no-run">${esc(noRun)}</p><p class="note">${esc(t('noRunNote').replace('{year}', String(vs)).replace('{a}', String(r.year)))}</p>
+          ${empty ? '' : `<div class="table-wrap"><table id="compare-table"><thead><tr><th>${esc(t('unit'))}</th><th class="num">${r.year} ${esc(t('score'))}</th><th class="num">${r.year} ${esc(t('rank'))}</th></tr></thead><tbody>${compareRowsA}</tbody></table></div>`}`,
+          { png: false, csv: true },
+        )
+      : card(
+          'assessment-compare',
+          `${t('comparison')} · ${r.year} / ${vs}`,
+          `${empty ? `<p class="state" data-state="empty">${esc(t('noResults'))}</p>` : `<div class="chart small" id="chart-assessment-compare"></div>`}
         <div class="table-wrap"><table id="compare-table"><thead><tr><th>${esc(t('unit'))}</th><th class="num">${r.year} ${esc(t('score'))}</th><th class="num">${r.year} ${esc(t('rank'))}</th>
         <th class="num">${vs} ${esc(t('score'))}</th><th class="num">${vs} ${esc(t('rank'))}</th><th class="num">${esc(t('scoreChange'))}</th><th class="num">${esc(t('rankChange'))}</th></tr></thead><tbody>${compareRows}</tbody></table></div>`,
-        { png: !empty, csv: true },
-      )
-    : '';
+          { png: !empty, csv: true },
+        );
 
   const chartBody = (/** @type {string} */ id) => (empty ? `<p class="state" data-state="empty">${esc(t('noResults'))}</p>` : `<div class="chart small" id="chart-${id}"></div>`);
-  main().innerHTML = `${assessmentFilters(r)}
+  main().innerHTML = `${assessmentFilters(r, runYears)}
     ${provisional ? `<p class="note" id="provisional">${esc(t('provisional').replace('{m}', provisional.throughMonth))}</p>` : ''}
     <div class="grid">${card('assessment-ranking', `${t('ranking')} · ${r.year}`, `${chartBody('assessment-ranking')}${empty ? '' : rankingTable}`, { png: !empty, csv: true })}
       ${card('assessment-items', `${t('itemPoints')} · ${r.year}`, chartBody('assessment-items'), { png: !empty, csv: true })}</div><p></p>
@@ -184,7 +208,7 @@ export async function renderAssessment(r, seq) {
 
   const rankingChart = mount(
     'assessment-ranking',
-    empty ? null : barOption({ items: ranking.map((a) => ({ unitId: a.unit.id, code: a.unit.code, name: a.unit.name, value: a.total })), title: t('score'), unit: '分', locale: locale() }),
+    empty ? null : rankingBarOption({ items: ranking.map((a) => ({ unitId: a.unit.id, code: a.unit.code, name: a.unit.name, value: a.total })), title: t('score'), axisName: t('scoreAxis'), unit: '分', locale: locale() }),
     () => ({
       header: ['year', 'unit_code', 'unit_name', 'level', 'rank', 'of', 'total', 'items_total', 'bonus_total', 'provisional', 'through_month'],
       rows: ranking.map((a) => [a.year, a.unit.code, a.unit.name, a.level, rankOf(a), countOf(a), a.total, a.itemsTotal, a.bonusTotal, a.provisional, a.throughMonth]),
@@ -227,20 +251,21 @@ export async function renderAssessment(r, seq) {
   if (vs) {
     mount(
       'assessment-compare',
-      empty
+      empty || vsNoRun
         ? null
-        : groupedBarOption({
+        : compareBarOption({
             units,
             series: [
               { title: String(r.year), values: compared.map((c) => c.a.total) },
               { title: String(vs), values: compared.map((c) => c.b?.total ?? null) },
             ],
+            axisName: t('scoreAxis'),
             unit: '分',
             locale: locale(),
           }),
       () => ({
-        header: ['unit_code', 'unit_name', 'year_a', 'total_a', 'rank_a', 'year_b', 'total_b', 'rank_b', 'total_change', 'rank_change'],
-        rows: compared.map((c) => [c.a.unit.code, c.a.unit.name, r.year, c.a.total, rankOf(c.a), vs, c.b?.total ?? '', c.b ? rankOf(c.b) : '', c.scoreChange ?? '', c.rankChange ?? '']),
+        header: vsNoRun ? ['unit_code', 'unit_name', 'year_a', 'total_a', 'rank_a'] : ['unit_code', 'unit_name', 'year_a', 'total_a', 'rank_a', 'year_b', 'total_b', 'rank_b', 'total_change', 'rank_change'],
+        rows: vsNoRun ? compared.map((c) => [c.a.unit.code, c.a.unit.name, r.year, c.a.total, rankOf(c.a)]) : compared.map((c) => [c.a.unit.code, c.a.unit.name, r.year, c.a.total, rankOf(c.a), vs, c.b?.total ?? '', c.b ? rankOf(c.b) : '', c.scoreChange ?? '', c.rankChange ?? '']),
       }),
       r,
       stem('assessment-compare'),

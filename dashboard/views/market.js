@@ -5,7 +5,7 @@
  * GraphQL requests (see renderMarket).
  */
 import { ApiError, fetchFile, gql } from '../api.js';
-import { basePriceLine, categoryBarsOption, formatValue, monthlySeriesOption, movesOption, priceHistoryOption, priceIndexOption, shortName } from '../charts.js';
+import { basePriceLine, categoryBarsOption, formatValue, indexed, monthlySeriesOption, movesOption, priceHistoryOption, priceIndexOption, shortName } from '../charts.js';
 import { downloadBlob } from '../export.js';
 import { currentLang, t } from '../i18n.js';
 import { addMonths, monthCount } from '../metrics.js';
@@ -235,7 +235,7 @@ export async function renderMarket(r, seq) {
     : '';
 
   main().innerHTML = `${filters(r, categorySelect)}
-    <div class="grid">${card('market-index', `${t('marketIndex')}${catTitle}`, body('market-index', index.length === 0), { png: index.length > 0, csv: true })}
+    <div class="grid">${card('market-index', `${t('marketIndex')}${catTitle}`, `${body('market-index', index.length === 0)}${index.length ? `<p class="note" id="index-note">${esc(t('indexNote'))}</p>` : ''}`, { png: index.length > 0, csv: true })}
       ${card('market-categories', `${r.cat ? t('marketSubcategories') : t('marketCategories')}${catTitle}`, body('market-categories', categories.length === 0), { png: categories.length > 0, csv: true })}</div><p></p>
     <div class="grid">
       ${card('market-rules', `${t('marketRules')}${r.cat ? ` · ${t('allCategories')}` : ''}`, body('market-rules', ruleSeries.length === 0), { png: ruleSeries.length > 0, csv: true })}</div><p></p>
@@ -249,8 +249,13 @@ export async function renderMarket(r, seq) {
 
   mount(
     'market-index',
-    index.length ? priceIndexOption({ days: index.map((x) => x.day), avgPrice: index.map((x) => x.avgPrice), listings: index.map((x) => x.listings), priceName: t('avgPrice'), listingsName: t('listingsObserved'), locale: locale() }) : null,
-    () => ({ header: ['unit_code', 'category', 'day', 'avg_price', 'listings', 'observations'], rows: index.map((x) => [unit.code, r.cat ?? '', x.day, x.avgPrice, x.listings, x.observations]) }),
+    index.length
+      ? priceIndexOption({ days: index.map((x) => x.day), avgPrice: index.map((x) => x.avgPrice), listings: index.map((x) => x.listings), priceName: t('priceIndexName'), listingsName: t('listingsObserved'), indexName: t('indexAxis'), priceLabel: t('avgPrice'), locale: locale() })
+      : null,
+    () => {
+      const shown = indexed(index.map((x) => x.avgPrice));
+      return { header: ['unit_code', 'category', 'day', 'avg_price', 'listings', 'observations', 'price_index'], rows: index.map((x, i) => [unit.code, r.cat ?? '', x.day, x.avgPrice, x.listings, x.observations, shown[i] ?? '']) };
+    },
     r,
   );
   const categoriesChart = mount(
@@ -339,7 +344,7 @@ export async function renderMarket(r, seq) {
       try {
         downloadBlob(String(b.dataset.name), await fetchFile(`/files/${b.dataset.sha}`));
       } catch (e) {
-        showBanner(`${t('evidenceFailed')}: ${e instanceof Error ? e.message : String(e)}`);
+        showBanner(e, 'error', t('evidenceFailed'));
       }
     });
   }

@@ -9,21 +9,42 @@ import { formatValue, shortName } from '../charts.js';
 import { downloadBlob } from '../export.js';
 import { currentLang, t } from '../i18n.js';
 import { addMonths, chinaMonth, isMonth } from '../metrics.js';
-import { UNIT_CHAIN, go, hrefOf, state } from '../state.js';
-import { $, card, crumbs, esc, locale, main, mount, showBanner, when } from '../ui.js';
+import { REPORT_LEVELS, UNIT_CHAIN, go, hrefOf, state } from '../state.js';
+import { $, card, crumbs, esc, locale, main, monthPicker, mount, showBanner, when } from '../ui.js';
 
 /** @typedef {import('../state.js').Route} Route */
 
-/** The filter bar of the report view: the month (empty: every month). @param {Route} r */
+/** The level of a unit by its code (the report list has codes only): 37 province, 3701 city, 370102 county, else a station (370102-S01). @param {string} code */
+export function levelOfCode(code) {
+  return /^\d{2}$/.test(code) ? 'PROVINCE' : /^\d{4}$/.test(code) ? 'CITY' : /^\d{6}$/.test(code) ? 'COUNTY' : 'STATION';
+}
+
+/** A search text as compared: width-folded, without spaces, lower case. @param {string} s */
+export const searchKey = (s) => s.normalize('NFKC').replace(/[\s\u3000]+/gu, '').toLowerCase();
+
+/** the months the month filter offers: the last three years, newest first (and the month shown, if older) @param {string | null} shown */
+export function reportMonths(shown) {
+  const months = Array.from({ length: 36 }, (_, i) => addMonths(chinaMonth(), -i));
+  if (shown && !months.includes(shown)) months.push(shown);
+  return months;
+}
+
+/** The filter bar of the report view: the month (the API's; empty: every month), the search and the level (in the page). @param {Route} r */
 export function reportFilters(r) {
   const canGenerate = !!state.session?.me.permissions.includes('reports:generate');
-  return `<form class="filters" id="filters">
-      <label>${esc(t('reportMonth'))}<input type="month" name="month" id="report-month" value="${esc(r.month ?? '')}"></label>
-      <button type="submit">${esc(t('apply'))}</button>
+  const months = reportMonths(r.month)
+    .map((m) => `<option value="${esc(m)}"${m === r.month ? ' selected' : ''}>${esc(m)}</option>`)
+    .join('');
+  const levels = REPORT_LEVELS.map((l) => `<option value="${l}"${r.rlevel === l ? ' selected' : ''}>${esc(t(/** @type {any} */ (`reportLevel${l}`)))}</option>`).join('');
+  return `<form class="filters" id="filters" role="search">
+      <label>${esc(t('reportMonth'))}<select name="month" id="report-month"><option value=""${r.month ? '' : ' selected'}>${esc(t('allMonths'))}</option>${months}</select></label>
+      <label>${esc(t('reportSearch'))}<input type="search" name="q" id="report-search" value="${esc(r.q ?? '')}" placeholder="${esc(t('reportSearchPlaceholder'))}" autocomplete="off" size="18"></label>
+      <label>${esc(t('reportLevel'))}<select name="rlevel" id="report-level"><option value="">${esc(t('reportLevelAll'))}</option>${levels}</select></label>
+      <button type="button" id="report-clear">${esc(t('reportClear'))}</button>
     </form>${
       canGenerate
         ? `<form class="filters" id="generate-form">
-      <label>${esc(t('generateMonth'))}<input type="month" name="month" id="generate-month" value="${esc(r.month ?? addMonths(chinaMonth(), -1))}" max="${esc(chinaMonth())}" required></label>
+      <label>${esc(t('generateMonth'))}${monthPicker('month', r.month ?? addMonths(chinaMonth(), -1), { id: 'generate-month', max: chinaMonth() })}</label>
       <label class="check"><input type="checkbox" name="subtree" id="generate-subtree">${esc(t('generateSubtree'))}</label>
       <button type="submit" id="generate-report">${esc(t('generateReport'))}</button>
     </form>`
@@ -35,13 +56,38 @@ export const GENERATE_REPORT = `mutation DashboardGenerateReport($month: String!
   generateMonthlyReport(month: $month, unitId: $unitId, subtree: $subtree) { month units files ms queued }
 }`;
 
-/** @param {Route} r */
-export function bindReportFilters(r) {
+/**
+ * The month asks the API again; the search and the level filter the list in the page at once (`onFilter`, given
+ * once the list is drawn), kept in the URL without a new request. @param {Route} r
+ * @param {(q: string | null, rlevel: string | null) => void} [onFilter]
+ */
+export function bindReportFilters(r, onFilter) {
   const form = /** @type {HTMLFormElement} */ ($('#filters'));
+  const current = () => {
+    const d = new FormData(form);
+    const q = String(d.get('q') ?? '').trim().slice(0, 100) || null;
+    const level = String(d.get('rlevel') ?? '');
+    return { q, rlevel: REPORT_LEVELS.includes(level) ? level : null };
+  };
+  const filter = () => {
+    const { q, rlevel } = current();
+    if (onFilter) onFilter(q, rlevel);
+    else go({ ...r, q, rlevel });
+  };
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
-    const month = String(new FormData(form).get('month') ?? '');
-    go({ ...r, month: isMonth(month) ? month : null, rep: null });
+    filter();
+  });
+  $('#report-search').addEventListener('input', filter);
+  $('#report-level').addEventListener('change', filter);
+  $('#report-month').addEventListener('change', () => {
+    const month = /** @type {HTMLSelectElement} */ ($('#report-month')).value;
+    go({ ...r, ...current(), month: isMonth(month) ? month : null, rep: null });
+  });
+  $('#report-clear').addEventListener('click', () => {
+    /** @type {HTMLInputElement} */ ($('#report-search')).value = '';
+    /** @type {HTMLSelectElement} */ ($('#report-level')).value = '';
+    filter();
   });
   const generate = /** @type {HTMLFormElement | null} */ (document.querySelector('#generate-form'));
   generate?.addEventListener('submit', async (ev) => {
@@ -58,11 +104,11 @@ export function bindReportFilters(r) {
         .replace('{units}', String(res.units))
         .replace('{files}', String(res.files))
         .replace('{ms}', String(res.ms));
-      go({ ...r, month: res.month, rep: null });
+      go({ ...r, ...current(), month: res.month, rep: null });
     } catch (e) {
       button.disabled = false;
       button.textContent = t('generateReport');
-      showBanner(`${t('error')}: ${e instanceof Error ? e.message : String(e)}`);
+      showBanner(e, 'error', t('error'));
     }
   });
 }
@@ -92,21 +138,30 @@ export async function renderReports(r, seq) {
   const zh = currentLang() === 'zh';
   /** @type {any[]} */
   const reports = data.monthlyReports;
+  // the search and the level filter, applied here (the API filters by month only); `cur` is the route as shown
+  let cur = r;
+  const matches = (/** @type {any} */ x, /** @type {Route} */ at) => (!at.rlevel || levelOfCode(x.unitCode) === at.rlevel) && (!at.q || searchKey(`${x.unitCode} ${x.unitName}`).includes(searchKey(at.q)));
+  const shows = (/** @type {any} */ x) => matches(x, cur);
+  const countText = (/** @type {number} */ n) => t('reportShown').replace('{n}', formatValue(n, '', locale())).replace('{total}', formatValue(reports.length, '', locale()));
   const size = (/** @type {number} */ n) => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`);
   const rows = reports
     .map((x) => {
       const files = [...x.files].map((f) => ({ ...f, ext: String(f.format).toLowerCase() })).sort((a, b) => FORMAT_ORDER.indexOf(a.ext) - FORMAT_ORDER.indexOf(b.ext));
-      return `<tr data-report="${esc(x.id)}" data-unit="${esc(x.unitId)}" data-month="${esc(x.month)}"><td>${esc(x.month)}</td><td>${esc(x.unitCode)}</td><td>${esc(x.unitName)}</td><td>${esc(when(x.generatedAt))}</td>
+      const level = levelOfCode(x.unitCode);
+      return `<tr data-report="${esc(x.id)}" data-unit="${esc(x.unitId)}" data-month="${esc(x.month)}" data-level="${level}" data-search="${esc(searchKey(`${x.unitCode} ${x.unitName}`))}"${shows(x) ? '' : ' hidden'}><td>${esc(x.month)}</td><td>${esc(x.unitCode)}</td><td>${esc(x.unitName)}</td><td>${esc(when(x.generatedAt))}</td>
         <td class="files">${files
           .map(
             (f) => `<button type="button" class="file" data-url="${esc(f.url)}" data-format="${esc(f.ext)}" data-name="${esc(`月度统计报表-${x.unitCode}-${x.month}.${f.ext}`)}" title="${esc(f.sha256)}">${esc(f.ext.toUpperCase())} · ${esc(size(f.sizeBytes))}</button>`,
           )
           .join(' ')}</td>
-        <td><a class="preview" href="${esc(hrefOf({ ...r, rep: `${x.unitId}:${x.month}` }))}">${esc(t('preview'))}</a></td></tr>`;
+        <td><a class="preview" data-rep="${esc(`${x.unitId}:${x.month}`)}" href="${esc(hrefOf({ ...r, rep: `${x.unitId}:${x.month}` }))}">${esc(t('preview'))}</a></td><td data-level="${level}">${esc(t(/** @type {any} */ (`reportLevel${level}`)))}</td></tr>`;
     })
     .join('');
+  const shownCount = reports.filter(shows).length;
   const list = reports.length
-    ? `<div class="table-wrap"><table id="reports-table"><thead><tr><th>${esc(t('reportMonth'))}</th><th>${esc(t('code'))}</th><th>${esc(t('unit'))}</th><th>${esc(t('generatedAt'))}</th><th>${esc(t('download'))}</th><th></th></tr></thead><tbody>${rows}</tbody></table></div>`
+    ? `<p class="note" id="reports-count" data-shown="${shownCount}" data-total="${reports.length}">${esc(countText(shownCount))}</p>
+      <p class="state" data-state="no-match" id="reports-no-match"${shownCount ? ' hidden' : ''}>${esc(t('reportNoMatch'))}</p>
+      <div class="table-wrap"><table id="reports-table"><thead><tr><th>${esc(t('reportMonth'))}</th><th>${esc(t('code'))}</th><th>${esc(t('unit'))}</th><th>${esc(t('generatedAt'))}</th><th>${esc(t('download'))}</th><th></th><th>${esc(t('reportLevel'))}</th></tr></thead><tbody>${rows}</tbody></table></div>`
     : `<p class="state" data-state="empty">${esc(t('noReports'))}</p>`;
 
   const preview = data.preview ?? null;
@@ -138,14 +193,31 @@ export async function renderReports(r, seq) {
   main().innerHTML = `${reportFilters(r)}
     ${card('reports', `${t('reportList')} · ${r.month ?? t('allMonths')}`, list, { csv: true })}<p></p>
     ${r.rep ? card('report-preview', `${t('reportPreview')}${preview ? ` · ${preview.unitName} · ${preview.month}` : ''}`, previewBody, { csv: !!table }) : ''}`;
-  bindReportFilters(r);
+  bindReportFilters(r, (q, rlevel) => {
+    cur = { ...cur, q, rlevel };
+    history.replaceState(null, '', hrefOf(cur));
+    let n = 0;
+    for (const tr of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll('#reports-table tbody tr[data-report]'))) {
+      const show = (!rlevel || tr.dataset.level === rlevel) && (!q || String(tr.dataset.search).includes(searchKey(q)));
+      tr.hidden = !show;
+      if (show) n++;
+    }
+    for (const a of /** @type {NodeListOf<HTMLAnchorElement>} */ (document.querySelectorAll('#reports-table a.preview'))) a.href = hrefOf({ ...cur, rep: String(a.dataset.rep) });
+    const count = document.querySelector('#reports-count');
+    if (count) {
+      count.textContent = countText(n);
+      count.setAttribute('data-shown', String(n));
+    }
+    const none = /** @type {HTMLElement | null} */ (document.querySelector('#reports-no-match'));
+    if (none) none.hidden = n > 0;
+  });
   crumbs(data.unit, r);
   mount(
     'reports',
     null,
     () => ({
       header: ['month', 'unit_code', 'unit_name', 'generated_at', 'format', 'url', 'sha256', 'size_bytes'],
-      rows: reports.flatMap((x) => x.files.map((/** @type {any} */ f) => [x.month, x.unitCode, x.unitName, x.generatedAt, f.format, f.url, f.sha256, f.sizeBytes])),
+      rows: reports.filter(shows).flatMap((x) => x.files.map((/** @type {any} */ f) => [x.month, x.unitCode, x.unitName, x.generatedAt, f.format, f.url, f.sha256, f.sizeBytes])),
     }),
     r,
     `hongdun-reports-${data.unit.code}-${r.month ?? 'all'}`,
@@ -167,7 +239,7 @@ export async function renderReports(r, seq) {
       try {
         downloadBlob(String(b.dataset.name), await fetchFile(String(b.dataset.url)));
       } catch (e) {
-        showBanner(`${t('error')}: ${e instanceof Error ? e.message : String(e)}`);
+        showBanner(e, 'error', t('error'));
       }
     });
   }

@@ -8,7 +8,7 @@ import { barOption, completenessOption, conflictKindsOption, formatValue } from 
 import { currentLang, metricName, t } from '../i18n.js';
 import { figuresByUnit, isMonth } from '../metrics.js';
 import { CONFLICT_KINDS, UNIT_CHAIN, VALUE, ensureEcharts, go, hrefOf, state } from '../state.js';
-import { $, CSV_HEADER, card, crumbs, esc, figureCells, locale, main, mount, when } from '../ui.js';
+import { $, CSV_HEADER, card, crumbs, esc, figureCells, locale, main, monthPicker, mount, when } from '../ui.js';
 
 /** @typedef {import('../state.js').Route} Route */
 
@@ -72,7 +72,7 @@ export const chinaToday = () => new Date(Date.now() + 8 * 3600_000).toISOString(
 /** @param {Route} r */
 export function sourcesFilters(r) {
   return `<form class="filters" id="filters">
-    <label>${esc(t('sourcesMonth'))}<input type="month" name="to" id="sources-month" value="${esc(r.to)}" required></label>
+    <label>${esc(t('sourcesMonth'))}${monthPicker('to', r.to, { id: 'sources-month' })}</label>
     <label>${esc(t('conflictKind'))}<select name="kind" id="kind-select"><option value="">${esc(t('allKinds'))}</option>${CONFLICT_KINDS.map(
       (k) => `<option value="${esc(k)}"${k === r.kind ? ' selected' : ''}>${esc(kindLabel(k))}</option>`,
     ).join('')}</select></label>
