@@ -22,7 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CheerioCrawler, Configuration, log, LogLevel } from '@crawlee/cheerio';
 import { MemoryStorage } from '@crawlee/memory-storage';
-import { startMarketplace } from '../crawlers/demo-marketplace';
+import { startMarketplace } from '../demo/marketplace';
 import { crawl } from '../crawlers/spider';
 
 const ENTITIES = Number(process.env.BENCH_ENTITIES ?? 200);

@@ -20,8 +20,8 @@
  * (same days, regions, counts; averages within 1e-9 relative) or the bench exits 1.
  */
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { executorFromEntityManager, openTimeSeriesStore, type ListingObservationRow, type SqlExecutor } from '../analytics/store';
-import { loadConfig } from '../server/config';
+import { executorFromEntityManager, openTimeSeriesStore, type ListingObservationRow, type SqlExecutor } from '../store';
+import { loadConfig } from '../kernel/config';
 import { openDatabase } from '../server/database';
 import { runAsSystem } from '../services/system-actor';
 import { createScratchDatabase } from '../test/support/database';

@@ -17,15 +17,15 @@
  * Prints the data sizes, the times (median and worst), the ratio overview / shell, and one `BENCH_JSON {…}` line.
  */
 import 'reflect-metadata';
-import { logger } from '../server/logger';
+import { logger } from '../kernel/logger';
 import fs from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { refreshMetrics } from '../analytics/metrics';
-import { loadConfig } from '../server/config';
+import { loadConfig } from '../kernel/config';
 import { startPlatform } from '../server/platform';
 import { chinaDay } from '../services/calendar/working-days';
-import { loadDemoProvince } from '../services/demo/load-demo-province';
-import { loadDemoWork } from '../services/demo/load-demo-work';
+import { loadDemoProvince } from '../demo/load-demo-province';
+import { loadDemoWork } from '../demo/load-demo-work';
 import { runAsSystem } from '../services/system-actor';
 import { openTestDatabase } from '../test/support/database';
 import { DEMO_PASSWORD } from '../test/support/platform';

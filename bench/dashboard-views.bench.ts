@@ -33,21 +33,21 @@
  * `BENCH_JSON {…}` line.
  */
 import 'reflect-metadata';
-import { logger } from '../server/logger';
+import { logger } from '../kernel/logger';
 import fs from 'node:fs';
 import os from 'node:os';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { refreshMetrics } from '../analytics/metrics';
 import { generateMonthlyReports } from '../analytics/report';
-import { loadConfig } from '../server/config';
+import { loadConfig } from '../kernel/config';
 import { startPlatform } from '../server/platform';
-import { currentYear } from '../services/assessment/assessment-schemes';
-import { runAssessment } from '../services/assessment/run-assessment';
+import { currentYear } from '../analytics/assessment/assessment-schemes';
+import { runAssessment } from '../analytics/assessment/run-assessment';
 import { chinaDay } from '../services/calendar/working-days';
-import { loadDemoHistory } from '../services/demo/load-demo-history';
-import { loadDemoOffice } from '../services/demo/load-demo-office';
-import { loadDemoProvince } from '../services/demo/load-demo-province';
-import { loadDemoWork } from '../services/demo/load-demo-work';
+import { loadDemoHistory } from '../demo/load-demo-history';
+import { loadDemoOffice } from '../demo/load-demo-office';
+import { loadDemoProvince } from '../demo/load-demo-province';
+import { loadDemoWork } from '../demo/load-demo-work';
 import { runAsSystem } from '../services/system-actor';
 import { openTestDatabase } from '../test/support/database';
 import { DEMO_PASSWORD } from '../test/support/platform';

@@ -203,16 +203,16 @@ async function main() {
   const { Pool } = require('pg') as typeof import('pg');
   const { postgraphile } = loadPostGraphile();
   const { Cursor } = require('@mikro-orm/core') as typeof import('@mikro-orm/core');
-  const { loadConfig } = require('../server/config') as typeof import('../server/config');
+  const { loadConfig } = require('../kernel/config') as typeof import('../kernel/config');
   const { openDatabase, queryCounter } = require('../server/database') as typeof import('../server/database');
   const { startPlatform } = require('../server/platform') as typeof import('../server/platform');
-  const { loadDemoProvince } = require('../services/demo/load-demo-province') as typeof import('../services/demo/load-demo-province');
-  const { loadDemoHistory } = require('../services/demo/load-demo-history') as typeof import('../services/demo/load-demo-history');
+  const { loadDemoProvince } = require('../demo/load-demo-province') as typeof import('../demo/load-demo-province');
+  const { loadDemoHistory } = require('../demo/load-demo-history') as typeof import('../demo/load-demo-history');
   const { createScratchDatabase } = require('../test/support/database') as typeof import('../test/support/database');
   const { sqlLiteral } = require('../services/reads/scoped-sql') as typeof import('../services/reads/scoped-sql');
   const { timeSeriesOf } = require('../server/database') as typeof import('../server/database');
   const { prefixRange } = require('../entities/jurisdiction') as typeof import('../entities/jurisdiction');
-  const { executorFromEntityManager } = require('../analytics/store') as typeof import('../analytics/store');
+  const { executorFromEntityManager } = require('../store') as typeof import('../store');
   const { runAsSystem } = require('../services/system-actor') as typeof import('../services/system-actor');
   const { createHash } = require('node:crypto') as typeof import('node:crypto');
 

@@ -36,12 +36,12 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { performance } from 'node:perf_hooks';
 import { METRICS, MetricGranularity, metrics, refreshMetrics, type MetricRow } from '../analytics/metrics';
 import { buildMonthlyTable } from '../analytics/report';
-import { executorFromEntityManager, openTimeSeriesStore, type ListingObservationRow, type SqlExecutor } from '../analytics/store';
+import { executorFromEntityManager, openTimeSeriesStore, type ListingObservationRow, type SqlExecutor } from '../store';
 import { Unit, UnitLevel } from '../entities';
 import { chinaDay } from '../services/calendar/working-days';
-import { loadDemoOffice } from '../services/demo/load-demo-office';
-import { loadDemoProvince } from '../services/demo/load-demo-province';
-import { loadDemoWork } from '../services/demo/load-demo-work';
+import { loadDemoOffice } from '../demo/load-demo-office';
+import { loadDemoProvince } from '../demo/load-demo-province';
+import { loadDemoWork } from '../demo/load-demo-work';
 import { runAsSystem } from '../services/system-actor';
 import { openTestDatabase } from '../test/support/database';
 

@@ -19,7 +19,7 @@
 import 'reflect-metadata';
 import { performance } from 'node:perf_hooks';
 import { actorForUser } from '../services/access/actors';
-import { loadDemoProvince } from '../services/demo/load-demo-province';
+import { loadDemoProvince } from '../demo/load-demo-province';
 import { generatePatrolTasks } from '../services/patrols/patrol-generation';
 import { createPatrolPlan } from '../services/patrols/patrol-plans';
 import { runAsSystem } from '../services/system-actor';

@@ -24,7 +24,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { createReadStream } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { type Actor, EcommercePlatform, PlatformReport, PlatformShop, runAs } from '../entities';
-import { loadConfig } from '../server/config';
+import { loadConfig } from '../kernel/config';
 import { openDatabase } from '../server/database';
 import { Permission } from '../services/access/permissions';
 import { readJsonLines } from '../services/registry/platform-reports/report-rows';

@@ -314,10 +314,10 @@ async function main(): Promise<void> {
   for (const t of targets) if (!TARGETS.includes(t)) throw new Error(`unknown target "${t}" (known: ${TARGETS.join(', ')})`);
 
   // loaded here, after LOG_LEVEL is set (the logger reads it on import), and never in the load worker
-  const { loadConfig } = require('../server/config') as typeof import('../server/config');
+  const { loadConfig } = require('../kernel/config') as typeof import('../kernel/config');
   const { openDatabase, queryCounter, describeDatabase } = require('../server/database') as typeof import('../server/database');
   const { startPlatform } = require('../server/platform') as typeof import('../server/platform');
-  const { loadDemoProvince } = require('../services/demo/load-demo-province') as typeof import('../services/demo/load-demo-province');
+  const { loadDemoProvince } = require('../demo/load-demo-province') as typeof import('../demo/load-demo-province');
   const { createScratchDatabase } = require('../test/support/database') as typeof import('../test/support/database');
 
   // --- a throwaway database (test/support/database.ts), with the production pool size -----------------

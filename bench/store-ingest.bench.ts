@@ -21,8 +21,8 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { executorFromEntityManager, openTimeSeriesStore, type ListingObservationRow, type TimeSeriesStore } from '../analytics/store';
-import { loadConfig } from '../server/config';
+import { executorFromEntityManager, openTimeSeriesStore, type ListingObservationRow, type TimeSeriesStore } from '../store';
+import { loadConfig } from '../kernel/config';
 import { openDatabase } from '../server/database';
 import { runAsSystem } from '../services/system-actor';
 import { createScratchDatabase } from '../test/support/database';

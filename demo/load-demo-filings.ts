@@ -16,15 +16,15 @@
  */
 import { createHash } from 'node:crypto';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { OnlineEntity, SelfFiling, SelfFilingShop, SelfFilingStatus, Shop, Unit } from '../../entities';
-import type { Config } from '../../server/config';
-import { addDays, chinaDay, isWorkingDay } from '../calendar/working-days';
-import { acceptSelfFiling } from '../filing/accept-filing.command';
-import { badgeKey, badgeToken, newVerificationToken } from '../filing/badge-token';
-import { revokeSelfFiling } from '../filing/revoke-filing.command';
-import { responsibleUnitFor } from '../registry/registry-rules';
-import { runCommand } from '../command';
-import { runAsSystem } from '../system-actor';
+import { OnlineEntity, SelfFiling, SelfFilingShop, SelfFilingStatus, Shop, Unit } from '../entities';
+import type { Config } from '../kernel/config';
+import { addDays, chinaDay, isWorkingDay } from '../services/calendar/working-days';
+import { acceptSelfFiling } from '../services/filing/accept-filing.command';
+import { badgeKey, badgeToken, newVerificationToken } from '../services/filing/badge-token';
+import { revokeSelfFiling } from '../services/filing/revoke-filing.command';
+import { responsibleUnitFor } from '../services/registry/registry-rules';
+import { runCommand } from '../services/command';
+import { runAsSystem } from '../services/system-actor';
 import { DEMO_FILING_ENTITIES, planDemoFilings } from './plan-demo-filings';
 import { planDemoProvince } from './plan-demo-province';
 import { Random } from './random';

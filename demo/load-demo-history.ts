@@ -22,18 +22,18 @@
  * database that already holds complaints).
  */
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { refreshMetrics } from '../../analytics/metrics/rollup';
-import { executorFromEntityManager } from '../../analytics/store';
-import { PatrolPlanKind, runAs, User } from '../../entities';
-import { atTime, now as clockNow } from '../../entities/clock';
-import { timeSeriesOf } from '../../server/database';
-import { logger } from '../../server/logger';
-import { actorForUser } from '../access/actors';
-import { addDays, chinaDay, monthOf, startOfChinaDay } from '../calendar/working-days';
-import { generatePatrolTasks } from '../patrols/patrol-generation';
-import { createPatrolPlan } from '../patrols/patrol-plans';
-import { UserInputError } from '../errors';
-import { runAsSystem } from '../system-actor';
+import { refreshMetrics } from '../analytics/metrics/rollup';
+import { executorFromEntityManager } from '../store';
+import { PatrolPlanKind, runAs, User } from '../entities';
+import { atTime, now as clockNow } from '../kernel/clock';
+import { timeSeriesOf } from '../store';
+import { logger } from '../kernel/logger';
+import { actorForUser } from '../services/access/actors';
+import { addDays, chinaDay, monthOf, startOfChinaDay } from '../services/calendar/working-days';
+import { generatePatrolTasks } from '../services/patrols/patrol-generation';
+import { createPatrolPlan } from '../services/patrols/patrol-plans';
+import { UserInputError } from '../services/errors';
+import { runAsSystem } from '../services/system-actor';
 import { enforcementHistory } from './history/enforcement-history';
 import { literal, prepareHistoryTables } from './history/history-sql';
 import { historyListings, historyObservations } from './history/market-history';

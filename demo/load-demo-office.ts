@@ -5,22 +5,22 @@
  * late or missing reports and plans, unread notices, below the staffing minimum).
  *
  * The work is written through the real commands, as the demo users who would do it, with the workflow clock
- * (entities/clock.ts) standing at the moment each step happens. The logins alone are written in one
+ * (kernel/clock.ts) standing at the moment each step happens. The logins alone are written in one
  * statement: a login event is what the login command records, and a year of them for 655 units is ~150,000
  * rows. Deterministic for a seed and a day.
  */
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { type Actor, InfoReportKind, PublicityKind, Role, runAs, StaffAssignment, TrainingForm, Unit, UnitLevel, User } from '../../entities';
-import { atTime, now } from '../../entities/clock';
-import { logger } from '../../server/logger';
-import { actorForUser } from '../access/actors';
-import { addDays, addWorkingDays, chinaDay, endOfChinaDay, isWorkingDay, startOfChinaDay } from '../calendar/working-days';
-import { draftConsumerWarning, publishConsumerWarning, recordPublicityActivity, recordTrainingSession, withdrawConsumerWarning } from '../office/education';
-import { approveInfoReport, draftInfoReport, forwardInfoReport, returnInfoReport, reviseInfoReport, submitInfoReport } from '../office/info-reports';
-import { markNoticeRead, replyToNotice, sendMessage, sendNotice } from '../office/notices';
-import { declareEquipment, designateStaff } from '../office/resources';
-import { publishWorkPlan, saveWorkPlan, workPlanDueOn } from '../office/work-plans';
-import { runAsSystem } from '../system-actor';
+import { type Actor, InfoReportKind, PublicityKind, Role, runAs, StaffAssignment, TrainingForm, Unit, UnitLevel, User } from '../entities';
+import { atTime, now } from '../kernel/clock';
+import { logger } from '../kernel/logger';
+import { actorForUser } from '../services/access/actors';
+import { addDays, addWorkingDays, chinaDay, endOfChinaDay, isWorkingDay, startOfChinaDay } from '../services/calendar/working-days';
+import { draftConsumerWarning, publishConsumerWarning, recordPublicityActivity, recordTrainingSession, withdrawConsumerWarning } from '../services/office/education';
+import { approveInfoReport, draftInfoReport, forwardInfoReport, returnInfoReport, reviseInfoReport, submitInfoReport } from '../services/office/info-reports';
+import { markNoticeRead, replyToNotice, sendMessage, sendNotice } from '../services/office/notices';
+import { declareEquipment, designateStaff } from '../services/office/resources';
+import { publishWorkPlan, saveWorkPlan, workPlanDueOn } from '../services/office/work-plans';
+import { runAsSystem } from '../services/system-actor';
 import { personName } from './names';
 import { Random } from './random';
 

@@ -13,12 +13,12 @@
  * Deterministic per seed; does nothing when platforms are registered.
  */
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { type Actor, EcommercePlatform, MaintenanceStatus, PlatformReport, runAs, Shop, ShopClassification } from '../../entities';
-import { Permission } from '../access/permissions';
-import { makeUscc } from '../registry/uscc';
-import { reconcileRegister, type ReconcileSummary } from '../registry/platform-reports/reconcile';
-import { submitPlatformReport } from '../registry/platform-reports/submit-report';
-import { runAsSystem } from '../system-actor';
+import { type Actor, EcommercePlatform, MaintenanceStatus, PlatformReport, runAs, Shop, ShopClassification } from '../entities';
+import { Permission } from '../services/access/permissions';
+import { makeUscc } from '../services/registry/uscc';
+import { reconcileRegister, type ReconcileSummary } from '../services/registry/platform-reports/reconcile';
+import { submitPlatformReport } from '../services/registry/platform-reports/submit-report';
+import { runAsSystem } from '../services/system-actor';
 import { Random } from './random';
 
 export interface DemoPlatformReportsSummary {

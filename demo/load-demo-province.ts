@@ -3,15 +3,15 @@
  * logins for every level and role (docs/demo-logins.md), and a register of online entities and shops.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { OnlineEntity, Shop, Unit, UnitLevel, User } from '../../entities';
-import { hashPassword } from '../access/password';
-import { logger } from '../../server/logger';
-import { loadRegions, type RegionCatalog, regionCatalog } from '../registry/region-catalog';
-import { runAsSystem } from '../system-actor';
+import { OnlineEntity, Shop, Unit, UnitLevel, User } from '../entities';
+import { hashPassword } from '../services/access/password';
+import { logger } from '../kernel/logger';
+import { loadRegions, type RegionCatalog, regionCatalog } from '../services/registry/region-catalog';
+import { runAsSystem } from '../services/system-actor';
 import { type DemoPlan, planDemoProvince } from './plan-demo-province';
 
 export { DEFAULT_DEMO_ENTITIES, DEMO_REFERENCE_DATE, planDemoProvince, planHash } from './plan-demo-province';
-export { buildUnitTree } from './unit-tree';
+export { buildUnitTree } from '../services/access/unit-tree';
 
 /** Password of every demo login unless the caller gives another. Demo data only. */
 export const DEFAULT_DEMO_PASSWORD = 'hongdun-demo';

@@ -7,11 +7,11 @@
  * changed; penalties with fines in 万元. Does nothing when registration changes exist (idempotent anyway).
  */
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { addDays, chinaDay } from '../calendar/working-days';
-import { importPenalties } from '../registry/shared-data/import-penalties.command';
-import { importRegistrationChanges } from '../registry/shared-data/import-registration-changes.command';
-import { regionCatalog } from '../registry/region-catalog';
-import { runAsSystem } from '../system-actor';
+import { addDays, chinaDay } from '../services/calendar/working-days';
+import { importPenalties } from '../services/registry/shared-data/import-penalties.command';
+import { importRegistrationChanges } from '../services/registry/shared-data/import-registration-changes.command';
+import { regionCatalog } from '../services/registry/region-catalog';
+import { runAsSystem } from '../services/system-actor';
 
 export interface DemoSharedDataSummary {
   skipped: boolean;

@@ -6,7 +6,7 @@
  * acceptance, mediation, result and feedback.
  *
  * Everything is written through the real commands (the same validation, events and audit entries as
- * through the API), as the demo users who would do it, with the clock (entities/clock.ts) standing at the
+ * through the API), as the demo users who would do it, with the clock (kernel/clock.ts) standing at the
  * moment each step happens: a complaint received three weeks ago was accepted on its third working day,
  * not at load time. Deterministic for a seed and a day. Does nothing when complaints exist (the last stage)
  * or the database has no demo logins; an interrupted load goes on where it stopped.
@@ -26,11 +26,11 @@ import {
   type Actor,
   type ChecklistItem,
   type ChecklistResult,
-} from '../../entities';
-import { atTime, now } from '../../entities/clock';
-import { logger } from '../../server/logger';
-import { actorForUser } from '../access/actors';
-import { addWorkingDays, chinaDay, isWorkingDay, monthOf, startOfChinaDay } from '../calendar/working-days';
+} from '../entities';
+import { atTime, now } from '../kernel/clock';
+import { logger } from '../kernel/logger';
+import { actorForUser } from '../services/access/actors';
+import { addWorkingDays, chinaDay, isWorkingDay, monthOf, startOfChinaDay } from '../services/calendar/working-days';
 import {
   acceptComplaint,
   closeComplaint,
@@ -39,12 +39,12 @@ import {
   resolveComplaint,
   startComplaintMediation,
   submitComplaint,
-} from '../complaints/complaint.commands';
-import { submitPublicComplaint } from '../complaints/public-intake';
-import { generatePatrolTasks } from '../patrols/patrol-generation';
-import { createPatrolPlan, DEFAULT_CHECKLIST } from '../patrols/patrol-plans';
-import { filePatrolRecord } from '../patrols/patrol-records';
-import { runAsSystem } from '../system-actor';
+} from '../services/complaints/complaint.commands';
+import { submitPublicComplaint } from '../services/complaints/public-intake';
+import { generatePatrolTasks } from '../services/patrols/patrol-generation';
+import { createPatrolPlan, DEFAULT_CHECKLIST } from '../services/patrols/patrol-plans';
+import { filePatrolRecord } from '../services/patrols/patrol-records';
+import { runAsSystem } from '../services/system-actor';
 import { COMPLAINT_TEMPLATES } from './complaint-texts';
 import { personName } from './names';
 import { Random } from './random';

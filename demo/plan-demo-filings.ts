@@ -1,15 +1,15 @@
 /**
  * Which demo businesses file themselves (主体备案), in which state, and which shop pages of the demo
  * marketplace show which badge (电子标识): a pure function of the demo plan, read by the demo loader
- * (load-demo-filings.ts) and by the demo marketplace's world (crawlers/demo-marketplace/world.ts), so
+ * (load-demo-filings.ts) and by the demo marketplace's world (demo/marketplace/world.ts), so
  * both agree without talking to each other. No clock, no randomness beyond the plan.
  */
-import { RegistrationStatus } from '../../entities';
+import { RegistrationStatus } from '../entities';
 import type { DemoPlan } from './plan-demo-province';
 
 /** Entities of the plan the filings are drawn from: the first ones, the same in every plan size (the plan is prefix-stable). */
 export const DEMO_FILING_ENTITIES = 40;
-/** Register platforms the demo marketplace serves (crawlers/demo-marketplace/world.ts PLATFORM_OF). */
+/** Register platforms the demo marketplace serves (demo/marketplace/world.ts PLATFORM_OF). */
 const MARKET_PLATFORMS = new Set(['淘宝', '天猫', '京东', '抖音电商', '拼多多', '快手电商', '微店', '自建网站']);
 
 export type DemoFilingState = 'accepted' | 'revoked' | 'under_review' | 'awaiting_verification';

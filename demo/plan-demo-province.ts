@@ -12,9 +12,9 @@ import {
   Role,
   ShopClassification,
   UnitLevel,
-} from '../../entities';
-import { type RegionCatalog, type RegionRecord, regionCatalog } from '../registry/region-catalog';
-import { makeUscc, USCC_ALPHABET } from '../registry/uscc';
+} from '../entities';
+import { type RegionCatalog, type RegionRecord, regionCatalog } from '../services/registry/region-catalog';
+import { makeUscc, USCC_ALPHABET } from '../services/registry/uscc';
 import {
   BUILDINGS,
   type BusinessForm,
@@ -36,7 +36,7 @@ import {
   type Word,
 } from './names';
 import { Random, WeightedPicker } from './random';
-import { buildUnitTree, locations, type PlannedUnit, stationOfLocation } from './unit-tree';
+import { buildUnitTree, locations, type PlannedUnit, stationOfLocation } from '../services/access/unit-tree';
 
 /** Entities in a full demo province. */
 export const DEFAULT_DEMO_ENTITIES = 20_000;

@@ -4,8 +4,8 @@
  * look-alike negatives counted separately (a finding on one is a false positive that matters most).
  */
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { GroundTruth } from '../demo-marketplace';
-import { runAsSystem } from '../../services/system-actor';
+import type { GroundTruth } from './marketplace';
+import { runAsSystem } from '../services/system-actor';
 
 export interface RuleScore {
   rule: string;

@@ -3,13 +3,13 @@
  * discovery, then every day a shop crawl stamped with that day's time, followed by the rule checks of
  * its moment.
  */
-import { CrawlKind } from '../../entities';
-import { createCrawlRun } from '../../services/crawl/crawl-runs';
-import type { CrawlPolicy } from '../../services/crawl/crawl-runs';
-import { runAsSystem } from '../../services/system-actor';
-import type { Marketplace } from '../demo-marketplace';
-import { checkRules, type RuleCheckOutcome } from './check-rules';
-import { type CrawlDeps, type CrawlRunOutcome, executeCrawlRun } from './execute-run';
+import { CrawlKind } from '../entities';
+import { createCrawlRun } from '../services/crawl/crawl-runs';
+import type { CrawlPolicy } from '../services/crawl/crawl-runs';
+import { runAsSystem } from '../services/system-actor';
+import type { Marketplace } from './marketplace';
+import { checkRules, type RuleCheckOutcome } from '../crawlers/runs/check-rules';
+import { type CrawlDeps, type CrawlRunOutcome, executeCrawlRun } from '../crawlers/runs/execute-run';
 
 export interface SimulatedDay {
   day: number;

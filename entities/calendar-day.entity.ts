@@ -1,6 +1,6 @@
 import { Entity, type Opt, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, GraphQLISODateTime, ObjectType } from 'type-graphql';
-import { now } from './clock';
+import { now } from '../kernel/clock';
 import type { JurisdictionBound } from './jurisdiction';
 
 /**

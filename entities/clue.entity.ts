@@ -5,7 +5,7 @@ import { Finding } from './finding.entity';
 import { jurisdictionFilter, type JurisdictionBound } from './jurisdiction';
 import { Shop } from './shop.entity';
 import { Unit } from './unit.entity';
-import { now } from './clock';
+import { now } from '../kernel/clock';
 
 /** Where a clue (线索) came from. */
 export enum ClueSource {

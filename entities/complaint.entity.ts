@@ -6,7 +6,7 @@ import { jurisdictionFilter, type JurisdictionBound } from './jurisdiction';
 import type { StoredFile } from './patrol.entity';
 import { Shop } from './shop.entity';
 import { Unit } from './unit.entity';
-import { now } from './clock';
+import { now } from '../kernel/clock';
 
 /** 投诉 (a consumer's dispute, mediated) or 举报 (a report of a violation, checked as a clue). */
 export enum ComplaintKind {

@@ -5,7 +5,7 @@ import { Shop } from './shop.entity';
 
 /**
  * One product listing of a shop, as the listing spider finds it. Its observations (price, original
- * price, promotion, sales, stock over time) live in the time-series store (analytics/store), keyed by
+ * price, promotion, sales, stock over time) live in the time-series store (store), keyed by
  * the listing id. Jurisdiction-bound by the shop's region.
  */
 @ObjectType('Listing', { description: 'One product listing of a shop, as the spiders find it' })

@@ -1,7 +1,7 @@
 import { Entity, Enum, Filter, Index, ManyToOne, type Opt, PrimaryKey, Property, type Ref, Unique } from '@mikro-orm/core';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, GraphQLISODateTime, ID, Int, ObjectType } from 'type-graphql';
-import { now } from './clock';
+import { now } from '../kernel/clock';
 import { jurisdictionFilter, type JurisdictionBound } from './jurisdiction';
 import type { StoredFile } from './patrol.entity';
 import { Unit } from './unit.entity';

@@ -4,7 +4,7 @@ import { Clue } from './clue.entity';
 import { jurisdictionFilter, type JurisdictionBound } from './jurisdiction';
 import { Shop } from './shop.entity';
 import { Unit } from './unit.entity';
-import { now } from './clock';
+import { now } from '../kernel/clock';
 
 /** Routine patrols (日常巡查) recur by shop class and risk; a special campaign (专项) is one sweep over a target set. */
 export enum PatrolPlanKind {

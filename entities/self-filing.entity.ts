@@ -1,6 +1,6 @@
 import { Collection, Entity, Enum, Filter, Index, ManyToOne, OneToMany, type Opt, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
 import { Field, GraphQLISODateTime, ID, ObjectType } from 'type-graphql';
-import { now } from './clock';
+import { now } from '../kernel/clock';
 import { jurisdictionFilter, type JurisdictionBound } from './jurisdiction';
 import { OnlineEntity } from './online-entity.entity';
 import { Shop } from './shop.entity';

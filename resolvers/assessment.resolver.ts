@@ -9,9 +9,9 @@ import {
   UnitAssessmentType,
 } from '../schema/assessment.types';
 import { Permission } from '../services/access/permissions';
-import { type SchemeVersion, saveAssessmentScheme, schemeVersions } from '../services/assessment/assessment-schemes';
-import { assessmentResult, assessmentResults, assessmentYears, recordAssessmentBonus, type UnitAssessment } from '../services/assessment/assessment.queries';
-import { runAssessment } from '../services/assessment/run-assessment';
+import { type SchemeVersion, saveAssessmentScheme, schemeVersions } from '../analytics/assessment/assessment-schemes';
+import { assessmentResult, assessmentResults, assessmentYears, recordAssessmentBonus, type UnitAssessment } from '../analytics/assessment/assessment.queries';
+import { runAssessment } from '../analytics/assessment/run-assessment';
 import type { Context } from './context';
 
 /** What leaves the API of a stored result. */

@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../entities';
-import type { TimeSeriesStore } from '../analytics/store';
-import type { Config } from '../server/config';
-import type { JobRunner } from '../server/jobs/job-runner';
+import type { TimeSeriesStore } from '../store';
+import type { Config } from '../kernel/config';
+import type { JobRunner } from '../kernel/job-runner';
 import type { Loaders } from './loaders';
 
 /** What every resolver receives: a request-scoped EntityManager, the caller, batching loaders. */

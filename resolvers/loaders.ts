@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { raw } from '@mikro-orm/core';
 import DataLoader from 'dataloader';
-import type { ShopSnapshotRow, TimeSeriesStore } from '../analytics/store';
+import type { ShopSnapshotRow, TimeSeriesStore } from '../store';
 import { Clue, ClueEvent, ClueFinding, ComplaintEvent, Finding, Listing, PatrolRecord, PatrolTask, Shop, ShopEvent, Unit } from '../entities';
 import { planTaskCounts } from '../services/patrols/patrol.queries';
 import { eventsOfReports, versionsOfReports } from '../services/office/info-reports';

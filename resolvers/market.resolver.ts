@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Int, Query, Resolver, Root } from 'type-graphql';
-import type { ListingChangeRow } from '../analytics/store';
+import type { ListingChangeRow } from '../store';
 import { Listing, Shop } from '../entities';
 import { PageArgs } from '../schema/connection';
 import {

@@ -1,8 +1,13 @@
 import { IsOptional, MaxLength } from 'class-validator';
 import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { Case, CaseStatus } from '../entities';
-import { CaseDocumentKind } from '../services/cases/case-documents';
 import { ConnectionType } from './connection';
+
+export enum CaseDocumentKind {
+  CLUE_ASSIGNMENT_NOTICE = 'clue_assignment_notice',
+  EVIDENCE_RECORD = 'evidence_record',
+  PENALTY_DECISION = 'penalty_decision',
+}
 
 export const CaseConnection = ConnectionType('Case', Case);
 

@@ -1,7 +1,7 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { IsOptional, Matches, Max, Min } from 'class-validator';
 import { Field, Float, GraphQLISODateTime, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import type { ChangeKind as StoreChangeKind } from '../analytics/store';
+import type { ChangeKind as StoreChangeKind } from '../store';
 import { CrawlKind, CrawlRun, Listing, ShopClassification } from '../entities';
 import { ConnectionType } from './connection';
 

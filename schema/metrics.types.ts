@@ -1,6 +1,10 @@
 import { Field, Float, ObjectType, registerEnumType } from 'type-graphql';
-import { MetricGranularity } from '../analytics/metrics/query';
 import { Unit, UnitLevel } from '../entities';
+
+export enum MetricGranularity {
+  MONTH = 'month',
+  YEAR = 'year',
+}
 
 /** How an indicator adds up the bureau tree. */
 export enum MetricAggregationKind {

@@ -17,8 +17,15 @@ import {
   UnitEquipment,
   WorkPlan,
 } from '../entities';
-import { ResourceShortfall } from '../services/office/resources';
 import { ConnectionType } from './connection';
+
+/** What a unit below the minimum lacks. */
+export enum ResourceShortfall {
+  /** no designated person now */
+  STAFF = 'staff',
+  /** no dedicated computer */
+  COMPUTER = 'computer',
+}
 
 registerEnumType(ResourceShortfall, { name: 'ResourceShortfall', description: 'What a unit below the norm\'s minimum lacks' });
 

@@ -2,8 +2,18 @@ import { GraphQLJSONObject } from 'graphql-scalars';
 import { ArrayMaxSize } from 'class-validator';
 import { Field, GraphQLISODateTime, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { ConflictKind, ConflictStatus, EcommercePlatform, ReconciliationConflict } from '../entities';
-import { FactSourceKind } from '../services/registry/platform-reports/platform.queries';
 import { ConnectionType } from './connection';
+
+/** Where a fact of the register came from. */
+export enum FactSourceKind {
+  CRAWL = 'crawl',
+  PLATFORM_REPORT = 'platform_report',
+  REGISTRATION_DATA = 'registration_data',
+  REGISTER_IMPORT = 'register_import',
+  MANUAL = 'manual',
+  OTHER_SYSTEM = 'other_system',
+  SYSTEM = 'system',
+}
 
 registerEnumType(FactSourceKind, { name: 'FactSourceKind', description: 'where a fact of the register came from: crawl, platform report, registration data, register import, by hand, another system, the system' });
 

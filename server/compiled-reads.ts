@@ -27,7 +27,7 @@ import { COMPILED_ROOTS } from '../resolvers/compiled-roots';
 import { readConnection, readOne } from '../services/reads/compiled-read';
 import { collectFields, NotPlannable, type PlanInput } from '../services/reads/selection-sql';
 import { authChecker } from './graphql';
-import { logger } from './logger';
+import { logger } from '../kernel/logger';
 
 interface RootMeta {
   roles: string[];

@@ -7,10 +7,11 @@ import { PGliteDriver, PGliteKnexDialect } from 'mikro-orm-pglite';
 import fs from 'node:fs';
 import { ALL_ENTITIES } from '../entities';
 import { AccessAuditSubscriber } from './access/access-audit.subscriber';
-import type { Config } from './config';
-import { logger } from './logger';
+import type { Config } from '../kernel/config';
+import { logger } from '../kernel/logger';
 import { MIGRATIONS } from './migrations';
-import { executorFromEntityManager, openTimeSeriesStore, type SqlExecutor, storeOn, type TimeSeriesStore } from '../analytics/store';
+import { executorFromEntityManager, openTimeSeriesStore, rememberStoreImplementation } from '../store';
+export { timeSeriesOf } from '../store';
 import { loadRegions } from '../services/registry/region-catalog';
 import { runAsSystem } from '../services/system-actor';
 import { hasSeveralStatements } from './pglite-statements';
@@ -114,18 +115,7 @@ export async function openDatabase(config: Config): Promise<MikroORM> {
   // the time-series tables: hypertables where TimescaleDB is installed, monthly partitions otherwise
   const store = await runAsSystem('time-series schema', () => openTimeSeriesStore(executorFromEntityManager(orm.em.fork())));
   logger.debug({ implementation: store.implementation }, 'time-series store ready');
-  implementations.set(orm, store.implementation);
+  rememberStoreImplementation(orm, store.implementation);
   return orm;
 }
 
-const implementations = new WeakMap<MikroORM, 'timescaledb' | 'portable'>();
-
-/**
- * The time-series store of a database opened by `openDatabase`, on an executor (a request's or a job's
- * EntityManager): the implementation detected at start-up, without detecting it again.
- */
-export function timeSeriesOf(orm: MikroORM): (db: SqlExecutor) => TimeSeriesStore {
-  const implementation = implementations.get(orm);
-  if (!implementation) throw new Error('the time-series store is opened by openDatabase(); this ORM was not');
-  return (db) => storeOn(implementation, db);
-}

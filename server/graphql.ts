@@ -23,8 +23,8 @@ import type { Context } from '../resolvers/context';
 import { RESOLVERS } from '../resolvers';
 import '../schema/enums';
 import { authenticatedOnly } from '../services/access/permissions';
-import type { Config } from './config';
-import { logger } from './logger';
+import type { Config } from '../kernel/config';
+import { logger } from '../kernel/logger';
 
 /**
  * The one check of *what* a caller may do: each operation declares the permission it needs with

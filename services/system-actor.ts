@@ -1,5 +1,5 @@
 import { type Actor, runAs } from '../entities';
-import { logger } from '../server/logger';
+import { logger } from '../kernel/logger';
 
 /** Every permission, held by system actors (jobs, migrations, the demo loader). */
 export const ALL_PERMISSIONS_MARKER = '*';

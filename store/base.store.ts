@@ -1,6 +1,6 @@
-import { currentActor, inJurisdiction, jurisdictionSql } from '../../entities/jurisdiction';
-import { AccessDeniedError, READER_ROLE, jurisdictionPolicySql } from '../../entities/jurisdiction';
-import { categorySegments } from '../../crawlers/rules/text';
+import { currentActor, inJurisdiction, jurisdictionSql } from '../entities/jurisdiction';
+import { AccessDeniedError, READER_ROLE, jurisdictionPolicySql } from '../entities/jurisdiction';
+import { categorySegments } from '../kernel/rules/text';
 import type {
   ChangeCounts,
   ChangeQuery,
@@ -251,7 +251,7 @@ function likeLiteral(text: string): string {
 
 /**
  * SQL condition: the listing id in `column` is of a listing whose category starts with `pattern`, segment-wise
- * (`categoryStartsWith` in crawlers/rules/text.ts: "食品" matches "食品/酒类" and "食品 > 酒类", not "食品饮料").
+ * (`categoryStartsWith` in kernel/rules/text.ts: "食品" matches "食品/酒类" and "食品 > 酒类", not "食品饮料").
  * Compares the listing's normalised path (`listing.category_path`, a generated column with a pattern index):
  * equal to the pattern, or starting with pattern + '/'. Removed listings count too: their observations are
  * history.

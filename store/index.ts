@@ -46,3 +46,4 @@ export async function openTimeSeriesStore(db: SqlExecutor, options: TimescaleOpt
 export function storeOn(implementation: 'timescaledb' | 'portable', db: SqlExecutor, options: TimescaleOptions = {}): TimeSeriesStore {
   return implementation === 'timescaledb' ? new TimescaleTimeSeriesStore(db, options) : new PortableTimeSeriesStore(db);
 }
+export { rememberStoreImplementation, timeSeriesOf } from './opened';

@@ -1,7 +1,7 @@
 /**
  * The time-series store's rows and its one interface. Two implementations sit behind it
- * (analytics/store/portable.store.ts, analytics/store/timescale.store.ts), chosen at start-up by
- * `openTimeSeriesStore` (analytics/store/index.ts).
+ * (store/portable.store.ts, store/timescale.store.ts), chosen at start-up by
+ * `openTimeSeriesStore` (store/index.ts).
  *
  * Money: `numeric(12,2)` in yuan (元), exact in the database; passed in and read back as JS numbers
  * (aggregates such as averages come back as float8). Times: `timestamptz`, UTC.

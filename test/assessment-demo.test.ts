@@ -7,10 +7,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ASSESSMENT_INDICATORS, DEFAULT_SCHEME_2026 } from '../analytics/assessment';
 import { currentAndPreviousMonth, refreshMetrics } from '../analytics/metrics';
-import { runAssessment } from '../services/assessment/run-assessment';
+import { runAssessment } from '../analytics/assessment/run-assessment';
 import { chinaDay } from '../services/calendar/working-days';
-import { loadDemoOffice } from '../services/demo/load-demo-office';
-import { loadDemoWork } from '../services/demo/load-demo-work';
+import { loadDemoOffice } from '../demo/load-demo-office';
+import { loadDemoWork } from '../demo/load-demo-work';
 import { ok, workflowChecks } from './support/checks';
 import { startTestPlatform, type TestPlatform } from './support/platform';
 
@@ -65,7 +65,7 @@ describe('the assessment on the demo province', () => {
     }
     const used = new Set(Object.values(DEFAULT_SCHEME_2026.levels).flatMap((l) => l.items.map((i) => i.indicator)));
     // the month of demo work holds no clue deadlines and no filed cases: those come with the demo history
-    // (services/demo/load-demo-history.ts), too slow to load here
+    // (demo/load-demo-history.ts), too slow to load here
     expect([...used].filter((k) => !withData.has(k)).sort()).toEqual(['cases_filed', 'clues_on_time']);
 
     const units = await sql<{ id: number }>(

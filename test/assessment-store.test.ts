@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ASSESSMENT_INDICATORS, DEFAULT_SCHEME_2026, roundRate } from '../analytics/assessment';
 import { metricByKey } from '../analytics/metrics';
 import { JOBS } from '../server/jobs/platform-jobs';
-import { runAssessment } from '../services/assessment/run-assessment';
+import { runAssessment } from '../analytics/assessment/run-assessment';
 import { chinaDay } from '../services/calendar/working-days';
 import { codes, ok, workflowChecks } from './support/checks';
 import { type GqlResult, startTestPlatform, type TestPlatform } from './support/platform';

@@ -15,9 +15,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CaptureInput, type VerifyReport, BlobStore, openEvidenceStore } from '../crawlers/evidence';
 import type { BackupManifest } from '../server/backup';
 import { type RawDatabase, connectServer, findPgBinary, openPglite, rowCounts, tableCount } from '../server/backup/common';
-import { loadConfig } from '../server/config';
+import { loadConfig } from '../kernel/config';
 import { openDatabase } from '../server/database';
-import { loadDemoProvince } from '../services/demo/load-demo-province';
+import { loadDemoProvince } from '../demo/load-demo-province';
 import { runAsSystem } from '../services/system-actor';
 import { BACKEND, createScratchDatabase } from './support/database';
 

@@ -1,6 +1,6 @@
 /**
  * The electronic badge end to end: crawl → badge_sighting → rule check → finding. The demo's filings
- * (services/demo/load-demo-filings.ts) on a demo province of 40 entities: under review (two past their due
+ * (demo/load-demo-filings.ts) on a demo province of 40 entities: under review (two past their due
  * day by working days), accepted with badges that verify, one revoked. (1) A crawl of the demo
  * marketplace, its businesses showing the badges the platform issued them, finds `badge-unverified` on
  * the shop showing a copied badge and on the one still showing its revoked badge, and nothing on the shops
@@ -10,14 +10,14 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Marketplace, startMarketplace } from '../crawlers/demo-marketplace';
-import { crawlSimulatedDays } from '../crawlers/runs/simulated-days';
-import { loadConfig } from '../server/config';
+import { type Marketplace, startMarketplace } from '../demo/marketplace';
+import { crawlSimulatedDays } from '../demo/simulated-days';
+import { loadConfig } from '../kernel/config';
 import { crawlDeps } from '../server/jobs/platform-jobs';
 import { crawlPolicy } from '../services/crawl/start-crawl';
 import { addDays, chinaDay, isWorkingDay } from '../services/calendar/working-days';
-import { type DemoFilingsSummary, demoBadgeTokens, loadDemoFilings, planDemoFilings } from '../services/demo/load-demo-filings';
-import { planDemoProvince } from '../services/demo/plan-demo-province';
+import { type DemoFilingsSummary, demoBadgeTokens, loadDemoFilings, planDemoFilings } from '../demo/load-demo-filings';
+import { planDemoProvince } from '../demo/plan-demo-province';
 import { embedSnippet } from '../services/filing/badge-render';
 import { verifyBadge } from '../services/filing/filing.queries';
 import { runAsSystem } from '../services/system-actor';

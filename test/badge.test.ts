@@ -5,7 +5,7 @@
  * domain), revoked and deregistered badges with its legal basis — and stays silent on a genuine one.
  */
 import { describe, expect, it } from 'vitest';
-import { badgeUnverifiedRule, DEFAULT_LEXICON, evaluateShop, RULES, type BadgeSeen, type ShopFacts } from '../crawlers/rules';
+import { badgeUnverifiedRule, DEFAULT_LEXICON, evaluateShop, RULES, type BadgeSeen, type ShopFacts } from '../kernel/rules';
 import { badgeToken, badgeTokensIn, filingKey, filingKeyMatches, newBadgeId, parseBadgeToken, signatureMatches } from '../services/filing/badge-token';
 import { embedSnippet } from '../services/filing/badge-render';
 

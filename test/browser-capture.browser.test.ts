@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { load } from 'cheerio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BrowserCaptureResult, captureWithBrowser, pngSize, proxyTarget } from '../crawlers/browser';
-import { type Marketplace, startMarketplace } from '../crawlers/demo-marketplace';
+import { type Marketplace, startMarketplace } from '../demo/marketplace';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BlobStore } from '../crawlers/evidence/blob-store';
+import { BlobStore } from '../kernel/blob-store';
 import { addWorkingDays, chinaDay, endOfChinaDay } from '../services/calendar/working-days';
 import { inspectCaseFile } from '../services/cases/case-files';
 import { runAsSystem } from '../services/system-actor';

@@ -6,15 +6,15 @@
  * county user's scope sees that county only, whatever the SQL says.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { executorFromEntityManager, type ShopSnapshotRow } from '../analytics/store';
+import { executorFromEntityManager, type ShopSnapshotRow } from '../store';
 import { ALL_ENTITIES, JURISDICTION_FILTER, jurisdictionSql, prefixRange, runAs, User } from '../entities';
-import { loadConfig } from '../server/config';
+import { loadConfig } from '../kernel/config';
 import { queryCounter, timeSeriesOf } from '../server/database';
 import { ALL_JURISDICTION_TABLES } from '../server/migrations';
 import { type Platform, startPlatform } from '../server/platform';
 import { actorForUser } from '../services/access/actors';
-import { loadDemoHistory } from '../services/demo/load-demo-history';
-import { loadDemoProvince } from '../services/demo/load-demo-province';
+import { loadDemoHistory } from '../demo/load-demo-history';
+import { loadDemoProvince } from '../demo/load-demo-province';
 import { scopedValue, sqlLiteral, withScopedSql } from '../services/reads/scoped-sql';
 import { runAsSystem } from '../services/system-actor';
 import { BACKEND, openTestDatabase, type TestDatabase } from './support/database';

@@ -1,6 +1,6 @@
 /**
  * The README's configuration table and .env.example name every environment variable the platform
- * reads (server/config.ts): a new setting without documentation fails here.
+ * reads (kernel/config.ts): a new setting without documentation fails here.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -9,9 +9,9 @@ import { describe, expect, it } from 'vitest';
 const root = path.resolve(__dirname, '..');
 const read = (file: string) => readFileSync(path.join(root, file), 'utf8');
 
-/** Variables read by server/config.ts: `int('X', …)`, `bool('X', …)`, `list('X')`, `process.env.X`. */
+/** Variables read by kernel/config.ts: `int('X', …)`, `bool('X', …)`, `list('X')`, `process.env.X`. */
 function configVariables(): string[] {
-  const source = read('server/config.ts');
+  const source = read('kernel/config.ts');
   const names = new Set<string>();
   for (const m of source.matchAll(/\b(?:int|bool|list|url|origin)\('([A-Z][A-Z0-9_]+)'/g)) names.add(m[1]);
   for (const m of source.matchAll(/process\.env\.([A-Z][A-Z0-9_]+)/g)) names.add(m[1]);

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEvidenceStore } from '../crawlers/evidence';
 import { watchCrawl } from '../crawlers/runs/watch-crawl';
-import { type Marketplace, startMarketplace } from '../crawlers/demo-marketplace';
+import { type Marketplace, startMarketplace } from '../demo/marketplace';
 import { regionCatalog } from '../services/registry/region-catalog';
 import { queryCounter } from '../server/database';
 import { runAsSystem } from '../services/system-actor';

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pngSize } from '../crawlers/browser';
 import { crawleeProxyDisabled } from '../crawlers/browser/no-open-proxy';
 import { openEvidenceStore } from '../crawlers/evidence';
-import { type Marketplace, startMarketplace } from '../crawlers/demo-marketplace';
+import { type Marketplace, startMarketplace } from '../demo/marketplace';
 import { runAsSystem } from '../services/system-actor';
 import { type TestPlatform, startTestPlatform } from './support/platform';
 

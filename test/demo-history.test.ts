@@ -6,12 +6,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metrics, MetricGranularity } from '../analytics/metrics';
-import { executorFromEntityManager } from '../analytics/store';
+import { executorFromEntityManager } from '../store';
 import { timeSeriesOf } from '../server/database';
 import { addDays, addWorkingDays, chinaDay, endOfChinaDay } from '../services/calendar/working-days';
 import { priceMoves } from '../services/crawl/market.queries';
-import { loadDemoProvince } from '../services/demo/load-demo-province';
-import { type DemoHistorySummary, historyWindow, loadDemoHistory } from '../services/demo/load-demo-history';
+import { loadDemoProvince } from '../demo/load-demo-province';
+import { type DemoHistorySummary, historyWindow, loadDemoHistory } from '../demo/load-demo-history';
 import { runAsSystem } from '../services/system-actor';
 import { BACKEND, openTestDatabase, type TestDatabase } from './support/database';
 

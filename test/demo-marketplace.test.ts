@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ABSOLUTE_TITLE_TERMS } from '../crawlers/demo-marketplace/catalog';
+import { ABSOLUTE_TITLE_TERMS } from '../demo/marketplace/catalog';
 import {
   type ExpectedListing,
   type Marketplace,
@@ -14,7 +14,7 @@ import {
   type PlatformId,
   RULE_IDS,
   startMarketplace,
-} from '../crawlers/demo-marketplace';
+} from '../demo/marketplace';
 
 const SEED = 'marketplace-test';
 const SLOW_MS = 300;
@@ -494,7 +494,7 @@ describe('hostile pages', () => {
 
 describe('purity', () => {
   it('reads no clock and no Math.random anywhere in the marketplace', () => {
-    const dir = join(__dirname, '../crawlers/demo-marketplace');
+    const dir = join(__dirname, '../demo/marketplace');
     for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts') && f !== 'serve.ts')) {
       const source = readFileSync(join(dir, file), 'utf8').replace(/\/\*[^]*?\*\//gu, '').replace(/\/\/.*$/gmu, '');
       expect(source, file).not.toMatch(/Math\.random|Date\.now|new Date\(|performance\.now|hrtime/u);

@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { endOfChinaDay, isWorkingDay } from '../services/calendar/working-days';
-import { loadDemoProvince } from '../services/demo/load-demo-province';
-import { type DemoOfficeSummary, loadDemoOffice } from '../services/demo/load-demo-office';
+import { loadDemoProvince } from '../demo/load-demo-province';
+import { type DemoOfficeSummary, loadDemoOffice } from '../demo/load-demo-office';
 import { runAsSystem } from '../services/system-actor';
 import { openTestDatabase, type TestDatabase } from './support/database';
 

@@ -9,9 +9,9 @@ import {
   loadDemoProvince,
   planDemoProvince,
   planHash,
-} from '../services/demo/load-demo-province';
-import { demoUsernames, type DemoPlan } from '../services/demo/plan-demo-province';
-import { groupSizes, townStem } from '../services/demo/unit-tree';
+} from '../demo/load-demo-province';
+import { demoUsernames, type DemoPlan } from '../demo/plan-demo-province';
+import { groupSizes, townStem } from '../services/access/unit-tree';
 import { regionCatalog } from '../services/registry/region-catalog';
 import { isValidUscc } from '../services/registry/uscc';
 import { BACKEND, openTestDatabase, type TestDatabase } from './support/database';

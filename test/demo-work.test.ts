@@ -4,10 +4,10 @@
  * real commands, so every row obeys the same rules as one written through the API.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { now } from '../entities/clock';
+import { now } from '../kernel/clock';
 import { addWorkingDays, chinaDay, isWorkingDay, monthOf } from '../services/calendar/working-days';
-import { loadDemoProvince } from '../services/demo/load-demo-province';
-import { type DemoWorkSummary, demoCampaign, loadDemoWork } from '../services/demo/load-demo-work';
+import { loadDemoProvince } from '../demo/load-demo-province';
+import { type DemoWorkSummary, demoCampaign, loadDemoWork } from '../demo/load-demo-work';
 import { runAsSystem } from '../services/system-actor';
 import { openTestDatabase, type TestDatabase } from './support/database';
 

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SqlExecutor, executorFromEntityManager } from '../analytics/store';
+import { type SqlExecutor, executorFromEntityManager } from '../store';
 import {
   BlobAlteredError,
   BlobStore,

@@ -5,7 +5,7 @@
  * alone on the structured-markup pages; unit cases for broken and unusual markup. No database.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ExpectedListing, type ExpectedShop, type Marketplace, startMarketplace } from '../crawlers/demo-marketplace';
+import { type ExpectedListing, type ExpectedShop, type Marketplace, startMarketplace } from '../demo/marketplace';
 import { adapterFor, extractGeneric, extractLicencePage, extractListing, extractShop, parseCount, parsePrice } from '../crawlers/extract';
 
 const SEED = 'extract-test';

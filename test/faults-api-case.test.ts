@@ -10,7 +10,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../server/database';
-import { loadDemoProvince } from '../services/demo/load-demo-province';
+import { loadDemoProvince } from '../demo/load-demo-province';
 import { BACKEND } from './support/database';
 import { type ChildPlatform, durableConfig, type DurableDatabase, openDurableDatabase, randomBetween, startChildPlatform } from './support/child-platform';
 import { DEMO_PASSWORD } from './support/platform';

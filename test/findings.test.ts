@@ -5,12 +5,12 @@
  * and switched per region; the jurisdiction rule and the roles hold.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Marketplace, startMarketplace } from '../crawlers/demo-marketplace';
-import { RULES } from '../crawlers/rules';
+import { type Marketplace, startMarketplace } from '../demo/marketplace';
+import { RULES } from '../kernel/rules';
 import { checkRules } from '../crawlers/runs/check-rules';
-import { scoreFindings } from '../crawlers/runs/score-rules';
-import { crawlSimulatedDays } from '../crawlers/runs/simulated-days';
-import { loadConfig } from '../server/config';
+import { scoreFindings } from '../demo/score-rules';
+import { crawlSimulatedDays } from '../demo/simulated-days';
+import { loadConfig } from '../kernel/config';
 import { crawlDeps } from '../server/jobs/platform-jobs';
 import { crawlPolicy } from '../services/crawl/start-crawl';
 import { runAsSystem } from '../services/system-actor';

@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Actor, AuditEntry, ImportBatch, OnlineEntity, RegistrationStatus, runAs } from '../entities';
-import { loadConfig } from '../server/config';
+import { loadConfig } from '../kernel/config';
 import {
   canonicalRegionCode,
   IMPORT_OPERATION,

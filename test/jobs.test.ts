@@ -4,10 +4,10 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Session, User } from '../entities';
 import { BullMqJobRunner } from '../server/jobs/bullmq-runner';
 import { InProcessJobRunner } from '../server/jobs/in-process-runner';
-import type { JobRunner } from '../server/jobs/job-runner';
-import { loadConfig } from '../server/config';
+import type { JobRunner } from '../kernel/job-runner';
+import { loadConfig } from '../kernel/config';
 import { JOBS, registerPlatformJobs } from '../server/jobs/platform-jobs';
-import { loadDemoProvince } from '../services/demo/load-demo-province';
+import { loadDemoProvince } from '../demo/load-demo-province';
 import { runAsSystem } from '../services/system-actor';
 import { openTestDatabase, type TestDatabase } from './support/database';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Actor, currentActor, jurisdictionSql, OnlineEntity, runAs, Shop } from '../entities';
-import { loadDemoProvince } from '../services/demo/load-demo-province';
+import { loadDemoProvince } from '../demo/load-demo-province';
 import { openTestDatabase, type TestDatabase } from './support/database';
 
 let db: TestDatabase;

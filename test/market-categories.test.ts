@@ -7,8 +7,8 @@ import {
   TimescaleTimeSeriesStore,
   executorFromEntityManager,
   openTimeSeriesStore,
-} from '../analytics/store';
-import { categorySegments, categoryStartsWith } from '../crawlers/rules/text';
+} from '../store';
+import { categorySegments, categoryStartsWith } from '../kernel/rules/text';
 import { type Actor, runAs } from '../entities';
 import { timeSeriesOf } from '../server/database';
 import { runAsSystem } from '../services/system-actor';

@@ -6,11 +6,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { METRICS, refreshMetrics, monthWindow } from '../analytics/metrics';
-import { atTime } from '../entities/clock';
-import { RULES } from '../crawlers/rules';
+import { atTime } from '../kernel/clock';
+import { RULES } from '../kernel/rules';
 import { addWorkingDays, chinaDay, workingDaysIn } from '../services/calendar/working-days';
-import { loadDemoOffice } from '../services/demo/load-demo-office';
-import { loadDemoWork } from '../services/demo/load-demo-work';
+import { loadDemoOffice } from '../demo/load-demo-office';
+import { loadDemoWork } from '../demo/load-demo-work';
 import { codes, ok, workflowChecks } from './support/checks';
 import { startTestPlatform, type TestPlatform } from './support/platform';
 

@@ -30,9 +30,9 @@ import { openEvidenceStore } from '../crawlers/evidence';
 import { CrawlKind, CrawlRunStatus } from '../entities';
 import { createCrawlRun } from '../services/crawl/crawl-runs';
 import { crawlPolicy } from '../services/crawl/start-crawl';
-import { loadDemoProvince } from '../services/demo/load-demo-province';
+import { loadDemoProvince } from '../demo/load-demo-province';
 import { runAsSystem } from '../services/system-actor';
-import { type Config, loadConfig } from '../server/config';
+import { type Config, loadConfig } from '../kernel/config';
 import { BullMqJobRunner } from '../server/jobs/bullmq-runner';
 import { JOBS, registerPlatformJobs } from '../server/jobs/platform-jobs';
 import { openTestDatabase, type TestDatabase } from './support/database';
@@ -182,7 +182,7 @@ describe.skipIf(skipReason !== null)('two network segments: crawler worker outsi
     const baseEnv = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: os.tmpdir(), LOG_LEVEL: 'warn' };
     await Promise.all([
       start(NS.dmz, [REDIS_SERVER, '--bind', ADDR.redisForWorker, ADDR.redisForCore, '--port', String(REDIS_PORT), '--save', '', '--appendonly', 'no', '--protected-mode', 'no'], baseEnv, /Ready to accept connections/),
-      start(NS.inet, [process.execPath, '-r', '@swc-node/register', 'crawlers/demo-marketplace/serve.ts', '--host', ADDR.market, '--port', String(MARKET_PORT), '--seed', SEED, '--entities', String(ENTITIES), '--slow-ms', '500'], baseEnv, /demo marketplace:/, 60_000),
+      start(NS.inet, [process.execPath, '-r', '@swc-node/register', 'demo/marketplace/serve.ts', '--host', ADDR.market, '--port', String(MARKET_PORT), '--seed', SEED, '--entities', String(ENTITIES), '--slow-ms', '500'], baseEnv, /demo marketplace:/, 60_000),
     ]);
     // the crawler worker: REDIS_URL and its own limits only — no DATABASE_URL in its environment
     await start(

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { executorFromEntityManager } from '../analytics/store';
+import { executorFromEntityManager } from '../store';
 import { openEvidenceStore } from '../crawlers/evidence';
 import { timeSeriesOf } from '../server/database';
 import { chinaDay, workingDaysIn } from '../services/calendar/working-days';

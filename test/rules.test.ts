@@ -1,10 +1,10 @@
 /**
- * Rule checks (crawlers/rules): hand-written positives and look-alike negatives per rule, the lexicon read
+ * Rule checks (kernel/rules): hand-written positives and look-alike negatives per rule, the lexicon read
  * from the context, and scoring against the demo marketplace's ground truth for days 0–3, with facts built
  * straight from `expectedShop` / `expectedListing` (no crawl, no database).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ExpectedListing, type ExpectedShop, type Marketplace, RULE_IDS, startMarketplace } from '../crawlers/demo-marketplace';
+import { type ExpectedListing, type ExpectedShop, type Marketplace, RULE_IDS, startMarketplace } from '../demo/marketplace';
 import {
   DEFAULT_LEXICON,
   evaluateListing,
@@ -17,7 +17,7 @@ import {
   type RuleContext,
   type RuleHit,
   type ShopFacts,
-} from '../crawlers/rules';
+} from '../kernel/rules';
 
 const ctx: RuleContext = { lexicon: DEFAULT_LEXICON };
 const HOUR = 3_600_000;

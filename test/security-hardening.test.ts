@@ -7,9 +7,9 @@
 import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { User } from '../entities';
-import { loadConfig } from '../server/config';
+import { loadConfig } from '../kernel/config';
 import { buildHongdunSchema, complexityPlugin, ROOT_FIELD_COST } from '../server/graphql';
-import { logger } from '../server/logger';
+import { logger } from '../kernel/logger';
 import { runAsSystem } from '../services/system-actor';
 import { DEMO_PASSWORD, startTestPlatform, type TestPlatform } from './support/platform';
 

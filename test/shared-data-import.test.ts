@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import { graphql } from 'graphql';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { executorFromEntityManager } from '../analytics/store';
+import { executorFromEntityManager } from '../store';
 import { checkRules } from '../crawlers/runs/check-rules';
 import {
   type Actor,
@@ -20,7 +20,7 @@ import {
   ShopClassification,
 } from '../entities';
 import { createLoaders } from '../resolvers/loaders';
-import { loadConfig } from '../server/config';
+import { loadConfig } from '../kernel/config';
 import { timeSeriesOf } from '../server/database';
 import { buildHongdunSchema } from '../server/graphql';
 import { importEntities, ImportFileError } from '../services/registry/import/import-entities.command';

@@ -9,7 +9,7 @@ import { createServer, type Server } from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type HostileKind, type Marketplace, startMarketplace } from '../crawlers/demo-marketplace';
+import { type HostileKind, type Marketplace, startMarketplace } from '../demo/marketplace';
 import { crawl, type CrawlResult, type SkipReason, sniffBinary } from '../crawlers/spider';
 
 const SEED = 'spider-test';

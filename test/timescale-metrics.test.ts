@@ -9,10 +9,10 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metrics, refreshMetrics } from '../analytics/metrics';
-import { executorFromEntityManager, openTimeSeriesStore, TimescaleTimeSeriesStore, type ListingObservationRow, type SqlExecutor } from '../analytics/store';
-import { MONTHLY_REGION } from '../analytics/store/timescale.store';
+import { executorFromEntityManager, openTimeSeriesStore, TimescaleTimeSeriesStore, type ListingObservationRow, type SqlExecutor } from '../store';
+import { MONTHLY_REGION } from '../store/timescale.store';
 import { Unit, UnitLevel } from '../entities';
-import { loadDemoProvince } from '../services/demo/load-demo-province';
+import { loadDemoProvince } from '../demo/load-demo-province';
 import { runAsSystem } from '../services/system-actor';
 import { openTimescaleDatabase } from './support/timescale';
 

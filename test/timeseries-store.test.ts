@@ -9,7 +9,7 @@ import {
   TimescaleTimeSeriesStore,
   executorFromEntityManager,
   openTimeSeriesStore,
-} from '../analytics/store';
+} from '../store';
 import { type Actor, AccessDeniedError, runAs } from '../entities';
 import '../server/database'; // installs the PGlite statement routing the platform uses
 import { runAsSystem } from '../services/system-actor';

@@ -14,11 +14,11 @@ import {
   MIN_SCHEME_YEAR,
   schemeFingerprint,
   schemeFor,
-} from '../../analytics/assessment';
+} from './';
 import { AccessDeniedError, coversJurisdiction, currentActor, Unit, UnitLevel, unitRegion } from '../../entities';
-import { chinaDay } from '../calendar/working-days';
-import { runCommand } from '../command';
-import { NotFoundError, UserInputError } from '../errors';
+import { chinaDay } from '../../services/calendar/working-days';
+import { runCommand } from '../../services/command';
+import { NotFoundError, UserInputError } from '../../services/errors';
 import { insertAudit, insertScheme, lockSchemes, selectStoredSchemes } from './assessment.store';
 
 /** A scheme version with where it comes from. */

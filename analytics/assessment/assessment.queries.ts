@@ -4,12 +4,12 @@
  * and the bonus counts (加分项) the province records.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { AssessmentResult } from '../../analytics/assessment';
+import type { AssessmentResult } from './';
 import { currentActor, Unit, UnitLevel, unitRegion } from '../../entities';
-import { visibleUnit } from '../clues/clue.queries';
-import { runCommand } from '../command';
-import { NotFoundError, UserInputError } from '../errors';
-import { requireText } from '../input';
+import { visibleUnit } from '../../services/clues/clue.queries';
+import { runCommand } from '../../services/command';
+import { NotFoundError, UserInputError } from '../../services/errors';
+import { requireText } from '../../services/input';
 import { checkYear, requireProvinceActor, schemeForYear } from './assessment-schemes';
 import { type BonusRow, insertAudit, type ResultRow, selectBonus, selectResult, selectResults, selectResultYears, upsertBonus } from './assessment.store';
 import type { IndicatorValueUsed } from './run-assessment';

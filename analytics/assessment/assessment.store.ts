@@ -5,7 +5,7 @@
  * result's region); the whole-province reads of a run are made under the system actor by the caller.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { pgArray } from '../../analytics/metrics/compute';
+import { pgArray } from '../metrics/compute';
 import { type Actor, jurisdictionSql } from '../../entities';
 
 /** A scheme version as stored: its JSON body and who saved it when. */

@@ -23,13 +23,13 @@ import {
   rank,
   schemeFingerprint,
   score,
-} from '../../analytics/assessment';
-import { metricByKey } from '../../analytics/metrics/catalog';
-import { subtreeValuesOverDays } from '../../analytics/metrics/window';
+} from './';
+import { metricByKey } from '../metrics/catalog';
+import { subtreeValuesOverDays } from '../metrics/window';
 import { currentActor, unitRegion } from '../../entities';
-import { chinaDay, monthOf } from '../calendar/working-days';
-import { UserInputError } from '../errors';
-import { runAsSystem } from '../system-actor';
+import { chinaDay, monthOf } from '../../services/calendar/working-days';
+import { UserInputError } from '../../services/errors';
+import { runAsSystem } from '../../services/system-actor';
 import { checkYear, currentYear, requireProvinceActor, schemeForYear } from './assessment-schemes';
 import {
   countMetricRows,

@@ -14,7 +14,7 @@
  * Direction: `betterWhen` says whether a rise is good (HIGHER: coverage, cases filed), bad (LOWER: overdue,
  * unfiled, findings) or neither (NEUTRAL: workload, market volume) — for colouring a change.
  */
-import { RULES } from '../../crawlers/rules';
+import { RULES } from '../../kernel/rules';
 import { UnitLevel } from '../../entities';
 
 export type MetricAggregation = 'sum' | 'rate';

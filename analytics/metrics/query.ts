@@ -9,16 +9,14 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { currentActor, jurisdictionSql, Unit, UnitLevel } from '../../entities';
 import { visibleUnit } from '../../services/clues/clue.queries';
 import { NotFoundError, UserInputError } from '../../services/errors';
-import { now as clockNow } from '../../entities/clock';
+import { now as clockNow } from '../../kernel/clock';
 import { chinaDay, monthOf } from '../../services/calendar/working-days';
 import { METRICS, metricByKey, type MetricDefinition } from './catalog';
 import { dayWindow } from './compute';
 import { subtreeValuesOverDays } from './window';
+import { MetricGranularity } from '../../schema/metrics.types';
+export { MetricGranularity };
 
-export enum MetricGranularity {
-  MONTH = 'month',
-  YEAR = 'year',
-}
 
 export interface MetricsQuery {
   keys: readonly string[];

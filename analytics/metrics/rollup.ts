@@ -5,7 +5,7 @@
  * (the rollup covers the whole province; reads apply the access rule).
  */
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { now as clockNow } from '../../entities/clock';
+import { now as clockNow } from '../../kernel/clock';
 import { runAsSystem } from '../../services/system-actor';
 import { METRICS } from './catalog';
 import { COMPUTATIONS, monthWindow, pgArray } from './compute';

@@ -7,7 +7,7 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { jurisdictionSql } from '../../entities';
-import { now as clockNow } from '../../entities/clock';
+import { now as clockNow } from '../../kernel/clock';
 import { type MetricDefinition } from './catalog';
 import { COMPUTATIONS, dayWindow, pgArray } from './compute';
 

@@ -6,7 +6,7 @@
  * current actor: the units must lie in its jurisdiction (the job runs as the system actor).
  */
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { BlobStore } from '../../crawlers/evidence/blob-store';
+import { BlobStore } from '../../kernel/blob-store';
 import { coversJurisdiction, currentActor, Unit, UnitLevel } from '../../entities';
 import { visibleUnit } from '../../services/clues/clue.queries';
 import { UserInputError } from '../../services/errors';

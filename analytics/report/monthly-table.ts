@@ -13,7 +13,7 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Unit, UnitLevel } from '../../entities';
-import { now as clockNow } from '../../entities/clock';
+import { now as clockNow } from '../../kernel/clock';
 import { visibleUnit } from '../../services/clues/clue.queries';
 import { UserInputError } from '../../services/errors';
 import { currentAndPreviousMonth } from '../metrics/rollup';

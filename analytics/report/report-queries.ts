@@ -4,7 +4,7 @@
  * are scoped on their region).
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { BlobStore } from '../../crawlers/evidence/blob-store';
+import { BlobStore } from '../../kernel/blob-store';
 import { visibleUnit } from '../../services/clues/clue.queries';
 import { UserInputError } from '../../services/errors';
 import { checkReportMonth, type ReportTable } from './monthly-table';

@@ -1,9 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { executorFromEntityManager } from '../../analytics/store/sql-executor';
+import { executorFromEntityManager } from '../../store/sql-executor';
 import { AccessDeniedError, currentActor, inJurisdiction, jurisdictionSql } from '../../entities/jurisdiction';
-import { BlobAlteredError, BlobMissingError, type BlobState, BlobStore, type BlobStoreOptions, sha256Hex } from './blob-store';
+import { BlobAlteredError, BlobMissingError, type BlobState, BlobStore, type BlobStoreOptions, sha256Hex } from '../../kernel/blob-store';
 import { recordHash } from './record-hash';
 import {
   CAPTURE_KINDS,

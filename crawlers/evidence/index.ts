@@ -4,11 +4,11 @@
  * which captures are intact, `exportWarc` writes them as WARC 1.1 (ISO 28500). See evidence.store.ts.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { BlobStoreOptions } from './blob-store';
+import type { BlobStoreOptions } from '../../kernel/blob-store';
 import { type EvidenceDatabase, EvidenceStore, evidenceDatabase } from './evidence.store';
 
 export * from './types';
-export { BlobAlteredError, BlobMissingError, type BlobState, BlobStore, EvidenceStoreError, type BlobStoreOptions, sha256Hex } from './blob-store';
+export { BlobAlteredError, BlobMissingError, type BlobState, BlobStore, EvidenceStoreError, type BlobStoreOptions, sha256Hex } from '../../kernel/blob-store';
 export { type EvidenceDatabase, EvidenceInputError, EvidenceStore, evidenceDatabase } from './evidence.store';
 export { evidenceSink, type RawResponseItem } from './sink';
 export { canonicalJson, recordHash, RECORD_HASH_VERSION, type HashedFields } from './record-hash';

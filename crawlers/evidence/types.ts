@@ -1,4 +1,4 @@
-import type { SqlExecutor } from '../../analytics/store/types';
+import type { SqlExecutor } from '../../store/types';
 
 export type { SqlExecutor };
 

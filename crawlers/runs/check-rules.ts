@@ -1,14 +1,15 @@
 /**
  * The rule engine over a crawl's moment: the snapshots and observations stamped `observedAt` are turned
  * into facts (what the pages showed, the register behind the shop, the listing's price history), every rule
- * switched on for the shop's region is evaluated (crawlers/rules), and each hit is written as a `finding`
+ * switched on for the shop's region is evaluated (kernel/rules), and each hit is written as a `finding`
  * with its legal basis and the evidence captures behind it. Idempotent: one finding per rule, shop, listing
  * and moment (a re-run writes nothing twice). Runs as the system actor (a job after ingest).
  */
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { executorFromEntityManager, type SqlExecutor } from '../../analytics/store';
+import { executorFromEntityManager, type SqlExecutor } from '../../store';
 import { runAsSystem } from '../../services/system-actor';
-import { type BadgeSeen, DEFAULT_LEXICON, evaluateListing, evaluateShop, type Lexicon, type ListingFacts, RULES, type RuleContext, type RuleHit, type ShopFacts } from '../rules';
+import { ruleSwitches } from '../../services/findings/rule-switches';
+import { type BadgeSeen, DEFAULT_LEXICON, evaluateListing, evaluateShop, type Lexicon, type ListingFacts, RULES, type RuleContext, type RuleHit, type ShopFacts } from '../../kernel/rules';
 import { verifyBadge } from '../../services/filing/filing.queries';
 
 const DAY = 86_400_000;
@@ -29,19 +30,6 @@ export interface RuleCheckOutcome {
   hits: Record<string, number>;
   /** findings written now */
   written: number;
-}
-
-/** Which rules are on for a region: the setting of the longest matching region prefix, else on. */
-export async function ruleSwitches(db: SqlExecutor): Promise<(ruleId: string, regionCode: string) => boolean> {
-  const rows = await db.query<{ rule_id: string; region_code: string; enabled: boolean }>(`select rule_id, region_code, enabled from rule_setting`);
-  const byRule = new Map<string, Array<{ prefix: string; enabled: boolean }>>();
-  for (const r of rows) {
-    const list = byRule.get(r.rule_id) ?? [];
-    list.push({ prefix: r.region_code, enabled: Boolean(r.enabled) });
-    byRule.set(r.rule_id, list);
-  }
-  for (const list of byRule.values()) list.sort((a, b) => b.prefix.length - a.prefix.length);
-  return (ruleId, regionCode) => byRule.get(ruleId)?.find((s) => regionCode.startsWith(s.prefix))?.enabled ?? true;
 }
 
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));

@@ -17,7 +17,7 @@
 import '../browser/no-open-proxy';
 import { existsSync } from 'node:fs';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { executorFromEntityManager, type ChangeCounts, type SqlExecutor, type TimeSeriesStore } from '../../analytics/store';
+import { executorFromEntityManager, type ChangeCounts, type SqlExecutor, type TimeSeriesStore } from '../../store';
 import { CrawlKind, CrawlRun, type CrawlRunError, CrawlRunStatus } from '../../entities';
 import { runAsSystem } from '../../services/system-actor';
 import { captureWithBrowser, DEFAULT_CHROMIUM } from '../browser';

@@ -14,7 +14,7 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { ref } from '@mikro-orm/core';
 import { FilingStatus, OnlineEntity, Shop, ShopClassification, ShopEvent, ShopEventKind } from '../../entities';
-import { executorFromEntityManager, type ListingObservationRow, type ShopSnapshotRow, type TimeSeriesStore, type SqlExecutor } from '../../analytics/store';
+import { executorFromEntityManager, type ListingObservationRow, type ShopSnapshotRow, type TimeSeriesStore, type SqlExecutor } from '../../store';
 import { domainOf, responsibleUnitFor } from '../../services/registry/registry-rules';
 import { regionCatalog } from '../../services/registry/region-catalog';
 import { regionOfShop } from './shop-region';

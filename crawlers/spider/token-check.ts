@@ -3,14 +3,15 @@
  * (allowed origins: exactly those of the pages; no redirect elsewhere; size cap, timeout), looking for its
  * token. No database: it runs in the core (CRAWL_MODE=inprocess) or on a crawler worker (queue mode).
  */
-import { crawl } from '../../crawlers/spider';
-import type { Config } from '../../server/config';
+import { crawl } from './';
+import type { Config } from '../../kernel/config';
 
 /** Largest page a verification fetch reads. */
 const VERIFY_MAX_BYTES = 2 * 1024 * 1024;
 
 /** What one fetch found, per shop address. */
-export type TokenCheck = { found: true } | { found: false; reason: string };
+import type { TokenCheck } from '../../services/filing/verify-filing-shops.command';
+export type { TokenCheck };
 
 /**
  * Fetches each address (allowed origins: exactly those of `urls`) and says whether its page holds its

@@ -18,7 +18,7 @@ import { UnrecoverableError, Worker } from 'bullmq';
 import IORedis from 'ioredis';
 import { normaliseOrigin } from '../spider';
 import { fetchPlan, type SpiderLimits } from '../runs/execute-run';
-import { fetchForTokens } from '../../services/filing/token-check';
+import { fetchForTokens } from '../spider/token-check';
 import { CHUNK_RECORDS, CHUNK_TTL_SECS, CRAWL_FETCH_QUEUE, encodeListing, encodeShop, type FetchJobData, type FetchJobResult, packChunk, type ResultChunk, TOKEN_CHECK_JOB, type TokenCheckJobData, type TokenCheckJobResult } from './wire';
 
 export interface CrawlWorkerOptions {

@@ -6,7 +6,7 @@
  * database or the network.
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { sha256Hex } from '../evidence/blob-store';
+import { sha256Hex } from '../../kernel/blob-store';
 import type { RawResponse, WatchedListing, WatchedShop } from '../runs/watch-crawl';
 
 export interface WireResponse {

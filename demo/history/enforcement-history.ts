@@ -1,13 +1,13 @@
 /**
  * Findings, clues and cases of the demo history, month by month and region by region: findings of the
- * rules in crawlers/rules (with their severity and legal basis), clues raised from some of them and carried
+ * rules in kernel/rules (with their severity and legal basis), clues raised from some of them and carried
  * through register → assign (交办, 15 days) → handle (most on time, some late, a few never) → feedback →
  * archive, and cases opened from the clues handled with the outcome 立案, carried through filing (case
  * number), investigation, prior notice, penalty (a fine), execution and closing — each step only when its
  * moment has come, with the events the commands record (clue.commands.ts, case.commands.ts).
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { RULES } from '../../../crawlers/rules';
+import { RULES } from '../../kernel/rules';
 import { dayCount, type HistoryMonth } from './supervision-history';
 import { chinaDayOf, chinaMoment, frac, hashInt, runSql, wdAdd } from './history-sql';
 

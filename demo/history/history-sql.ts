@@ -5,7 +5,7 @@
  * attribute rows by. Everything a generator statement needs, so each stage stays one statement per table.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { addDays, isWorkingDay } from '../../calendar/working-days';
+import { addDays, isWorkingDay } from '../../services/calendar/working-days';
 
 /** Runs a data-changing statement and returns its result with the affected row count (MikroORM's 'run'). */
 export function runSql(em: EntityManager, sql: string, params: unknown[] = []): Promise<unknown> {

@@ -6,7 +6,7 @@
  * `writeObservations`, the same row the bulk statement then skips), the daily rollup by `refreshRollups`.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { TimeSeriesStore } from '../../../analytics/store';
+import type { TimeSeriesStore } from '../../store';
 import { chinaMoment, hashInt, runSql } from './history-sql';
 
 const affected = (res: unknown) => Number((res as { affectedRows?: number; rowCount?: number })?.affectedRows ?? (res as { rowCount?: number })?.rowCount ?? 0);

@@ -22,7 +22,7 @@ const p = (noun: string, category: string, minYuan: number, maxYuan: number, spe
 });
 
 /**
- * Products by industry key (the keys of `INDUSTRIES` in services/demo/names.ts). Food categories all
+ * Products by industry key (the keys of `INDUSTRIES` in demo/names.ts). Food categories all
  * start with 食品 so that "sells food" is visible on the page and in the ground truth.
  */
 export const PRODUCTS: Readonly<Record<string, readonly ProductSpec[]>> = {

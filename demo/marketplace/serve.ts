@@ -1,7 +1,7 @@
 /**
  * Runs the demo marketplace for humans:
  *
- *   node -r @swc-node/register crawlers/demo-marketplace/serve.ts [--seed hongdun] [--entities 200] [--day 0] [--port 0] [--host 127.0.0.1] [--slow-ms 5000]
+ *   node -r @swc-node/register demo/marketplace/serve.ts [--seed hongdun] [--entities 200] [--day 0] [--port 0] [--host 127.0.0.1] [--slow-ms 5000]
  *
  * prints the URL and serves until Ctrl-C. Environment: MARKETPLACE_SEED, MARKETPLACE_ENTITIES,
  * MARKETPLACE_DAY, MARKETPLACE_PORT, MARKETPLACE_HOST (flags win). Binds 127.0.0.1 unless told otherwise.

@@ -110,7 +110,7 @@ export interface Marketplace {
   resetStats(): void;
   /**
    * The self-filing badges the demo's businesses placed on their pages: the platform's base URL and the
-   * identifier issued for each filed shop, by its register URL (services/demo/load-demo-filings.ts
+   * identifier issued for each filed shop, by its register URL (demo/load-demo-filings.ts
    * `demoBadgeTokens`). Which page shows which badge is the world's (a shop's own, a revoked one, a copy);
    * a display whose identifier was not handed in shows nothing.
    */

@@ -8,10 +8,10 @@
  * truth on every machine; no clock and no `Math.random` is read anywhere in this folder.
  */
 import { ShopClassification } from '../../entities';
-import { INDUSTRIES, surname, type Industry } from '../../services/demo/names';
-import { type PlannedBadgeDisplay, planDemoFilings } from '../../services/demo/plan-demo-filings';
-import { type DemoPlan, type PlannedEntity, planDemoProvince } from '../../services/demo/plan-demo-province';
-import { Random } from '../../services/demo/random';
+import { INDUSTRIES, surname, type Industry } from '../names';
+import { type PlannedBadgeDisplay, planDemoFilings } from '../plan-demo-filings';
+import { type DemoPlan, type PlannedEntity, planDemoProvince } from '../plan-demo-province';
+import { Random } from '../random';
 import { makeUscc, USCC_ALPHABET } from '../../services/registry/uscc';
 import {
   ABSOLUTE_TITLE_TERMS,
@@ -49,7 +49,7 @@ const KEY_PREFIX: Readonly<Record<string, string>> = {
   微店: 'w',
 };
 
-/** Rule ids of the known violations (one rule file each, later, in crawlers/rules/). */
+/** Rule ids of the known violations (one rule file each, later, in kernel/rules/). */
 export type RuleId =
   | 'absolute-terms'
   | 'fake-original-price'
@@ -251,7 +251,7 @@ export class World {
   private readonly priceCache = new Map<string, number>();
   /**
    * Shop pages that show a self-filing badge (电子标识), by shop key: their own, a revoked one, or a copy of
-   * another shop's (services/demo/plan-demo-filings.ts, the plan the demo loader files). The identifier
+   * another shop's (demo/plan-demo-filings.ts, the plan the demo loader files). The identifier
    * itself is signed by the platform and handed to the marketplace at run time (`setBadges`).
    */
   readonly badgeDisplays = new Map<string, PlannedBadgeDisplay>();

@@ -2,10 +2,10 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { openEvidenceStore } from '../../crawlers/evidence';
-import { BlobStore } from '../../crawlers/evidence/blob-store';
+import { BlobStore } from '../../kernel/blob-store';
 import { READER_ROLE } from '../../entities/jurisdiction';
 import { runAsSystem } from '../../services/system-actor';
-import { loadConfig } from '../config';
+import { loadConfig } from '../../kernel/config';
 import { openDatabase } from '../database';
 import {
   type BackupManifest,

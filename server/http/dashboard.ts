@@ -1,10 +1,10 @@
 /**
  * The leadership dashboard (领导驾驶舱, issue 8): a static browser app in `dashboard/` that talks only to
  * POST /graphql with the user's bearer token. This router serves its files and nothing else — no data:
- * `GET /dashboard/` (index.html), `GET /dashboard/screen.html` (the wall screen, 大屏), `GET /dashboard/<name>.js|.css` (an allow-list: the files of the
+ * `GET /dashboard/` (index.html), `GET /dashboard/screen.html` (the wall screen, 大屏), `GET /dashboard/<name>.js|.css|.svg` (an allow-list: the files of the
  * dashboard folder and of its views/ sub-folder), `GET /dashboard/vendor/echarts.min.js` (the installed `echarts`
  * package) and `GET /dashboard/geo/<adcode>.json` (the vendored GeoJSON of data/geo-shandong/: the
- * province's 16 cities, or one city's counties). Boundaries are public reference data, so no login.
+ * province's 16 cities, or one city's counties); `GET /favicon.ico` answers the dashboard's favicon.svg. Boundaries are public reference data, so no login.
  */
 import { type Request, type Response, Router } from 'express';
 import fs from 'node:fs';
@@ -28,7 +28,7 @@ const CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-const FILE_RE = /^[a-z0-9][a-z0-9-]*\.(js|css)$/;
+const FILE_RE = /^[a-z0-9][a-z0-9-]*\.(js|css|svg)$/;
 const GEO_RE = /^37[0-9]{2}00$/;
 
 function send(res: Response, file: string, maxAge: string) {
@@ -48,6 +48,8 @@ export function dashboardRouter(): Router {
     res.set('Cache-Control', 'no-cache');
     send(res, path.join(DASHBOARD_DIR, 'screen.html'), '0');
   });
+  // the favicon (a red shield, issue 18) also where a browser asks for it by itself: the site root
+  router.get('/favicon.ico', (_req, res) => send(res.type('image/svg+xml'), path.join(DASHBOARD_DIR, 'favicon.svg'), '1d'));
   router.get('/dashboard/vendor/echarts.min.js', (_req, res) => send(res, ECHARTS, '1d'));
   router.get('/dashboard/geo/:file', (req: Request, res: Response) => {
     const code = String(req.params.file).replace(/\.json$/, '');

@@ -8,10 +8,10 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { type NextFunction, type Request, type Response, Router } from 'express';
 import { currentActor } from '../../entities';
 import { MEDIA_TYPES, reportFileById } from '../../analytics/report/report-store';
-import { BlobMissingError, BlobStore } from '../../crawlers/evidence/blob-store';
+import { BlobMissingError, BlobStore } from '../../kernel/blob-store';
 import { holds, Permission } from '../../services/access/permissions';
-import type { Config } from '../config';
-import { logger } from '../logger';
+import type { Config } from '../../kernel/config';
+import { logger } from '../../kernel/logger';
 
 const PATH = /^(\d{1,10})\.(xlsx|html|pdf|json)$/;
 

@@ -26,8 +26,8 @@ import { ImportFileError } from '../../services/registry/import/read-register-fi
 import { getPlatformReport } from '../../services/registry/platform-reports/platform.queries';
 import { readJsonLines, readReportSheet } from '../../services/registry/platform-reports/report-rows';
 import { checkMode, checkReportId, type ReportPhase, submitPlatformReport } from '../../services/registry/platform-reports/submit-report';
-import type { Config } from '../config';
-import { logger } from '../logger';
+import type { Config } from '../../kernel/config';
+import { logger } from '../../kernel/logger';
 
 type Format = 'jsonl' | 'csv' | 'xlsx';
 

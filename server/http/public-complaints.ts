@@ -12,8 +12,8 @@ import { Region, RegionLevel } from '../../entities';
 import { UserInputError } from '../../services/errors';
 import { FormClosedError, PUBLIC_MAX_ATTACHMENTS, PublicInputError, RateLimitedError, submitPublicComplaint } from '../../services/complaints/public-intake';
 import { runAsSystem } from '../../services/system-actor';
-import type { Config } from '../config';
-import { logger } from '../logger';
+import type { Config } from '../../kernel/config';
+import { logger } from '../../kernel/logger';
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 

@@ -24,11 +24,11 @@ import { publicFilingView } from '../../services/filing/public-view';
 import { RateWindow } from '../../services/filing/rate-window';
 import { submitSelfFiling } from '../../services/filing/submit-filing.command';
 import { verifyFilingShops } from '../../services/filing/verify-filing-shops.command';
-import { fetchForTokens, type TokenCheck } from '../../services/filing/token-check';
+import { fetchForTokens, type TokenCheck } from '../../crawlers/spider/token-check';
 import { CrawlQueueClient } from '../jobs/crawl-queue';
 import { runAsSystem } from '../../services/system-actor';
-import type { Config } from '../config';
-import { logger } from '../logger';
+import type { Config } from '../../kernel/config';
+import { logger } from '../../kernel/logger';
 
 /** Largest request body of the filing endpoints. */
 export const FILING_BODY_LIMIT = 32 * 1024;

@@ -4,7 +4,7 @@
  * pages, the stored reports), everything else keeps the default, which lets nothing load or frame it.
  */
 import type { NextFunction, Request, Response } from 'express';
-import type { Config } from '../config';
+import type { Config } from '../../kernel/config';
 
 /** For answers that are not pages (JSON, files, metrics): nothing may load from, run in or frame them. */
 export const DEFAULT_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";

@@ -1,7 +1,7 @@
 import { Queue, QueueEvents, Worker } from 'bullmq';
 import IORedis from 'ioredis';
-import { logger } from '../logger';
-import type { JobDefinition, JobRunner, JobSchedule } from './job-runner';
+import { logger } from '../../kernel/logger';
+import type { JobDefinition, JobRunner, JobSchedule } from '../../kernel/job-runner';
 
 /** Name of the platform's queue in Redis (prefix `hongdun`). */
 export const QUEUE_NAME = 'jobs';

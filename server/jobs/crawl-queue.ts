@@ -14,8 +14,8 @@ import IORedis from 'ioredis';
 import type { CrawlPlan, RemoteFetch, SpiderLimits } from '../../crawlers/runs/execute-run';
 import type { WatchedListing, WatchedShop } from '../../crawlers/runs/watch-crawl';
 import { CRAWL_FETCH_QUEUE, decodeListing, decodeShop, type FetchJobData, type FetchJobResult, type ResultChunk, TOKEN_CHECK_JOB, type TokenCheckJobData, type TokenCheckJobResult, unpackChunk } from '../../crawlers/worker/wire';
-import type { TokenCheck } from '../../services/filing/token-check';
-import { logger } from '../logger';
+import type { TokenCheck } from '../../crawlers/spider/token-check';
+import { logger } from '../../kernel/logger';
 
 /** How long the core waits for a fetch job (a whole crawl) before failing the attempt. */
 const WAIT_MS = 12 * 3600_000;

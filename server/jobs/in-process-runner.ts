@@ -1,6 +1,6 @@
 import { CronExpressionParser } from 'cron-parser';
-import { logger } from '../logger';
-import type { JobDefinition, JobRunner, JobSchedule } from './job-runner';
+import { logger } from '../../kernel/logger';
+import type { JobDefinition, JobRunner, JobSchedule } from '../../kernel/job-runner';
 
 /** The longest delay setTimeout honours (a signed 32-bit millisecond count). */
 export const MAX_TIMER_MS = 2 ** 31 - 1;

@@ -10,12 +10,12 @@ import { currentMonth, generatePatrolTasks, PATROL_GENERATE_JOB } from '../../se
 import { CRAWL_JOB, crawlPolicy } from '../../services/crawl/start-crawl';
 import { runAsSystem } from '../../services/system-actor';
 import { MONTHLY_REPORT_JOB, runMonthlyReportJob } from '../../analytics/report';
-import { currentYear } from '../../services/assessment/assessment-schemes';
-import { runAssessment } from '../../services/assessment/run-assessment';
+import { currentYear } from '../../analytics/assessment/assessment-schemes';
+import { runAssessment } from '../../analytics/assessment/run-assessment';
 import { UserInputError } from '../../services/errors';
-import type { Config } from '../config';
+import type { Config } from '../../kernel/config';
 import { timeSeriesOf } from '../database';
-import type { JobRunner } from './job-runner';
+import type { JobRunner } from '../../kernel/job-runner';
 import { BullMqJobRunner } from './bullmq-runner';
 import { CrawlQueueClient } from './crawl-queue';
 

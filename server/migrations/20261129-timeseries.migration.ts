@@ -4,7 +4,7 @@ import { Migration } from '@mikro-orm/migrations';
  * The `listing` table (one product page of a shop). The time-series tables themselves (shop_snapshot,
  * listing_observation, listing_change, listing_price_daily) are not created here: their shape depends
  * on whether TimescaleDB is present (hypertables) or not (monthly partitions), so
- * `openTimeSeriesStore()` in analytics/store creates them idempotently at start-up after detecting it.
+ * `openTimeSeriesStore()` in store creates them idempotently at start-up after detecting it.
  */
 export class TimeseriesMigration extends Migration {
   override async up(): Promise<void> {

@@ -3,7 +3,7 @@ import { Migration } from '@mikro-orm/migrations';
 /**
  * The category path of a listing as the market reads compare it (issue 8: price index, listing counts and
  * price moves per category, the category tree): `categorySegments(category).join('/')` of
- * crawlers/rules/text.ts — NFKC, whitespace removed, the separators / > » | ｜ \ turned into one '/', none
+ * kernel/rules/text.ts — NFKC, whitespace removed, the separators / > » | ｜ \ turned into one '/', none
  * at either end — kept by PostgreSQL as a stored generated column, with a pattern index so that a category
  * and everything below it (`= '食品' or like '食品/%'`) is an index range, not a normalisation of every row.
  */

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type Actor, LoginEvent, runAs, Session, unitRegion, User } from '../../entities';
-import { now } from '../../entities/clock';
+import { now } from '../../kernel/clock';
 import { chinaDay } from '../calendar/working-days';
 import { verifyPassword } from './password';
 import { runCommand } from '../command';

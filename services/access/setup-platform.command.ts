@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Role, Unit, UnitLevel, User } from '../../entities';
 import { hashPassword } from './password';
-import { buildUnitTree } from '../demo/unit-tree';
+import { buildUnitTree } from './unit-tree';
 import { runCommand } from '../command';
 import { UserInputError } from '../errors';
 import { loadRegions, regionCatalog } from '../registry/region-catalog';

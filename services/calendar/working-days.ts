@@ -10,7 +10,7 @@
  */
 import { getDayDetail, getHolidaysInRange } from 'chinese-days';
 import { UserInputError } from '../errors';
-import { now } from '../../entities/clock';
+import { now } from '../../kernel/clock';
 
 const DAY_MS = 24 * 3600 * 1000;
 const CHINA_OFFSET_MS = 8 * 3600 * 1000;

@@ -11,12 +11,9 @@ import { getClue } from '../clues/clue.queries';
 import { NotFoundError, UserInputError } from '../errors';
 import { pdfAvailable, renderPdf as printPdf } from '../files/pdf';
 import { getCase } from './case.queries';
+import { CaseDocumentKind } from '../../schema/cases.types';
+export { CaseDocumentKind };
 
-export enum CaseDocumentKind {
-  CLUE_ASSIGNMENT_NOTICE = 'clue_assignment_notice',
-  EVIDENCE_RECORD = 'evidence_record',
-  PENALTY_DECISION = 'penalty_decision',
-}
 
 export interface GeneratedDocument {
   kind: CaseDocumentKind;

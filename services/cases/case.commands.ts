@@ -24,7 +24,7 @@ import {
   type LegalProvision,
   Unit,
 } from '../../entities';
-import { BlobStore } from '../../crawlers/evidence/blob-store';
+import { BlobStore } from '../../kernel/blob-store';
 import { runCommand } from '../command';
 import { NotFoundError, UserInputError } from '../errors';
 import { addWorkingDays, chinaDay, endOfChinaDay } from '../calendar/working-days';

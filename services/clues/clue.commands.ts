@@ -6,7 +6,7 @@
  */
 import { LockMode, ref } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ruleById } from '../../crawlers/rules';
+import { ruleById } from '../../kernel/rules';
 import {
   AccessDeniedError,
   Clue,
@@ -30,7 +30,7 @@ import { responsibleUnitFor } from '../registry/registry-rules';
 import { getShop } from '../registry/shop.queries';
 import { type ClueStep, nextStatus } from './clue-flow';
 import { visibleUnit } from './clue.queries';
-import { now } from '../../entities/clock';
+import { now } from '../../kernel/clock';
 import { optionalText, requireText } from '../input';
 
 /** Days an assigned unit has to handle a clue unless the assignment says otherwise. */

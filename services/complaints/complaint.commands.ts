@@ -37,7 +37,7 @@ import { createShop } from '../registry/shop.commands';
 import { getShop } from '../registry/shop.queries';
 import { runAsSystem } from '../system-actor';
 import { type ComplaintStep, nextStatus } from './complaint-flow';
-import { now } from '../../entities/clock';
+import { now } from '../../kernel/clock';
 import { optionalText, requireText } from '../input';
 
 /** Working days to decide on acceptance after receipt (《市场监督管理投诉举报处理暂行办法》第十五条). */

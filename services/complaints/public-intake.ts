@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ComplaintChannel, ComplaintKind } from '../../entities';
-import type { Config } from '../../server/config';
+import type { Config } from '../../kernel/config';
 import { runCommand } from '../command';
 import { runAsSystem } from '../system-actor';
 import { checkIntake, type ComplaintIntakeInput, type InputProblem, receiveComplaint } from './complaint.commands';

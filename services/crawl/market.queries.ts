@@ -13,8 +13,8 @@ import {
   type PriceMoveDirection,
   type TimeRange,
   type TimeSeriesStore,
-} from '../../analytics/store';
-import { categorySegments } from '../../crawlers/rules/text';
+} from '../../store';
+import { categorySegments } from '../../kernel/rules/text';
 import { inJurisdiction, Listing } from '../../entities';
 import type { Connection } from '../../schema/connection';
 import { NotFoundError, UserInputError } from '../errors';

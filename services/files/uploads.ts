@@ -3,7 +3,7 @@
  * attachments): each checked by `inspectCaseFile` (strict base64, size, type by magic bytes), then — only
  * once every check of the command has passed — stored content-addressed in the evidence blob folder.
  */
-import { BlobStore } from '../../crawlers/evidence/blob-store';
+import { BlobStore } from '../../kernel/blob-store';
 import type { StoredFile } from '../../entities';
 import { type InspectedCaseFile, inspectCaseFile } from '../cases/case-files';
 import { UserInputError } from '../errors';

@@ -6,7 +6,7 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { FilingStatus, OnlineEntity, SelfFiling, SelfFilingShop, SelfFilingStatus, Shop, ShopClassification, ShopEvent, ShopEventKind, currentActor } from '../../entities';
-import { now } from '../../entities/clock';
+import { now } from '../../kernel/clock';
 import { runCommand } from '../command';
 import { matchShopByUrl, shopUrlKey } from '../complaints/complaint.commands';
 import { UserInputError } from '../errors';

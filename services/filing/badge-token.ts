@@ -9,7 +9,7 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Config } from '../../server/config';
+import type { Config } from '../../kernel/config';
 
 const keys = new WeakMap<object, Promise<Buffer>>();
 

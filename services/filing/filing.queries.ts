@@ -6,7 +6,7 @@ import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { OnlineEntity, RegistrationStatus, SelfFiling, SelfFilingShop, SelfFilingStatus } from '../../entities';
 import type { Connection } from '../../schema/connection';
-import type { Config } from '../../server/config';
+import type { Config } from '../../kernel/config';
 import { NotFoundError, UserInputError } from '../errors';
 import { type Page, paginate } from '../pagination';
 import { regionCatalog } from '../registry/region-catalog';

@@ -4,7 +4,7 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { currentActor, SelfFiling, SelfFilingStatus } from '../../entities';
-import { now } from '../../entities/clock';
+import { now } from '../../kernel/clock';
 import { runCommand } from '../command';
 import { UserInputError } from '../errors';
 import { getFiling } from './filing.queries';

@@ -5,7 +5,7 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { SelfFiling, SelfFilingStatus } from '../../entities';
-import { now } from '../../entities/clock';
+import { now } from '../../kernel/clock';
 import { runCommand } from '../command';
 import { UserInputError } from '../errors';
 import { getFiling } from './filing.queries';

@@ -12,9 +12,9 @@
 import { createHash, randomInt } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { OnlineEntity, RegistrationStatus, SelfFiling, SelfFilingShop, SelfFilingStatus } from '../../entities';
-import { now } from '../../entities/clock';
-import type { Config } from '../../server/config';
-import { normaliseName } from '../../crawlers/rules/text';
+import { now } from '../../kernel/clock';
+import type { Config } from '../../kernel/config';
+import { normaliseName } from '../../kernel/rules/text';
 import { chinaDay } from '../calendar/working-days';
 import { runCommand } from '../command';
 import type { InputProblem } from '../complaints/complaint.commands';

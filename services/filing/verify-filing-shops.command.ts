@@ -12,15 +12,15 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { SelfFiling, SelfFilingShop, SelfFilingStatus } from '../../entities';
-import { now } from '../../entities/clock';
-import type { Config } from '../../server/config';
+import { now } from '../../kernel/clock';
+import type { Config } from '../../kernel/config';
 import { addWorkingDays, chinaDay } from '../calendar/working-days';
 import { runCommand } from '../command';
 import { runAsSystem } from '../system-actor';
 import { FilingNotFoundError, FilingRateLimitedError } from './filing-errors';
-import { fetchForTokens, type TokenCheck } from './token-check';
 
-export { fetchForTokens, type TokenCheck } from './token-check';
+/** What reading one shop page for its token found. */
+export type TokenCheck = { found: true } | { found: false; reason: string };
 
 /** Working days the station has to review a filing once its shops are verified. */
 export const REVIEW_WORKING_DAYS = 5;
@@ -34,8 +34,8 @@ export function verifyFilingShops(
   em: EntityManager,
   number: string,
   config: Pick<Config, 'crawlTimeoutSecs' | 'crawlMaxBodyBytes'>,
-  /** who reads the pages: this process by default; a crawler worker through the queue in CRAWL_MODE=queue */
-  fetchTokens: (targets: Array<{ url: string; token: string }>) => Promise<Map<string, TokenCheck>> = (targets) => fetchForTokens(targets, config),
+  /** who reads the pages (given by the composition root): the spider in this process, or a crawler worker through the queue in CRAWL_MODE=queue */
+  fetchTokens: (targets: Array<{ url: string; token: string }>) => Promise<Map<string, TokenCheck>>,
 ): Promise<{ filing: SelfFiling; shops: SelfFilingShop[] }> {
   return runAsSystem('public self-filing page: verification', async () => {
     const claimed = await runCommand(em, 'verifyFilingShops', async (tem) => {

@@ -4,9 +4,9 @@
  * (a command: jurisdiction-checked and audited).
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { RULES } from '../../crawlers/rules';
-import { ruleSwitches } from '../../crawlers/runs/check-rules';
-import { executorFromEntityManager } from '../../analytics/store';
+import { RULES } from '../../kernel/rules';
+import { ruleSwitches } from './rule-switches';
+import { executorFromEntityManager } from '../../store';
 import { currentActor, Finding, type FindingSeverity, type FindingStatus, inJurisdiction, RuleSetting } from '../../entities';
 import type { Connection } from '../../schema/connection';
 import { runCommand } from '../command';

@@ -5,7 +5,7 @@
  * meets a lexicon it cannot read.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { DEFAULT_LEXICON, type Lexicon } from '../../crawlers/rules';
+import { DEFAULT_LEXICON, type Lexicon } from '../../kernel/rules';
 import { currentActor, RuleLexicon } from '../../entities';
 import { runCommand } from '../command';
 import { UserInputError } from '../errors';

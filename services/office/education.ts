@@ -19,7 +19,7 @@ import {
   Unit,
   unitRegion,
 } from '../../entities';
-import { now } from '../../entities/clock';
+import { now } from '../../kernel/clock';
 import type { Connection } from '../../schema/connection';
 import { chinaDay, checkDay } from '../calendar/working-days';
 import { visibleUnit } from '../clues/clue.queries';

@@ -23,7 +23,7 @@ import {
   Unit,
   unitRegion,
 } from '../../entities';
-import { now } from '../../entities/clock';
+import { now } from '../../kernel/clock';
 import type { Connection } from '../../schema/connection';
 import { checkDay, endOfChinaDay } from '../calendar/working-days';
 import { inspectUploads, storeUploads, type UploadInput, type UploadOptions } from '../files/uploads';

@@ -31,7 +31,7 @@ import {
   Unit,
   unitRegion,
 } from '../../entities';
-import { now } from '../../entities/clock';
+import { now } from '../../kernel/clock';
 import type { Connection } from '../../schema/connection';
 import { chinaDay, checkDay, endOfChinaDay } from '../calendar/working-days';
 import { runCommand } from '../command';

@@ -14,18 +14,13 @@ import { NotFoundError, UserInputError } from '../errors';
 import { likeEscape } from '../pagination';
 import { requireText } from '../input';
 import { dayOf, reportParent } from './logins';
+import { ResourceShortfall } from '../../schema/office-records.types';
+export { ResourceShortfall };
 
 /** What the norm asks of every bureau and station. */
 export const MINIMUM_STAFF = 1;
 export const MINIMUM_COMPUTERS = 1;
 
-/** What a unit below the minimum lacks. */
-export enum ResourceShortfall {
-  /** no designated person now */
-  STAFF = 'staff',
-  /** no dedicated computer */
-  COMPUTER = 'computer',
-}
 
 export interface DesignateStaffInput {
   unitId: string | number;

@@ -9,7 +9,7 @@ import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ref } from '@mikro-orm/core';
 import { AccessDeniedError, currentActor, jurisdictionSql, type StoredFile, Unit, UnitLevel, unitRegion, WorkPlan } from '../../entities';
-import { now } from '../../entities/clock';
+import { now } from '../../kernel/clock';
 import type { Connection } from '../../schema/connection';
 import type { InspectedCaseFile } from '../cases/case-files';
 import { inspectUploads, storeUploads, type UploadInput, type UploadOptions } from '../files/uploads';

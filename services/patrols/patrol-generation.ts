@@ -24,9 +24,9 @@ import { addDays, chinaDay, monthOf, workingDaysIn } from '../calendar/working-d
 import { runCommand } from '../command';
 import { UserInputError } from '../errors';
 import { likeEscape } from '../pagination';
-import { logger } from '../../server/logger';
+import { logger } from '../../kernel/logger';
 import { createPatrolPlan, type CreatePatrolPlanInput, dayOf, getPatrolPlan, planVisibleSql } from './patrol-plans';
-import { now } from '../../entities/clock';
+import { now } from '../../kernel/clock';
 
 /** The job that generates a month's tasks (data: { month?: 'YYYY-MM', planId? }; default the current China month). */
 export const PATROL_GENERATE_JOB = 'patrol-generate';

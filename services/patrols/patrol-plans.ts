@@ -7,7 +7,7 @@
  */
 import { LockMode, ref } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { DEFAULT_LEXICON } from '../../crawlers/rules/lexicon';
+import { DEFAULT_LEXICON } from '../../kernel/rules/lexicon';
 import {
   AccessDeniedError,
   type CampaignTarget,
@@ -26,7 +26,7 @@ import { chinaDay, checkDay } from '../calendar/working-days';
 import { runCommand } from '../command';
 import { NotFoundError, UserInputError } from '../errors';
 import { requireRegion } from '../registry/registry-rules';
-import { now } from '../../entities/clock';
+import { now } from '../../kernel/clock';
 import { optionalText, requireText } from '../input';
 
 /**

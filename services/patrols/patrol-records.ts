@@ -33,7 +33,7 @@ import { runCommand } from '../command';
 import { NotFoundError, UserInputError } from '../errors';
 import { getShop } from '../registry/shop.queries';
 import { dayOf, DEFAULT_CHECKLIST } from './patrol-plans';
-import { now } from '../../entities/clock';
+import { now } from '../../kernel/clock';
 
 /** Photos a record may carry. */
 export const MAX_PATROL_PHOTOS = 10;

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Client } from 'pg';
-import { type Config, loadConfig } from '../../server/config';
+import { type Config, loadConfig } from '../../kernel/config';
 import { createScratchDatabase } from './database';
 import type { GqlResult } from './platform';
 

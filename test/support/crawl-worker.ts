@@ -11,7 +11,7 @@
  * over the IPC channel it was started with) is gone.
  */
 import 'reflect-metadata';
-import { loadConfig } from '../../server/config';
+import { loadConfig } from '../../kernel/config';
 import { openDatabase } from '../../server/database';
 import { BullMqJobRunner } from '../../server/jobs/bullmq-runner';
 import { registerPlatformJobs } from '../../server/jobs/platform-jobs';

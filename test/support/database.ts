@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { loadConfig } from '../../server/config';
+import { loadConfig } from '../../kernel/config';
 import { openDatabase } from '../../server/database';
 
 /** Which back end the suite runs on: the PostgreSQL server at DATABASE_URL, or embedded PGlite. */

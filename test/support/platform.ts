@@ -1,6 +1,6 @@
-import { type Config, loadConfig } from '../../server/config';
+import { type Config, loadConfig } from '../../kernel/config';
 import { type Platform, startPlatform } from '../../server/platform';
-import { loadDemoProvince } from '../../services/demo/load-demo-province';
+import { loadDemoProvince } from '../../demo/load-demo-province';
 import { openTestDatabase, type TestDatabase } from './database';
 
 export const DEMO_PASSWORD = 'hongdun-demo';

@@ -16,6 +16,8 @@ import {
 } from '../../../entities';
 import { NotFoundError, UserInputError } from '../../errors';
 import { type Page, paginate } from '../../pagination';
+import { FactSourceKind } from '../../../schema/platform-reports.types';
+export { FactSourceKind };
 
 export function listPlatforms(em: EntityManager): Promise<EcommercePlatform[]> {
   return em.find(EcommercePlatform, {}, { orderBy: { code: 'asc' } });
@@ -84,16 +86,6 @@ function jurisdictionSqlFor(column: string, prefix: string): { sql: string; para
   return { sql: `(${column} ~>=~ ? and ${column} ~<~ ?)`, params: prefixRange(prefix) };
 }
 
-/** Where a fact of the register came from. */
-export enum FactSourceKind {
-  CRAWL = 'crawl',
-  PLATFORM_REPORT = 'platform_report',
-  REGISTRATION_DATA = 'registration_data',
-  REGISTER_IMPORT = 'register_import',
-  MANUAL = 'manual',
-  OTHER_SYSTEM = 'other_system',
-  SYSTEM = 'system',
-}
 
 export interface FactSource {
   field: string;
