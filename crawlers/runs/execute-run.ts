@@ -161,7 +161,8 @@ async function execute(deps: CrawlDeps, runId: number): Promise<CrawlRunOutcome>
     return outcome;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    await update(orm, runId, { status: CrawlRunStatus.FAILED, finishedAt: new Date(), message: message.slice(0, 2000) });
+    // the database may be what failed (restarting): the job is retried all the same, with this error as its reason
+    await update(orm, runId, { status: CrawlRunStatus.FAILED, finishedAt: new Date(), message: message.slice(0, 2000) }).catch(() => undefined);
     throw error;
   }
 }

@@ -19,6 +19,7 @@ import IORedis from 'ioredis';
 import { normaliseOrigin } from '../spider';
 import { fetchPlan, type SpiderLimits } from '../runs/execute-run';
 import { fetchForTokens } from '../spider/token-check';
+import { onceAtATime, type RedisLog, watchBullMqErrors, watchRedisConnection } from '../../kernel/redis-faults';
 import { CHUNK_RECORDS, CHUNK_TTL_SECS, CRAWL_FETCH_QUEUE, encodeListing, encodeShop, type FetchJobData, type FetchJobResult, packChunk, type ResultChunk, TOKEN_CHECK_JOB, type TokenCheckJobData, type TokenCheckJobResult } from './wire';
 
 export interface CrawlWorkerOptions {
@@ -68,13 +69,16 @@ export async function startCrawlWorker(options: CrawlWorkerOptions): Promise<Cra
   const lockMs = options.lockMs ?? 30_000;
   const log = options.log ?? (() => undefined);
   const own = new Set((options.allowedOrigins ?? []).map(normaliseOrigin));
-  const connection = new IORedis(options.redisUrl, { maxRetriesPerRequest: null });
-  connection.on('error', (err) => log('redis connection error', { err: err.message }));
+  const redisLog: RedisLog = (_level, message, fields) => log(message, fields);
+  // maxRetriesPerRequest null: while Redis restarts, commands (a result chunk's SET too) wait for the reconnection
+  const connection = watchRedisConnection(new IORedis(options.redisUrl, { maxRetriesPerRequest: null }), 'crawl worker', redisLog);
   // BullMQ does not close a connection it is given: this one is closed below
-  const workerConnection = connection.duplicate();
+  const workerConnection = watchRedisConnection(connection.duplicate(), 'crawl worker', redisLog);
+  const running = new Map<string, Promise<unknown>>();
   const worker = new Worker<FetchJobData, FetchJobResult>(
     CRAWL_FETCH_QUEUE,
-    async (job) => {
+    // a fetch job that stalled while Redis was down and was taken again by this worker, still crawling it: one crawl
+    (job) => onceAtATime(running, job.id!, async () => {
       if (job.name === TOKEN_CHECK_JOB) return (await checkTokensOn(job.data as unknown as TokenCheckJobData, own, options.limits)) as unknown as FetchJobResult;
       const { plan, limits } = job.data;
       const origins = plan.allowedOrigins.map(normaliseOrigin);
@@ -128,9 +132,10 @@ export async function startCrawlWorker(options: CrawlWorkerOptions): Promise<Cra
         shops,
         listings,
       };
-    },
+    }),
     { connection: workerConnection, prefix, concurrency: options.concurrency ?? 1, lockDuration: lockMs, stalledInterval: lockMs, maxStalledCount: 20 },
   );
+  watchBullMqErrors(worker, 'crawl worker', redisLog);
   worker.on('failed', (job, err) => log('fetch failed', { job: job?.id, err: err.message }));
   await worker.waitUntilReady();
   return {

@@ -2,6 +2,9 @@ import { Queue, QueueEvents, Worker } from 'bullmq';
 import IORedis from 'ioredis';
 import { logger } from '../../kernel/logger';
 import type { JobDefinition, JobRunner, JobSchedule } from '../../kernel/job-runner';
+import { onceAtATime, type RedisLog, waitForJob, watchBullMqErrors, watchRedisConnection } from '../../kernel/redis-faults';
+
+const log: RedisLog = (level, message, fields) => logger[level](fields, message);
 
 /** Name of the platform's queue in Redis (prefix `hongdun`). */
 export const QUEUE_NAME = 'jobs';
@@ -17,6 +20,8 @@ export class BullMqJobRunner implements JobRunner {
   private readonly connection: IORedis;
   private readonly queue: Queue;
   private worker: Worker | undefined;
+  /** the jobs this process's worker runs now, by id (see onceAtATime) */
+  private readonly running = new Map<string, Promise<unknown>>();
   private events: QueueEvents | undefined;
 
   /**
@@ -28,9 +33,9 @@ export class BullMqJobRunner implements JobRunner {
     readonly prefix = 'hongdun',
     private readonly lockMs = 30_000,
   ) {
-    this.connection = new IORedis(redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
-    this.connection.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
-    this.queue = new Queue(QUEUE_NAME, { connection: this.connection, prefix });
+    // maxRetriesPerRequest null: while Redis restarts, commands wait for the reconnection instead of failing
+    this.connection = watchRedisConnection(new IORedis(redisUrl, { maxRetriesPerRequest: null, lazyConnect: false }), 'jobs', log);
+    this.queue = watchBullMqErrors(new Queue(QUEUE_NAME, { connection: this.connection, prefix }), 'jobs', log);
   }
 
   define(definition: JobDefinition): void {
@@ -66,14 +71,16 @@ export class BullMqJobRunner implements JobRunner {
     if (this.worker) return;
     this.worker = new Worker(
       QUEUE_NAME,
-      async (job) => {
-        const d = this.definitions.get(job.name);
-        if (!d) throw new Error(`no handler for job "${job.name}"`);
-        return d.handler(job.data ?? {});
-      },
+      (job) =>
+        onceAtATime(this.running, job.id!, () => {
+          const d = this.definitions.get(job.name);
+          if (!d) throw new Error(`no handler for job "${job.name}"`);
+          return d.handler(job.data ?? {});
+        }),
       // a job whose worker died goes back to the queue up to 3 times before BullMQ gives it up
       { connection: this.own(this.connection.duplicate()), prefix: this.prefix, concurrency, lockDuration: this.lockMs, stalledInterval: this.lockMs, maxStalledCount: 3 },
     );
+    watchBullMqErrors(this.worker, 'jobs worker', log);
     this.worker.on('failed', (job, err) => {
       logger.warn({ job: job?.name, id: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed');
       const d = job ? this.definitions.get(job.name) : undefined;
@@ -85,11 +92,9 @@ export class BullMqJobRunner implements JobRunner {
   }
 
   async waitFor(jobId: string, timeoutMs = 60_000): Promise<unknown> {
-    this.events ??= new QueueEvents(QUEUE_NAME, { connection: this.own(this.connection.duplicate()), prefix: this.prefix });
+    this.events ??= watchBullMqErrors(new QueueEvents(QUEUE_NAME, { connection: this.own(this.connection.duplicate()), prefix: this.prefix }), 'jobs events', log);
     await this.events.waitUntilReady();
-    const job = await this.queue.getJob(jobId);
-    if (!job) throw new Error(`unknown job id ${jobId}`);
-    return job.waitUntilFinished(this.events, timeoutMs);
+    return waitForJob(this.queue, this.events, jobId, timeoutMs);
   }
 
   async ping(): Promise<boolean> {
@@ -115,7 +120,7 @@ export class BullMqJobRunner implements JobRunner {
   private readonly owned: IORedis[] = [];
 
   private own(connection: IORedis): IORedis {
-    this.owned.push(connection);
+    this.owned.push(watchRedisConnection(connection, 'jobs', log));
     return connection;
   }
 

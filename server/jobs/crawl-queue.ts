@@ -7,7 +7,8 @@
  *
  * Idempotent: the fetch job's id is the run and its attempt, so a core that restarts while waiting finds
  * the same job; the ingest (crawlers/runs/run-ingest.ts) writes by natural keys, so a result delivered
- * twice writes nothing twice.
+ * twice writes nothing twice. An attempt whose ingest failed (the database restarted mid-ingest) leaves its
+ * chunks in Redis: the run's next attempt ingests them again instead of crawling the same plan again.
  */
 import { Queue, QueueEvents } from 'bullmq';
 import IORedis from 'ioredis';
@@ -16,6 +17,9 @@ import type { WatchedListing, WatchedShop } from '../../crawlers/runs/watch-craw
 import { CRAWL_FETCH_QUEUE, decodeListing, decodeShop, type FetchJobData, type FetchJobResult, type ResultChunk, TOKEN_CHECK_JOB, type TokenCheckJobData, type TokenCheckJobResult, unpackChunk } from '../../crawlers/worker/wire';
 import type { TokenCheck } from '../../crawlers/spider/token-check';
 import { logger } from '../../kernel/logger';
+import { type RedisLog, waitForJob, watchBullMqErrors, watchRedisConnection } from '../../kernel/redis-faults';
+
+const log: RedisLog = (level, message, fields) => logger[level](fields, message);
 
 /** How long the core waits for a fetch job (a whole crawl) before failing the attempt. */
 const WAIT_MS = 12 * 3600_000;
@@ -59,9 +63,8 @@ export class CrawlQueueClient {
     private readonly prefix = 'hongdun',
     private readonly waitMs = WAIT_MS,
   ) {
-    this.connection = new IORedis(redisUrl, { maxRetriesPerRequest: null });
-    this.connection.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error (crawl queue)'));
-    this.queue = new Queue(CRAWL_FETCH_QUEUE, { connection: this.connection, prefix });
+    this.connection = watchRedisConnection(new IORedis(redisUrl, { maxRetriesPerRequest: null }), 'crawl queue', log);
+    this.queue = watchBullMqErrors(new Queue(CRAWL_FETCH_QUEUE, { connection: this.connection, prefix }), 'crawl queue', log);
   }
 
   /** The RemoteFetch of CrawlDeps: fetch on a crawler worker, ingest here. `attempt` names the job (one per run attempt). */
@@ -69,7 +72,10 @@ export class CrawlQueueClient {
     return async (plan: CrawlPlan, limits: SpiderLimits, sink) => {
       const attempt = await attemptOf(plan.runId);
       const jobId = `run-${plan.runId}-attempt-${attempt}`;
-      const result = await this.fetch(jobId, { plan, limits });
+      // an earlier attempt of the run fetched the same plan but its ingest failed (the database restarted,
+      // say): its chunks are still in Redis (deleted only after a whole ingest), so they are ingested again
+      // instead of crawling every page a second time (the same bytes, so the same evidence)
+      const result = (await this.earlierResult(plan, attempt)) ?? (await this.fetch(jobId, { plan, limits }));
       const refused: string[] = [];
       for (const key of result.chunks) {
         const bytes = await this.connection.getBuffer(key);
@@ -81,12 +87,28 @@ export class CrawlQueueClient {
     };
   }
 
+  /** The result of an earlier attempt's completed fetch of the same plan whose chunks are all still in Redis, if any. */
+  private async earlierResult(plan: CrawlPlan, attempt: number): Promise<FetchJobResult | null> {
+    const same = (other: CrawlPlan | undefined) =>
+      !!other && JSON.stringify([other.kind, other.directories, other.shops, other.listings, other.followListings]) === JSON.stringify([plan.kind, plan.directories, plan.shops, plan.listings, plan.followListings]);
+    for (let a = attempt - 1; a >= 1; a--) {
+      const job = await this.queue.getJob(`run-${plan.runId}-attempt-${a}`);
+      if (!job || !same(job.data?.plan) || !(await job.isCompleted())) continue;
+      const result = job.returnvalue;
+      if (!result || !Array.isArray(result.chunks)) continue;
+      if (result.chunks.length > 0 && (await this.connection.exists(...result.chunks)) !== result.chunks.length) continue;
+      logger.info({ run: plan.runId, attempt, fetched: job.id, chunks: result.chunks.length }, 'crawl result of an earlier attempt ingested again (its ingest had failed)');
+      return result;
+    }
+    return null;
+  }
+
   /** Queues (or finds again) the fetch job `jobId` and waits for its result. */
   async fetch(jobId: string, data: FetchJobData): Promise<FetchJobResult> {
     if (!this.events) {
       // BullMQ does not close a connection it is given: closed in close()
-      this.eventsConnection = this.connection.duplicate();
-      this.events = new QueueEvents(CRAWL_FETCH_QUEUE, { connection: this.eventsConnection, prefix: this.prefix });
+      this.eventsConnection = watchRedisConnection(this.connection.duplicate(), 'crawl queue', log);
+      this.events = watchBullMqErrors(new QueueEvents(CRAWL_FETCH_QUEUE, { connection: this.eventsConnection, prefix: this.prefix }), 'crawl queue events', log);
     }
     await this.events.waitUntilReady();
     const job = await this.queue.add('fetch', data, {
@@ -96,22 +118,20 @@ export class CrawlQueueClient {
       removeOnComplete: { age: 24 * 3600 },
       removeOnFail: { age: 7 * 24 * 3600 },
     });
-    const state = await job.getState();
-    if (state === 'completed') return (await this.queue.getJob(jobId))!.returnvalue;
-    return (await job.waitUntilFinished(this.events, this.waitMs)) as FetchJobResult;
+    return waitForJob<FetchJobResult>(this.queue, this.events, job.id!, this.waitMs);
   }
 
   /** A self-filing's token check on a crawler worker (the core reads no business's page itself). */
   async checkTokens(targets: TokenCheckJobData['targets'], limits: TokenCheckJobData['limits'], waitMs = 60_000): Promise<Map<string, TokenCheck>> {
     if (targets.length === 0) return new Map();
     if (!this.events) {
-      this.eventsConnection = this.connection.duplicate();
-      this.events = new QueueEvents(CRAWL_FETCH_QUEUE, { connection: this.eventsConnection, prefix: this.prefix });
+      this.eventsConnection = watchRedisConnection(this.connection.duplicate(), 'crawl queue', log);
+      this.events = watchBullMqErrors(new QueueEvents(CRAWL_FETCH_QUEUE, { connection: this.eventsConnection, prefix: this.prefix }), 'crawl queue events', log);
     }
     await this.events.waitUntilReady();
     const queue = this.queue as unknown as Queue<TokenCheckJobData, TokenCheckJobResult>;
     const job = await queue.add(TOKEN_CHECK_JOB, { targets, limits }, { attempts: 2, backoff: { type: 'fixed', delay: 1000 }, removeOnComplete: { age: 3600 }, removeOnFail: { age: 24 * 3600 } });
-    const result = (await job.waitUntilFinished(this.events, waitMs)) as TokenCheckJobResult;
+    const result = await waitForJob<TokenCheckJobResult>(queue, this.events, job.id!, waitMs);
     return new Map(result.checks);
   }
 
