@@ -44,19 +44,7 @@ export function monthWindow(month: string, now: Date = new Date()): MonthWindow 
   const { first, last } = monthOf(`${month}-01`);
   const today = chinaDay(now);
   if (first > today) throw new UserInputError(`month: ${month} has not begun yet`, 'month');
-  const next = addDays(last, 1);
-  return {
-    month,
-    first,
-    last,
-    start: startOfChinaDay(first),
-    end: startOfChinaDay(next),
-    utcStart: new Date(`${first}T00:00:00Z`),
-    utcEnd: new Date(`${next}T00:00:00Z`),
-    today,
-    asOf: last < today ? last : today,
-    now,
-  };
+  return windowOf(month, first, last, today, now);
 }
 
 /** the longest day window computed live (a year and a day: a leap year's whole year fits) */
@@ -75,9 +63,14 @@ export function dayWindow(first: string, last: string, now: Date = new Date(), f
   if (addDays(first, MAX_WINDOW_DAYS - 1) < last) throw new UserInputError(`to: at most ${MAX_WINDOW_DAYS} days at once`, 'to');
   const today = chinaDay(now);
   if (first > today) throw new UserInputError(`${field}: ${first} has not begun yet`, field);
+  return windowOf(last.slice(0, 7), first, last, today, now);
+}
+
+/** The window of the days [first, last] as both the month and the day windows give it. */
+function windowOf(month: string, first: string, last: string, today: string, now: Date): MonthWindow {
   const next = addDays(last, 1);
   return {
-    month: last.slice(0, 7),
+    month,
     first,
     last,
     start: startOfChinaDay(first),
